@@ -1,0 +1,72 @@
+//! The status list: the five default columns, newest first, with keyset paging.
+
+use leptos::prelude::*;
+
+use super::{format_timestamp, short_guid, status_badge::StatusBadge};
+use crate::model::{OperationPage, OperationSummary};
+
+/// A table of operations and the link to older ones.
+#[component]
+pub fn OperationList(page: OperationPage) -> impl IntoView {
+    if page.operations.is_empty() {
+        return view! {
+            <div class="empty-state">
+                <p class="empty-title">"No operations yet"</p>
+                <p>
+                    "Operations appear here as soon as a store, the online store or the call center creates or edits a customer. "
+                    "To try custsync with demo data, run "<code>"custsync seed-demo"</code>"."
+                </p>
+            </div>
+        }
+        .into_any();
+    }
+    let older = page
+        .next
+        .map(|cursor| format!("/?before={}", cursor.encode()));
+    view! {
+        <div class="table-wrap">
+            <table class="operation-table">
+                <thead>
+                    <tr>
+                        <th scope="col">"Channel name"</th>
+                        <th scope="col">"Customer account"</th>
+                        <th scope="col">"Async customer account"</th>
+                        <th scope="col">"Operation timestamp"</th>
+                        <th scope="col">"Customer sync status"</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {page.operations.into_iter().map(|op| view! { <OperationRow op /> }).collect_view()}
+                </tbody>
+            </table>
+        </div>
+        <nav class="pager" aria-label="Pages">
+            <a class="button" href="/">"Newest"</a>
+            {older.map(|href| view! { <a class="button" rel="next" href=href>"Older operations →"</a> })}
+        </nav>
+    }
+    .into_any()
+}
+
+#[component]
+fn OperationRow(op: OperationSummary) -> impl IntoView {
+    let timestamp = op.operation_at.to_rfc3339();
+    view! {
+        <tr data-operation-id=op.id>
+            <td class="cell-channel">{op.channel_name}</td>
+            <td class="cell-account num">
+                {match op.customer_account {
+                    Some(account) => view! { <span>{account}</span> }.into_any(),
+                    None => view! { <span class="muted">"Pending sync"</span> }.into_any(),
+                }}
+            </td>
+            <td class="cell-guid">
+                <code title=op.async_account.clone()>{short_guid(&op.async_account)}</code>
+            </td>
+            <td class="cell-time num">
+                <time datetime=timestamp>{format_timestamp(op.operation_at)}</time>
+            </td>
+            <td class="cell-status"><StatusBadge status=op.status /></td>
+        </tr>
+    }
+}

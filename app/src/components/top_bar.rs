@@ -1,0 +1,17 @@
+//! The slim bar at the top of every page.
+
+use leptos::prelude::*;
+
+/// Product name and where you are.
+#[component]
+pub fn TopBar() -> impl IntoView {
+    view! {
+        <header class="top-bar">
+            <a class="brand" href="/">
+                <span class="brand-mark" aria-hidden="true">"⇄"</span>
+                "custsync"
+            </a>
+            <span class="top-bar-context">"Headquarters · Customers"</span>
+        </header>
+    }
+}

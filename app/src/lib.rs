@@ -1,0 +1,68 @@
+//! custsync's shared core, compiled twice: into the server (feature `ssr`) and into the
+//! WebAssembly client (feature `hydrate`).
+//!
+//! - [`model`]: plain domain types (operations, channels, customers, attributes, jobs).
+//! - [`validate`]: pure field validation, the same code on the server and in the browser.
+//! - [`storage`] (server only): every SQL statement, for SQLite and PostgreSQL.
+//! - [`functions`]: server functions, thin adapters over storage.
+//! - [`pages`] and [`components`]: the status page.
+
+pub mod components;
+pub mod error;
+pub mod functions;
+pub mod model;
+pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod storage;
+pub mod validate;
+
+pub use error::AppError;
+
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_router::{
+    components::{Route, Router, Routes},
+    StaticSegment,
+};
+
+/// The HTML document the server renders around the app.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <meta name="color-scheme" content="light dark" />
+                <link rel="icon" type="image/svg+xml" href="/favicon.svg" />
+                <HydrationScripts options />
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+/// The application: routes and the frame around every page.
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    // Set once the WebAssembly client has taken over the page: browser tests wait for it.
+    let hydrated = RwSignal::new(false);
+    Effect::new(move |_| hydrated.set(true));
+
+    view! {
+        <Stylesheet id="leptos" href="/pkg/custsync.css" />
+        <Title text="Customer synchronization status · custsync" />
+        <Router>
+            <div class="app" data-hydrated=move || hydrated.get().to_string()>
+                <components::top_bar::TopBar />
+                <Routes fallback=pages::not_found::NotFound>
+                    <Route path=StaticSegment("") view=pages::status::StatusPage />
+                </Routes>
+            </div>
+        </Router>
+    }
+}

@@ -1,0 +1,72 @@
+//! The three recurring jobs, their schedules and the history of their runs.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+/// The recurring jobs, with the names users know.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum JobName {
+    /// P-job: channel inbox → upload sessions and staging operations.
+    PJob,
+    /// Synchronize customers and channel requests: staging → customer master.
+    SynchronizeCustomers,
+    /// 1010 Customers distribution: customer master → channel feeds.
+    Distribution,
+}
+
+super::text_enum!(JobName {
+    PJob => "p_job",
+    SynchronizeCustomers => "synchronize_customers",
+    Distribution => "distribution_1010",
+});
+
+impl JobName {
+    /// The English name shown on the page.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::PJob => "P-job (upload)",
+            Self::SynchronizeCustomers => "Synchronize customers and channel requests",
+            Self::Distribution => "1010 Customers distribution",
+        }
+    }
+}
+
+/// Why a job ran.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum JobTrigger {
+    Schedule,
+    RunNow,
+    SynchronizeOne,
+}
+
+super::text_enum!(JobTrigger {
+    Schedule => "schedule",
+    RunNow => "run_now",
+    SynchronizeOne => "synchronize_one",
+});
+
+/// When a job runs.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct JobSchedule {
+    pub job: JobName,
+    pub interval_seconds: i64,
+    pub paused: bool,
+    pub next_run_at: Option<DateTime<Utc>>,
+}
+
+/// One run of a job, with what it did.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct JobRun {
+    pub id: i64,
+    pub job: JobName,
+    pub trigger: JobTrigger,
+    pub started_at: DateTime<Utc>,
+    pub finished_at: Option<DateTime<Utc>>,
+    pub seen: i64,
+    pub succeeded: i64,
+    pub failed: i64,
+    pub skipped: i64,
+    /// 0–100 while running.
+    pub progress: i64,
+    pub error: Option<String>,
+}

@@ -1,0 +1,47 @@
+//! Plain domain types shared by the server and the browser (serde, `chrono::DateTime<Utc>`).
+//! Names follow `shared/ARCHITECTURE.md`: one name per concept, in code, UI and API.
+
+pub mod attribute;
+pub mod channel;
+pub mod customer;
+pub mod field;
+pub mod job;
+pub mod operation;
+pub mod status;
+
+pub use attribute::{AttributeDefinition, AttributeType};
+pub use channel::{Channel, ChannelKind, LegalEntity};
+pub use customer::{Customer, CustomerAddress};
+pub use field::{CustomerField, FieldKind, ReferenceKind};
+pub use job::{JobName, JobRun, JobSchedule, JobTrigger};
+pub use operation::{
+    OperationCursor, OperationField, OperationKind, OperationPage, OperationSummary,
+};
+pub use status::SyncStatus;
+
+/// Implements `as_str`, `parse` and `ALL` for a fieldless enum stored as text.
+macro_rules! text_enum {
+    ($name:ident { $($variant:ident => $text:literal),+ $(,)? }) => {
+        impl $name {
+            /// Every value, in display order.
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            /// The stable text stored in the database and used in the API.
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $text),+ }
+            }
+
+            /// Reads the stored text back; `None` for anything unknown.
+            pub fn parse(text: &str) -> Option<Self> {
+                match text { $($text => Some($name::$variant),)+ _ => None }
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    };
+}
+pub(crate) use text_enum;

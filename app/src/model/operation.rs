@@ -1,0 +1,107 @@
+//! Operations: one create or edit of one customer from one channel, and the page of them the
+//! status list shows.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::SyncStatus;
+
+/// Whether an operation creates a customer or updates one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum OperationKind {
+    /// A new customer, known to the channel only by its async account.
+    Create,
+    /// A change to a customer (by async account until it has synced, then by real account).
+    Update,
+}
+
+super::text_enum!(OperationKind {
+    Create => "create",
+    Update => "update",
+});
+
+/// One row of the status list: the five default columns and what is needed to open it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OperationSummary {
+    pub id: i64,
+    pub channel_id: i64,
+    pub channel_name: String,
+    /// The real customer account, once the customer master has one.
+    pub customer_account: Option<String>,
+    /// The temporary account (a GUID) the channel gave the customer.
+    pub async_account: String,
+    pub kind: OperationKind,
+    /// When the channel made the change (the channel's clock).
+    pub operation_at: DateTime<Utc>,
+    pub status: SyncStatus,
+}
+
+/// A field an operation touches, with the value the channel knew and the one it wants.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OperationField {
+    /// A [`super::CustomerField`] key or `attr:<name>` for a custom attribute.
+    pub field: String,
+    pub old_value: Option<String>,
+    pub new_value: Option<String>,
+}
+
+/// Where a page of operations ends: the next page starts strictly after it (newest first).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OperationCursor {
+    pub operation_at_micros: i64,
+    pub id: i64,
+}
+
+impl OperationCursor {
+    /// The compact form used in URLs: `<micros>_<id>`.
+    pub fn encode(&self) -> String {
+        format!("{}_{}", self.operation_at_micros, self.id)
+    }
+
+    /// Reads [`Self::encode`]'s form back; `None` if it is not one.
+    pub fn decode(text: &str) -> Option<Self> {
+        let (micros, id) = text.split_once('_')?;
+        Some(Self {
+            operation_at_micros: micros.parse().ok()?,
+            id: id.parse().ok()?,
+        })
+    }
+
+    /// The cursor just after `summary`.
+    pub fn after(summary: &OperationSummary) -> Self {
+        Self {
+            operation_at_micros: summary.operation_at.timestamp_micros(),
+            id: summary.id,
+        }
+    }
+}
+
+/// A page of the status list, newest first, and how many operations there are per status.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OperationPage {
+    pub operations: Vec<OperationSummary>,
+    /// Present when there are older operations.
+    pub next: Option<OperationCursor>,
+    pub counts: Vec<(SyncStatus, i64)>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_cursor_survives_the_url() {
+        let cursor = OperationCursor {
+            operation_at_micros: 1_764_000_000_123_456,
+            id: 42,
+        };
+        assert_eq!(OperationCursor::decode(&cursor.encode()), Some(cursor));
+    }
+
+    #[test]
+    fn a_malformed_cursor_is_refused() {
+        for text in ["", "12", "a_b", "1_", "_1", "1_2_3"] {
+            assert_eq!(OperationCursor::decode(text), None, "{text}");
+        }
+    }
+}

@@ -1,0 +1,4 @@
+//! Pages, one file each.
+
+pub mod not_found;
+pub mod status;

@@ -1,0 +1,321 @@
+//! The storage layer: every SQL statement of custsync, written once for SQLite and PostgreSQL.
+//!
+//! Both databases are reached through sqlx's `Any` driver with `$n` placeholders (which SQLite
+//! accepts too) and one representation of values: timestamps as microseconds since the epoch,
+//! flags as 0/1 integers, everything else text or integers. The few places where the two
+//! databases really differ branch on [`Backend`] inside this module: connection set-up,
+//! migrations, bulk loading ([`bulk`]) and, later, claiming work.
+
+pub mod bulk;
+pub mod channels;
+pub mod customers;
+pub mod jobs;
+pub mod operations;
+pub mod reference;
+
+use std::{path::Path, str::FromStr, time::Duration};
+
+use chrono::{DateTime, Utc};
+use sqlx::{
+    any::{AnyPoolOptions, AnyRow},
+    migrate::Migrator,
+    AnyPool, Executor,
+};
+
+/// Which database a [`Db`] talks to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    /// Tells the backend from a database URL.
+    pub fn of_url(url: &str) -> Result<Self, StorageError> {
+        if url.starts_with("sqlite:") {
+            Ok(Self::Sqlite)
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Ok(Self::Postgres)
+        } else {
+            Err(StorageError::Config(format!(
+                "database URL must start with sqlite: or postgres:// (got “{}”)",
+                redact(url)
+            )))
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Sqlite => "SQLite",
+            Self::Postgres => "PostgreSQL",
+        }
+    }
+}
+
+/// Why the database could not be opened or prepared. Messages are for the operator starting
+/// custsync (one clear line), never for a browser.
+#[derive(Debug, thiserror::Error)]
+pub enum StorageError {
+    #[error("{0}")]
+    Config(String),
+    #[error("cannot open the {backend} database at {location}: {reason}")]
+    Connect {
+        backend: &'static str,
+        location: String,
+        reason: String,
+    },
+    #[error("cannot apply database migrations to {location}: {reason}")]
+    Migrate { location: String, reason: String },
+    #[error(transparent)]
+    Sqlx(#[from] sqlx::Error),
+}
+
+/// Pool settings.
+#[derive(Debug, Clone)]
+pub struct PoolSettings {
+    pub max_connections: u32,
+    pub acquire_timeout: Duration,
+}
+
+impl Default for PoolSettings {
+    fn default() -> Self {
+        Self {
+            max_connections: 8,
+            acquire_timeout: Duration::from_secs(5),
+        }
+    }
+}
+
+/// The database: a connection pool and which backend it is.
+#[derive(Debug, Clone)]
+pub struct Db {
+    pool: AnyPool,
+    backend: Backend,
+    url: String,
+}
+
+static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("../migrations/sqlite");
+static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("../migrations/postgres");
+
+impl Db {
+    /// Opens the database at `url` (creating a SQLite file and its folder if needed).
+    pub async fn connect(url: &str, settings: &PoolSettings) -> Result<Self, StorageError> {
+        sqlx::any::install_default_drivers();
+        let backend = Backend::of_url(url)?;
+        let location = redact(url);
+        if backend == Backend::Sqlite {
+            prepare_sqlite_file(url)?;
+        }
+        let pool = AnyPoolOptions::new()
+            .max_connections(match backend {
+                // One writer at a time in SQLite: a small pool avoids lock convoys.
+                Backend::Sqlite => settings.max_connections.min(4),
+                Backend::Postgres => settings.max_connections,
+            })
+            .acquire_timeout(settings.acquire_timeout)
+            .after_connect(move |conn, _meta| {
+                Box::pin(async move {
+                    if backend == Backend::Sqlite {
+                        conn.execute(
+                            "PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; \
+                             PRAGMA synchronous = NORMAL;",
+                        )
+                        .await?;
+                    }
+                    Ok(())
+                })
+            })
+            .connect(url)
+            .await
+            .map_err(|e| StorageError::Connect {
+                backend: backend.name(),
+                location: location.clone(),
+                reason: short_reason(&e),
+            })?;
+        if backend == Backend::Sqlite {
+            // WAL is a property of the file: set once, kept by every later connection.
+            pool.execute("PRAGMA journal_mode = WAL")
+                .await
+                .map_err(|e| StorageError::Connect {
+                    backend: backend.name(),
+                    location: location.clone(),
+                    reason: short_reason(&e),
+                })?;
+        }
+        Ok(Self {
+            pool,
+            backend,
+            url: url.to_owned(),
+        })
+    }
+
+    /// Applies pending migrations. Safe to call from several instances at once.
+    pub async fn migrate(&self) -> Result<(), StorageError> {
+        let migrator = match self.backend {
+            Backend::Sqlite => &SQLITE_MIGRATIONS,
+            Backend::Postgres => &POSTGRES_MIGRATIONS,
+        };
+        migrator
+            .run(&self.pool)
+            .await
+            .map_err(|e| StorageError::Migrate {
+                location: redact(&self.url),
+                reason: e.to_string(),
+            })
+    }
+
+    pub fn pool(&self) -> &AnyPool {
+        &self.pool
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// The URL, with any password hidden: safe to log.
+    pub fn location(&self) -> String {
+        redact(&self.url)
+    }
+
+    pub(crate) fn url(&self) -> &str {
+        &self.url
+    }
+
+    /// Answers whether the database responds, for `/healthz`.
+    pub async fn ping(&self) -> Result<(), sqlx::Error> {
+        sqlx::query("SELECT 1")
+            .execute(&self.pool)
+            .await
+            .map(|_| ())
+    }
+
+    /// Closes every connection (at shutdown).
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+/// Creates the folder of a SQLite file and checks it can be written, so a bad path gives one
+/// clear line instead of a driver error.
+fn prepare_sqlite_file(url: &str) -> Result<(), StorageError> {
+    let options = sqlx::sqlite::SqliteConnectOptions::from_str(url)
+        .map_err(|e| StorageError::Config(format!("bad SQLite URL “{url}”: {e}")))?;
+    let path = options.get_filename();
+    if path == Path::new(":memory:") {
+        return Ok(());
+    }
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).map_err(|e| StorageError::Connect {
+            backend: "SQLite",
+            location: dir.display().to_string(),
+            reason: format!("cannot create the data folder: {e}"),
+        })?;
+        let probe = dir.join(".custsync-write-test");
+        std::fs::write(&probe, b"").map_err(|e| StorageError::Connect {
+            backend: "SQLite",
+            location: dir.display().to_string(),
+            reason: format!("the data folder is not writable: {e}"),
+        })?;
+        let _ = std::fs::remove_file(probe);
+    }
+    Ok(())
+}
+
+/// The first line of a connection error, without the driver's noise.
+fn short_reason(error: &sqlx::Error) -> String {
+    match error {
+        sqlx::Error::Io(io) => io.to_string(),
+        sqlx::Error::PoolTimedOut => "no answer in time (is the server running?)".to_owned(),
+        other => other
+            .to_string()
+            .lines()
+            .next()
+            .unwrap_or_default()
+            .to_owned(),
+    }
+}
+
+/// Hides the password of a database URL.
+pub fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme_end), Some(at)) if at > scheme_end => {
+            let credentials = &url[scheme_end + 3..at];
+            match credentials.split_once(':') {
+                Some((user, _)) => format!("{}{}:***{}", &url[..scheme_end + 3], user, &url[at..]),
+                None => url.to_owned(),
+            }
+        }
+        _ => url.to_owned(),
+    }
+}
+
+/// Whether an error means "the database is unreachable or busy right now" (worth a 503 and a
+/// retry) rather than a bug.
+pub fn is_unavailable(error: &sqlx::Error) -> bool {
+    match error {
+        sqlx::Error::Io(_)
+        | sqlx::Error::PoolTimedOut
+        | sqlx::Error::PoolClosed
+        | sqlx::Error::WorkerCrashed => true,
+        sqlx::Error::Database(db) => {
+            let code = db.code().unwrap_or_default();
+            if db.try_downcast_ref::<sqlx::sqlite::SqliteError>().is_some() {
+                // SQLITE_BUSY (5) and SQLITE_LOCKED (6), with their extended codes.
+                code.parse::<i64>().is_ok_and(|c| matches!(c & 0xff, 5 | 6))
+            } else {
+                // Connection exceptions (08…), shutdown (57P…), too many connections.
+                code.starts_with("08") || code.starts_with("57P") || code == "53300"
+            }
+        }
+        _ => false,
+    }
+}
+
+/// Microseconds since the epoch, the stored form of a timestamp.
+pub fn to_micros(at: DateTime<Utc>) -> i64 {
+    at.timestamp_micros()
+}
+
+/// Reads a stored timestamp back.
+pub fn from_micros(micros: i64) -> DateTime<Utc> {
+    DateTime::from_timestamp_micros(micros).unwrap_or_default()
+}
+
+/// Reads a column, turning a decode problem into an error that names the column.
+pub(crate) fn col<'r, T>(row: &'r AnyRow, name: &str) -> Result<T, sqlx::Error>
+where
+    T: sqlx::Decode<'r, sqlx::Any> + sqlx::Type<sqlx::Any>,
+{
+    use sqlx::Row;
+    row.try_get(name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_never_appear_in_a_redacted_url() {
+        assert_eq!(
+            redact("postgres://custsync:s3cret@db.local:5432/custsync"),
+            "postgres://custsync:***@db.local:5432/custsync"
+        );
+        assert_eq!(
+            redact("sqlite://data/custsync.db"),
+            "sqlite://data/custsync.db"
+        );
+    }
+
+    #[test]
+    fn the_backend_follows_the_url_scheme() {
+        assert_eq!(
+            Backend::of_url("sqlite://data/x.db").unwrap(),
+            Backend::Sqlite
+        );
+        assert_eq!(
+            Backend::of_url("postgres://localhost/x").unwrap(),
+            Backend::Postgres
+        );
+        assert!(Backend::of_url("mysql://localhost/x").is_err());
+    }
+}

@@ -1,0 +1,156 @@
+//! Operations: the status list (keyset pages, newest first), counts per status, and the tables
+//! the bulk loader fills.
+
+use sqlx::any::AnyRow;
+
+use super::{bulk::Table, col, from_micros, Db};
+use crate::model::{OperationCursor, OperationKind, OperationPage, OperationSummary, SyncStatus};
+
+/// The most rows one page may ask for.
+pub const MAX_PAGE_SIZE: i64 = 200;
+
+/// Columns of `operations` a bulk load fills.
+pub const OPERATIONS: Table = Table {
+    name: "operations",
+    columns: &[
+        "id",
+        "channel_id",
+        "channel_operation_id",
+        "async_account",
+        "customer_account",
+        "legal_entity_id",
+        "kind",
+        "status",
+        "operation_at",
+        "received_at",
+        "updated_at",
+        "upload_session_id",
+        "retry_count",
+        "next_retry_at",
+        "error_code",
+        "error_field",
+        "error_message",
+    ],
+    explicit_id: true,
+};
+
+/// Columns of `operation_fields` a bulk load fills.
+pub const OPERATION_FIELDS: Table = Table {
+    name: "operation_fields",
+    columns: &["operation_id", "field", "old_value", "new_value"],
+    explicit_id: false,
+};
+
+/// Columns of `upload_sessions` a bulk load fills.
+pub const UPLOAD_SESSIONS: Table = Table {
+    name: "upload_sessions",
+    columns: &[
+        "id",
+        "channel_id",
+        "status",
+        "operation_count",
+        "created_at",
+        "applied_at",
+    ],
+    explicit_id: true,
+};
+
+const SUMMARY_COLUMNS: &str = "o.id, o.channel_id, c.name AS channel_name, o.customer_account, \
+     o.async_account, o.kind, o.operation_at, o.status";
+
+fn summary_from_row(row: &AnyRow) -> Result<OperationSummary, sqlx::Error> {
+    let kind: String = col(row, "kind")?;
+    let status: String = col(row, "status")?;
+    Ok(OperationSummary {
+        id: col(row, "id")?,
+        channel_id: col(row, "channel_id")?,
+        channel_name: col(row, "channel_name")?,
+        customer_account: col(row, "customer_account")?,
+        async_account: col(row, "async_account")?,
+        kind: OperationKind::parse(&kind).ok_or_else(|| decode_error("kind", &kind))?,
+        operation_at: from_micros(col(row, "operation_at")?),
+        status: SyncStatus::parse(&status).ok_or_else(|| decode_error("status", &status))?,
+    })
+}
+
+fn decode_error(column: &str, value: &str) -> sqlx::Error {
+    sqlx::Error::ColumnDecode {
+        index: column.to_owned(),
+        source: format!("unexpected value “{value}”").into(),
+    }
+}
+
+impl Db {
+    /// A page of operations, newest first, starting after `before` (the first page when `None`).
+    /// Walks `operations_by_time` backwards: the cost does not grow with the table.
+    #[tracing::instrument(skip(self), err)]
+    pub async fn operations_page(
+        &self,
+        before: Option<OperationCursor>,
+        limit: i64,
+    ) -> Result<OperationPage, sqlx::Error> {
+        let limit = limit.clamp(1, MAX_PAGE_SIZE);
+        let sql = format!(
+            "SELECT {SUMMARY_COLUMNS} FROM operations o JOIN channels c ON c.id = o.channel_id \
+             WHERE (o.operation_at, o.id) < ($1, $2) \
+             ORDER BY o.operation_at DESC, o.id DESC LIMIT $3"
+        );
+        let cursor = before.unwrap_or(OperationCursor {
+            operation_at_micros: i64::MAX,
+            id: i64::MAX,
+        });
+        let rows = sqlx::query(&sql)
+            .bind(cursor.operation_at_micros)
+            .bind(cursor.id)
+            .bind(limit + 1)
+            .fetch_all(self.pool())
+            .await?;
+        let mut operations = rows
+            .iter()
+            .map(summary_from_row)
+            .collect::<Result<Vec<_>, _>>()?;
+        let next = if operations.len() as i64 > limit {
+            operations.truncate(limit as usize);
+            operations.last().map(OperationCursor::after)
+        } else {
+            None
+        };
+        Ok(OperationPage {
+            operations,
+            next,
+            counts: self.status_counts().await?,
+        })
+    }
+
+    /// How many operations there are in each status (every status listed, zeros included).
+    #[tracing::instrument(skip(self), err)]
+    pub async fn status_counts(&self) -> Result<Vec<(SyncStatus, i64)>, sqlx::Error> {
+        let rows = sqlx::query("SELECT status, COUNT(*) AS n FROM operations GROUP BY status")
+            .fetch_all(self.pool())
+            .await?;
+        let mut counts: Vec<(SyncStatus, i64)> = SyncStatus::ALL.iter().map(|s| (*s, 0)).collect();
+        for row in &rows {
+            let status: String = col(row, "status")?;
+            let n: i64 = col(row, "n")?;
+            if let Some(entry) = counts.iter_mut().find(|(s, _)| s.as_str() == status) {
+                entry.1 = n;
+            }
+        }
+        Ok(counts)
+    }
+
+    /// The highest id in `table` (0 when empty): bulk loads number their rows after it.
+    pub async fn max_id(&self, table: Table) -> Result<i64, sqlx::Error> {
+        let sql = format!("SELECT COALESCE(MAX(id), 0) AS max_id FROM {}", table.name);
+        let row = sqlx::query(&sql).fetch_one(self.pool()).await?;
+        col(&row, "max_id")
+    }
+
+    /// How many operations are stored.
+    pub async fn count_operations(&self) -> Result<i64, sqlx::Error> {
+        let row = sqlx::query("SELECT COUNT(*) AS n FROM operations")
+            .fetch_one(self.pool())
+            .await?;
+        col(&row, "n")
+    }
+}

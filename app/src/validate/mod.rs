@@ -1,0 +1,268 @@
+//! Field validation: pure functions that run on the server (Synchronize job, Save) and in the
+//! browser on every keystroke of a correction. No I/O here: everything a check needs arrives in
+//! a [`ValidationContext`].
+
+mod attributes;
+mod formats;
+
+pub use attributes::validate_attribute;
+pub use formats::{validate_email, validate_phone, validate_url, validate_zip};
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::{Deserialize, Serialize};
+
+use crate::model::{
+    field::ATTRIBUTE_PREFIX, AttributeDefinition, CustomerField, FieldKind, OperationField,
+    OperationKind, ReferenceKind,
+};
+
+/// Why a value was refused. The code is stable (stored, sent to channels, translated).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum ErrorCode {
+    InvalidEmail,
+    InvalidPhone,
+    InvalidUrl,
+    InvalidZip,
+    TooLong,
+    Required,
+    UnknownReference,
+    NotInList,
+    WrongType,
+    OutOfRange,
+    UnknownField,
+    DuplicateEmail,
+    CustomerNotSynced,
+    NumberSequenceExhausted,
+    Transient,
+}
+
+crate::model::text_enum!(ErrorCode {
+    InvalidEmail => "invalid_email",
+    InvalidPhone => "invalid_phone",
+    InvalidUrl => "invalid_url",
+    InvalidZip => "invalid_zip",
+    TooLong => "too_long",
+    Required => "required",
+    UnknownReference => "unknown_reference",
+    NotInList => "not_in_list",
+    WrongType => "wrong_type",
+    OutOfRange => "out_of_range",
+    UnknownField => "unknown_field",
+    DuplicateEmail => "duplicate_email",
+    CustomerNotSynced => "customer_not_synced",
+    NumberSequenceExhausted => "number_sequence_exhausted",
+    Transient => "transient",
+});
+
+impl ErrorCode {
+    /// Transient errors are retried by the jobs; all others wait for a person.
+    pub fn is_transient(self) -> bool {
+        matches!(self, Self::Transient)
+    }
+}
+
+/// A refused value: which field, why (code) and a sentence a person understands.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldError {
+    pub field: String,
+    pub code: ErrorCode,
+    pub message: String,
+}
+
+impl FieldError {
+    pub fn new(field: impl Into<String>, code: ErrorCode, message: impl Into<String>) -> Self {
+        Self {
+            field: field.into(),
+            code,
+            message: message.into(),
+        }
+    }
+}
+
+/// Everything validation needs to know: the legal entity's attribute definitions and the allowed
+/// reference codes. Sent to the browser with the page, so checks there need no round trip.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ValidationContext {
+    pub attributes: Vec<AttributeDefinition>,
+    pub references: BTreeMap<String, BTreeSet<String>>,
+}
+
+impl ValidationContext {
+    /// Allows `code` for reference data of `kind`.
+    pub fn allow(&mut self, kind: ReferenceKind, code: impl Into<String>) {
+        self.references
+            .entry(kind.as_str().to_owned())
+            .or_default()
+            .insert(code.into());
+    }
+
+    fn is_known(&self, kind: ReferenceKind, code: &str) -> bool {
+        self.references
+            .get(kind.as_str())
+            .is_some_and(|codes| codes.contains(code))
+    }
+
+    fn attribute(&self, name: &str) -> Option<&AttributeDefinition> {
+        self.attributes.iter().find(|a| a.name == name)
+    }
+}
+
+/// Checks one new value of one field. `country` is the operation's address country, which
+/// decides the postal code format. An empty value is valid here; required fields are checked
+/// by [`validate_operation`].
+pub fn validate_value(
+    field: &str,
+    value: &str,
+    country: Option<&str>,
+    ctx: &ValidationContext,
+) -> Result<(), FieldError> {
+    if value.is_empty() {
+        return Ok(());
+    }
+    if let Some(name) = field.strip_prefix(ATTRIBUTE_PREFIX) {
+        return match ctx.attribute(name) {
+            Some(definition) => validate_attribute(definition, value)
+                .map_err(|(code, message)| FieldError::new(field, code, message)),
+            None => Err(FieldError::new(
+                field,
+                ErrorCode::UnknownField,
+                format!("there is no customer attribute named “{name}”"),
+            )),
+        };
+    }
+    let Some(standard) = CustomerField::from_key(field) else {
+        return Err(FieldError::new(
+            field,
+            ErrorCode::UnknownField,
+            format!("“{field}” is not a customer field"),
+        ));
+    };
+    check_kind(standard.kind(), value, country, ctx)
+        .map_err(|(code, message)| FieldError::new(field, code, message))
+}
+
+fn check_kind(
+    kind: FieldKind,
+    value: &str,
+    country: Option<&str>,
+    ctx: &ValidationContext,
+) -> Result<(), (ErrorCode, String)> {
+    match kind {
+        FieldKind::Text { max_len } => {
+            let len = value.chars().count();
+            if len > max_len {
+                return Err((
+                    ErrorCode::TooLong,
+                    format!("is {len} characters long; at most {max_len} are allowed"),
+                ));
+            }
+            Ok(())
+        }
+        FieldKind::Email => validate_email(value),
+        FieldKind::Phone => validate_phone(value),
+        FieldKind::Url => validate_url(value),
+        FieldKind::Zip => validate_zip(value, country),
+        FieldKind::Reference(reference) => {
+            if ctx.is_known(reference, value) {
+                Ok(())
+            } else {
+                Err((
+                    ErrorCode::UnknownReference,
+                    format!("“{value}” is not a known {}", reference_noun(reference)),
+                ))
+            }
+        }
+        FieldKind::Choice(allowed) => {
+            if allowed.contains(&value) {
+                Ok(())
+            } else {
+                Err((
+                    ErrorCode::NotInList,
+                    format!("must be one of: {}", allowed.join(", ")),
+                ))
+            }
+        }
+        FieldKind::Decimal => attributes::parse_decimal(value).map(|_| ()),
+        FieldKind::Boolean => attributes::parse_bool(value).map(|_| ()),
+    }
+}
+
+fn reference_noun(kind: ReferenceKind) -> &'static str {
+    match kind {
+        ReferenceKind::CustomerGroup => "customer group",
+        ReferenceKind::Currency => "currency code",
+        ReferenceKind::Language => "language code",
+        ReferenceKind::PriceGroup => "price group",
+        ReferenceKind::TaxGroup => "sales tax group",
+        ReferenceKind::Country => "country/region code",
+    }
+}
+
+/// Fields a new customer must have.
+pub const REQUIRED_FOR_CREATE: &[CustomerField] = &[CustomerField::Name];
+/// Address fields required as soon as an operation carries an address.
+pub const REQUIRED_ADDRESS: &[CustomerField] = &[
+    CustomerField::Street,
+    CustomerField::City,
+    CustomerField::Zip,
+    CustomerField::Country,
+];
+
+/// Checks every new value of an operation, then what the operation as a whole needs (required
+/// fields of a create, a complete address). Returns every problem, in field order.
+pub fn validate_operation(
+    kind: OperationKind,
+    fields: &[OperationField],
+    ctx: &ValidationContext,
+) -> Vec<FieldError> {
+    let value_of = |key: &str| {
+        fields
+            .iter()
+            .find(|f| f.field == key)
+            .and_then(|f| f.new_value.as_deref())
+            .filter(|v| !v.trim().is_empty())
+    };
+    let country = value_of(CustomerField::Country.key());
+    let mut errors: Vec<FieldError> = fields
+        .iter()
+        .filter_map(|f| {
+            let value = f.new_value.as_deref().unwrap_or("");
+            validate_value(&f.field, value, country, ctx).err()
+        })
+        .collect();
+
+    let mut required: Vec<CustomerField> = Vec::new();
+    if kind == OperationKind::Create {
+        required.extend_from_slice(REQUIRED_FOR_CREATE);
+    }
+    let carries_address = fields
+        .iter()
+        .any(|f| CustomerField::from_key(&f.field).is_some_and(CustomerField::is_address));
+    if carries_address && kind == OperationKind::Create {
+        required.extend_from_slice(REQUIRED_ADDRESS);
+    }
+    for field in required {
+        let present = value_of(field.key()).is_some();
+        let touched_but_empty = fields.iter().any(|f| f.field == field.key());
+        if !present && (kind == OperationKind::Create || touched_but_empty) {
+            errors.push(FieldError::new(
+                field.key(),
+                ErrorCode::Required,
+                format!("{} is required", field.label_en()),
+            ));
+        }
+    }
+    // Definition order, so "the first error" is stable whatever order the channel sent.
+    errors.sort_by_key(|e| field_order(&e.field));
+    errors
+}
+
+fn field_order(field: &str) -> usize {
+    CustomerField::from_key(field)
+        .and_then(|f| CustomerField::ALL.iter().position(|x| *x == f))
+        .unwrap_or(CustomerField::ALL.len())
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,92 @@
+//! The command line and configuration: flags, each with a `CUSTSYNC_…` environment variable.
+
+use std::net::SocketAddr;
+
+use clap::{Args, Parser, Subcommand};
+
+/// custsync: customer synchronization for retail headquarters.
+#[derive(Debug, Parser)]
+#[command(name = "custsync", version, about)]
+pub struct Cli {
+    /// Database: `sqlite://PATH` (embedded, the default) or `postgres://USER:PASS@HOST/DB`.
+    #[arg(
+        long,
+        global = true,
+        env = "CUSTSYNC_DATABASE_URL",
+        default_value = "sqlite://data/custsync.db?mode=rwc"
+    )]
+    pub database_url: String,
+
+    /// Log filter, e.g. `info` or `custsync=debug,sqlx=warn`.
+    #[arg(long, global = true, env = "CUSTSYNC_LOG", default_value = "info")]
+    pub log: String,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// What to do (serve when none is given).
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the status page and the API (the default).
+    Serve(ServeArgs),
+    /// Apply database migrations and exit.
+    Migrate,
+    /// Fill an empty database with a realistic demo retailer.
+    SeedDemo(SeedArgs),
+}
+
+impl Default for Command {
+    fn default() -> Self {
+        Command::Serve(ServeArgs::parse_from(["serve"]))
+    }
+}
+
+/// Options of `serve`.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address and port to listen on.
+    #[arg(long, env = "CUSTSYNC_LISTEN", default_value = "127.0.0.1:3000")]
+    pub listen: SocketAddr,
+
+    /// Folder with the built client (`pkg/`) and static files, as cargo-leptos writes it.
+    #[arg(long, env = "CUSTSYNC_SITE_ROOT", default_value = "target/site")]
+    pub site_root: String,
+
+    /// Seed demo data first when the database has no operations.
+    #[arg(long, env = "CUSTSYNC_SEED_DEMO_IF_EMPTY")]
+    pub seed_demo_if_empty: bool,
+
+    /// Interval of each recurring job for a new database, in seconds (15 minutes by default).
+    #[arg(long, env = "CUSTSYNC_JOB_INTERVAL_SECONDS", default_value_t = 900)]
+    pub job_interval_seconds: i64,
+}
+
+impl ServeArgs {
+    /// Parses only `serve`'s own options (for the default command).
+    fn parse_from<'a>(args: impl IntoIterator<Item = &'a str>) -> Self {
+        #[derive(Parser)]
+        struct Only {
+            #[command(flatten)]
+            serve: ServeArgs,
+        }
+        Only::parse_from(args).serve
+    }
+}
+
+/// Options of `seed-demo`.
+#[derive(Debug, Args)]
+pub struct SeedArgs {
+    /// How many operations to generate.
+    #[arg(long, default_value_t = 5_000)]
+    pub operations: u64,
+    /// The random seed: the same seed gives the same data.
+    #[arg(long, default_value_t = 2026)]
+    pub seed: u64,
+    /// Spread the operations over this many days up to now.
+    #[arg(long, default_value_t = 30)]
+    pub days: u32,
+    /// No progress bar.
+    #[arg(long)]
+    pub quiet: bool,
+}

@@ -1,0 +1,52 @@
+//! The custsync server: command line, start-up, HTTP routes and the demo data generator.
+
+pub mod cli;
+pub mod health;
+pub mod seed;
+pub mod startup;
+pub mod telemetry;
+
+use app::storage::{Db, PoolSettings};
+
+use cli::{Cli, Command};
+
+/// Runs the command the user asked for.
+pub async fn run(cli: Cli) -> anyhow::Result<()> {
+    match cli.command.unwrap_or_default() {
+        Command::Serve(serve) => {
+            let db = open_database(&cli.database_url).await?;
+            if serve.seed_demo_if_empty && db.count_operations().await? == 0 {
+                tracing::info!("empty database: adding demo data");
+                seed::seed_demo(&db, &seed::DemoConfig::default(), true).await?;
+            }
+            db.ensure_job_schedules(serve.job_interval_seconds).await?;
+            startup::serve(db, &serve).await
+        }
+        Command::Migrate => {
+            let db = open_database(&cli.database_url).await?;
+            tracing::info!(database = %db.location(), "migrations applied");
+            db.close().await;
+            Ok(())
+        }
+        Command::SeedDemo(args) => {
+            let db = open_database(&cli.database_url).await?;
+            let config = seed::DemoConfig {
+                operations: args.operations,
+                seed: args.seed,
+                days: args.days,
+            };
+            let report = seed::seed_demo(&db, &config, !args.quiet).await?;
+            println!("{report}");
+            db.close().await;
+            Ok(())
+        }
+    }
+}
+
+/// Opens the database and brings its schema up to date; a failure stops start-up.
+pub async fn open_database(url: &str) -> anyhow::Result<Db> {
+    let db = Db::connect(url, &PoolSettings::default()).await?;
+    db.migrate().await?;
+    tracing::info!(backend = db.backend().name(), database = %db.location(), "database ready");
+    Ok(db)
+}
