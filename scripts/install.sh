@@ -10,7 +10,7 @@ SUDO=""
 if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
 
 APT_PACKAGES=(rustc-web cargo-web rust-web-src rust-web-clippy rustfmt-web lld-22
-  postgresql chromium brotli pkg-config)
+  postgresql chromium brotli pkg-config curl)
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")

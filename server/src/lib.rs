@@ -34,6 +34,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 operations: args.operations,
                 seed: args.seed,
                 days: args.days,
+                now: None,
             };
             let report = seed::seed_demo(&db, &config, !args.quiet).await?;
             println!("{report}");

@@ -35,6 +35,9 @@ pub struct DemoConfig {
     pub operations: u64,
     pub seed: u64,
     pub days: u32,
+    /// The simulated present; the real clock when `None`. The same seed and present give the
+    /// same data.
+    pub now: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 impl Default for DemoConfig {
@@ -43,6 +46,7 @@ impl Default for DemoConfig {
             operations: 5_000,
             seed: 2026,
             days: 30,
+            now: None,
         }
     }
 }
@@ -122,7 +126,7 @@ pub async fn seed_demo(db: &Db, config: &DemoConfig, progress: bool) -> anyhow::
         .map(|e| (e.id.clone(), (e.id[..2].to_owned(), 100_001)))
         .collect();
 
-    let now = to_micros(chrono::Utc::now());
+    let now = to_micros(config.now.unwrap_or_else(chrono::Utc::now));
     let rng = ChaCha8Rng::seed_from_u64(config.seed);
     let mut sim = simulate::Simulation::new(
         rng,

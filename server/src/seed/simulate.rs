@@ -22,7 +22,9 @@ const MINUTE: i64 = 60_000_000;
 const HOUR: i64 = 60 * MINUTE;
 const DAY: i64 = 24 * HOUR;
 /// Operations received this recently have not been through the Synchronize job yet.
-const UNPROCESSED_WINDOW: i64 = 30 * MINUTE;
+const UNPROCESSED_WINDOW: i64 = 45 * MINUTE;
+/// Operations received this recently may still be retrying after a transient error.
+const RETRY_WINDOW: i64 = 8 * HOUR;
 /// Share of creates with a mistake, and of updates.
 const CREATE_MISTAKE_RATE: f64 = 0.075;
 const UPDATE_MISTAKE_RATE: f64 = 0.04;
@@ -727,8 +729,10 @@ impl Simulation {
     /// the customer master when it succeeds.
     fn settle(&mut self, op: &mut SimOperation, slot: &Slot) {
         let processed_at = slot.received_at + self.rng.random_range(MINUTE..15 * MINUTE);
-        let unprocessed =
-            slot.received_at > self.now - UNPROCESSED_WINDOW || processed_at > self.now;
+        let recent = slot.received_at > self.now - UNPROCESSED_WINDOW || processed_at > self.now;
+        let retrying =
+            !recent && slot.received_at > self.now - RETRY_WINDOW && self.rng.random_bool(0.05);
+        let unprocessed = recent || retrying;
         let known = self.asyncs.get(&op.async_account).cloned();
 
         // Updates of an async customer whose create has not succeeded wait behind it.
@@ -761,8 +765,8 @@ impl Simulation {
                 self.stuck.push(op.async_account.clone());
             }
             // A few have met a transient error and are waiting for their next try.
-            if slot.received_at < self.now - 5 * MINUTE && self.rng.random_bool(0.3) {
-                op.retry_count = self.rng.random_range(1..4);
+            if retrying || (slot.received_at < self.now - 5 * MINUTE && self.rng.random_bool(0.3)) {
+                op.retry_count = self.rng.random_range(1..6);
                 op.next_retry_at = Some(self.now + self.rng.random_range(MINUTE..10 * MINUTE));
                 op.error = Some(FieldError::new(
                     "",

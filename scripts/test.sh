@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# Command 2: every test of custsync — formatting, lints, unit tests, storage and server tests on
+# SQLite and on PostgreSQL, and the browser tests in Chromium against a served, seeded app.
+# Starts (and removes) a throw-away PostgreSQL cluster unless CUSTSYNC_TEST_PG is set.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/install.sh
+source scripts/common.sh
+source scripts/pg.sh
+
+failed=()
+SERVER_PID=""
+STARTED_PG=""
+WORK="$(mktemp -d /tmp/custsync-test.XXXXXX)"
+cleanup() {
+  [ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null && wait "$SERVER_PID" 2>/dev/null
+  [ -n "$STARTED_PG" ] && pg_stop
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+step() { echo; echo "[test] $*"; }
+
+if [ -z "${CUSTSYNC_TEST_PG:-}" ]; then
+  pg_start
+  STARTED_PG=1
+fi
+
+step "formatting (cargo fmt --check)"
+cargo fmt --all -- --check || failed+=("formatting")
+
+step "lints (clippy -D warnings)"
+cargo clippy --all-targets --quiet -- -D warnings || failed+=("clippy")
+
+step "build the app (cargo leptos build: server and WebAssembly client)"
+if cargo leptos build; then
+  step "browser tests (Chromium)"
+  PORT="$(free_port)"
+  "$CARGO_TARGET_DIR/debug/custsync" --log warn \
+    --database-url "sqlite://$WORK/custsync.db?mode=rwc" \
+    serve --listen "127.0.0.1:$PORT" --site-root target/site --seed-demo-if-empty \
+    >"$WORK/server.log" 2>&1 &
+  SERVER_PID=$!
+  for _ in $(seq 1 120); do
+    curl -fsS "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1 && break
+    sleep 0.5
+  done
+  if CUSTSYNC_URL="http://127.0.0.1:$PORT" node --test --test-concurrency=1 tests/browser/; then
+    :
+  else
+    failed+=("browser tests")
+    echo "[test] server log:"; tail -50 "$WORK/server.log"
+  fi
+  kill "$SERVER_PID" 2>/dev/null; wait "$SERVER_PID" 2>/dev/null || true
+  SERVER_PID=""
+else
+  failed+=("cargo leptos build")
+fi
+
+step "unit, storage (SQLite and PostgreSQL) and server tests"
+cargo nextest run --no-fail-fast || failed+=("cargo nextest")
+
+if [ ${#failed[@]} -gt 0 ]; then
+  echo; echo "[test] FAILED: ${failed[*]}"
+  exit 1
+fi
+echo; echo "[test] all green"

@@ -1,0 +1,212 @@
+//! Storage tests, each run on SQLite and on PostgreSQL (`name::sqlite`, `name::postgres`).
+
+use app::{
+    model::{AttributeDefinition, AttributeType, Channel, ChannelKind, LegalEntity, ReferenceKind, SyncStatus},
+    storage::{
+        bulk::Value,
+        operations::{OPERATIONS, OPERATION_FIELDS, UPLOAD_SESSIONS},
+        Db,
+    },
+};
+use custsync_tests::storage_test;
+
+async fn entity_and_channel(db: &Db) -> Channel {
+    db.upsert_legal_entity(&LegalEntity { id: "NO01".into(), name: "Nordlys Retail AS".into(), currency: "NOK".into() })
+        .await
+        .unwrap();
+    db.insert_channel(&Channel {
+        id: 0,
+        code: "BGO-STS".into(),
+        name: "Bergen Storsenter".into(),
+        kind: ChannelKind::Store,
+        legal_entity_id: "NO01".into(),
+        country: "NO".into(),
+        default_customer_group: "RETAIL".into(),
+        default_currency: "NOK".into(),
+        default_language: "nb-NO".into(),
+        default_receipt_option: "Print".into(),
+    })
+    .await
+    .unwrap()
+}
+
+/// Loads `n` operations of `channel`, one per minute, through the bulk loader.
+async fn load_operations(db: &Db, channel: &Channel, n: i64) {
+    let mut loader = db.bulk_loader().await.unwrap();
+    loader
+        .insert(UPLOAD_SESSIONS, &[vec![1.into(), channel.id.into(), "applied".into(), n.into(), 0.into(), 0.into()]])
+        .await
+        .unwrap();
+    let base = 1_764_000_000_000_000_i64;
+    let rows: Vec<Vec<Value>> = (1..=n)
+        .map(|i| {
+            let status = if i % 10 == 0 { "failed" } else { "succeeded" };
+            vec![
+                i.into(),
+                channel.id.into(),
+                format!("op-{i}").into(),
+                format!("00000000-0000-4000-8000-{i:012}").into(),
+                (status == "succeeded").then(|| format!("NO{i:07}")).into(),
+                "NO01".into(),
+                "create".into(),
+                status.into(),
+                (base + i * 60_000_000).into(),
+                (base + i * 60_000_000).into(),
+                (base + i * 60_000_000).into(),
+                1.into(),
+                0.into(),
+                Value::Null,
+                Value::Null,
+                Value::Null,
+                Value::Null,
+            ]
+        })
+        .collect();
+    loader.insert(OPERATIONS, &rows).await.unwrap();
+    let fields: Vec<Vec<Value>> = (1..=n)
+        .map(|i| vec![i.into(), "email".into(), Value::Null, format!("kunde{i}@example.no").into()])
+        .collect();
+    loader.insert(OPERATION_FIELDS, &fields).await.unwrap();
+    loader.commit().await.unwrap();
+}
+
+storage_test! {
+    async fn migrations_can_be_applied_twice(db) {
+        db.migrate().await.expect("a second run finds nothing to do");
+        assert_eq!(db.count_operations().await.unwrap(), 0);
+    }
+}
+
+storage_test! {
+    async fn an_empty_database_gives_an_empty_first_page_with_zero_counts(db) {
+        let page = db.operations_page(None, 50).await.unwrap();
+        assert!(page.operations.is_empty());
+        assert_eq!(page.next, None);
+        assert_eq!(page.counts.len(), SyncStatus::ALL.len());
+        assert!(page.counts.iter().all(|(_, n)| *n == 0));
+    }
+}
+
+storage_test! {
+    async fn pages_walk_every_operation_newest_first_without_gaps_or_repeats(db) {
+        let channel = entity_and_channel(&db).await;
+        load_operations(&db, &channel, 125).await;
+        let mut seen = Vec::new();
+        let mut cursor = None;
+        loop {
+            let page = db.operations_page(cursor, 50).await.unwrap();
+            seen.extend(page.operations.iter().map(|o| o.id));
+            match page.next {
+                Some(next) => cursor = Some(next),
+                None => break,
+            }
+        }
+        let expected: Vec<i64> = (1..=125).rev().collect();
+        assert_eq!(seen, expected);
+    }
+}
+
+storage_test! {
+    async fn a_page_row_carries_the_five_default_columns(db) {
+        let channel = entity_and_channel(&db).await;
+        load_operations(&db, &channel, 3).await;
+        let page = db.operations_page(None, 10).await.unwrap();
+        let newest = &page.operations[0];
+        assert_eq!(newest.channel_name, "Bergen Storsenter");
+        assert_eq!(newest.customer_account.as_deref(), Some("NO0000003"));
+        assert_eq!(newest.async_account, "00000000-0000-4000-8000-000000000003");
+        assert_eq!(newest.operation_at.timestamp_micros(), 1_764_000_000_000_000 + 3 * 60_000_000);
+        assert_eq!(newest.status, SyncStatus::Succeeded);
+    }
+}
+
+storage_test! {
+    async fn status_counts_cover_every_operation(db) {
+        let channel = entity_and_channel(&db).await;
+        load_operations(&db, &channel, 40).await;
+        let counts = db.status_counts().await.unwrap();
+        let count = |s: SyncStatus| counts.iter().find(|(x, _)| *x == s).map(|(_, n)| *n).unwrap();
+        assert_eq!(count(SyncStatus::Failed), 4);
+        assert_eq!(count(SyncStatus::Succeeded), 36);
+        assert_eq!(count(SyncStatus::Pending), 0);
+    }
+}
+
+storage_test! {
+    async fn a_failed_bulk_load_leaves_nothing_behind(db) {
+        let channel = entity_and_channel(&db).await;
+        let mut loader = db.bulk_loader().await.unwrap();
+        loader
+            .insert(UPLOAD_SESSIONS, &[vec![1.into(), channel.id.into(), "applied".into(), 1.into(), 0.into(), 0.into()]])
+            .await
+            .unwrap();
+        // The same id twice: the second insert fails, and the whole load is abandoned.
+        let row = |id: i64| -> Vec<Value> {
+            vec![
+                id.into(), channel.id.into(), "dup".into(), "g".into(), Value::Null, "NO01".into(),
+                "create".into(), "pending".into(), 1.into(), 1.into(), 1.into(), 1.into(), 0.into(),
+                Value::Null, Value::Null, Value::Null, Value::Null,
+            ]
+        };
+        let result = loader.insert(OPERATIONS, &[row(1), row(1)]).await;
+        assert!(result.is_err());
+        drop(loader);
+        assert_eq!(db.count_operations().await.unwrap(), 0);
+        assert_eq!(db.max_id(UPLOAD_SESSIONS).await.unwrap(), 0);
+    }
+}
+
+storage_test! {
+    async fn explicit_ids_of_a_bulk_load_do_not_collide_with_later_inserts(db) {
+        let channel = entity_and_channel(&db).await;
+        load_operations(&db, &channel, 5).await;
+        // A normal insert after the load gets a fresh id (PostgreSQL's identity was moved on).
+        let row = sqlx::query(
+            "INSERT INTO upload_sessions (channel_id, status, operation_count, created_at) \
+             VALUES ($1, 'uploaded', 0, 0) RETURNING id",
+        )
+        .bind(channel.id)
+        .fetch_one(db.pool())
+        .await
+        .unwrap();
+        let id: i64 = sqlx::Row::get(&row, "id");
+        assert!(id > 1, "got id {id}");
+    }
+}
+
+storage_test! {
+    async fn the_validation_context_holds_reference_data_and_attribute_definitions(db) {
+        entity_and_channel(&db).await;
+        db.add_reference_values(ReferenceKind::CustomerGroup, "", &[("RETAIL", "Retail")]).await.unwrap();
+        db.add_reference_values(ReferenceKind::TaxGroup, "NO01", &[("MVA25", "25 %")]).await.unwrap();
+        db.add_reference_values(ReferenceKind::TaxGroup, "GB01", &[("VAT20", "20 %")]).await.unwrap();
+        db.insert_attribute_definition(&AttributeDefinition {
+            id: 0,
+            legal_entity_id: "NO01".into(),
+            name: "shoe_size".into(),
+            label_en: "Shoe size".into(),
+            label_nb: "Skostørrelse".into(),
+            group_name: "Fit".into(),
+            attribute_type: AttributeType::Decimal { min: Some(30.0), max: Some(50.0), unit: Some("EU".into()) },
+            default_value: None,
+        })
+        .await
+        .unwrap();
+        let ctx = db.validation_context("NO01").await.unwrap();
+        assert!(ctx.references["customer_group"].contains("RETAIL"));
+        assert!(ctx.references["tax_group"].contains("MVA25"));
+        assert!(!ctx.references["tax_group"].contains("VAT20"), "another legal entity's code");
+        assert_eq!(ctx.attributes.len(), 1);
+        assert!(app::validate::validate_value("attr:shoe_size", "62", None, &ctx).is_err());
+    }
+}
+
+storage_test! {
+    async fn job_schedules_are_created_once_for_every_job(db) {
+        db.ensure_job_schedules(900).await.unwrap();
+        db.ensure_job_schedules(60).await.unwrap();
+        let schedules = db.job_schedules().await.unwrap();
+        assert_eq!(schedules.len(), app::model::JobName::ALL.len());
+        assert!(schedules.iter().all(|s| s.interval_seconds == 900 && !s.paused));
+    }
+}
