@@ -1,0 +1,36 @@
+// Page-object helpers for custsync's browser tests: Debian's Chromium driven by playwright-core.
+import { chromium } from 'playwright-core';
+import { mkdirSync } from 'node:fs';
+
+export const BASE_URL = process.env.CUSTSYNC_URL ?? 'http://127.0.0.1:3000';
+const SHOTS = process.env.CUSTSYNC_SHOTS ?? 'target/browser-failures';
+
+/** Starts headless Chromium with the flags this machine needs (no sandbox as root, no network). */
+export async function launch() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    args: [
+      '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync',
+    ],
+  });
+}
+
+/** Opens a page, collecting console errors, and waits until the WebAssembly client hydrated it. */
+export async function openHydrated(browser, path, viewport = { width: 1280, height: 900 }) {
+  const page = await browser.newPage({ viewport });
+  const errors = [];
+  page.on('console', (msg) => { if (msg.type() === 'error') errors.push(msg.text()); });
+  page.on('pageerror', (err) => errors.push(String(err)));
+  await page.goto(BASE_URL + path);
+  await page.waitForSelector('.app[data-hydrated="true"]', { timeout: 30_000 });
+  return { page, errors };
+}
+
+/** Keeps a screenshot of a failed test for a person to look at. */
+export async function screenshotOnFailure(t, page) {
+  if (!page) return;
+  mkdirSync(SHOTS, { recursive: true });
+  const name = t.name.replace(/[^a-z0-9]+/gi, '-');
+  await page.screenshot({ path: `${SHOTS}/${name}.png`, fullPage: true }).catch(() => {});
+}
