@@ -14,7 +14,9 @@ async fn error_codes(db: &Db) -> Vec<String> {
         .fetch_all(db.pool())
         .await
         .unwrap();
-    rows.iter().map(|r| sqlx::Row::get::<String, _>(r, "error_code")).collect()
+    rows.iter()
+        .map(|r| sqlx::Row::get::<String, _>(r, "error_code"))
+        .collect()
 }
 
 storage_test! {

@@ -13,7 +13,10 @@ async fn app(db: &TestDb) -> Router {
 }
 
 async fn get(router: Router, uri: &str) -> (u16, String) {
-    let response = router.oneshot(Request::get(uri).body(Body::empty()).unwrap()).await.unwrap();
+    let response = router
+        .oneshot(Request::get(uri).body(Body::empty()).unwrap())
+        .await
+        .unwrap();
     let status = response.status().as_u16();
     let bytes = response.into_body().collect().await.unwrap().to_bytes();
     (status, String::from_utf8_lossy(&bytes).into_owned())
@@ -22,13 +25,35 @@ async fn get(router: Router, uri: &str) -> (u16, String) {
 #[tokio::test]
 async fn the_status_page_is_rendered_on_the_server_with_the_five_columns_and_newest_first() {
     let db = fresh_db(Backend::Sqlite).await;
-    seed_demo(&db, &DemoConfig { operations: 300, seed: 3, days: 3, now: None }, false).await.unwrap();
+    seed_demo(
+        &db,
+        &DemoConfig {
+            operations: 300,
+            seed: 3,
+            days: 3,
+            now: None,
+        },
+        false,
+    )
+    .await
+    .unwrap();
     let (status, html) = get(app(&db).await, "/").await;
     assert_eq!(status, 200);
-    for column in ["Channel name", "Customer account", "Async customer account", "Operation timestamp", "Customer sync status"] {
+    for column in [
+        "Channel name",
+        "Customer account",
+        "Async customer account",
+        "Operation timestamp",
+        "Customer sync status",
+    ] {
         assert!(html.contains(column), "missing column {column}");
     }
-    let newest = db.operations_page(None, 1).await.unwrap().operations.remove(0);
+    let newest = db
+        .operations_page(None, 1)
+        .await
+        .unwrap()
+        .operations
+        .remove(0);
     let first_row = html.find("data-operation-id=").expect("a row");
     assert!(html[first_row..].starts_with(&format!("data-operation-id=\"{}\"", newest.id)));
     assert!(html.contains("/pkg/custsync.js"), "hydration script");
@@ -39,13 +64,27 @@ async fn the_status_page_is_rendered_on_the_server_with_the_five_columns_and_new
 #[tokio::test]
 async fn the_next_page_link_continues_where_the_first_page_ended() {
     let db = fresh_db(Backend::Sqlite).await;
-    seed_demo(&db, &DemoConfig { operations: 120, seed: 5, days: 3, now: None }, false).await.unwrap();
+    seed_demo(
+        &db,
+        &DemoConfig {
+            operations: 120,
+            seed: 5,
+            days: 3,
+            now: None,
+        },
+        false,
+    )
+    .await
+    .unwrap();
     let first = db.operations_page(None, 50).await.unwrap();
     let cursor = first.next.unwrap().encode();
     let (status, html) = get(app(&db).await, &format!("/?before={cursor}")).await;
     assert_eq!(status, 200);
     let second = db.operations_page(first.next, 50).await.unwrap();
-    assert!(html.contains(&format!("data-operation-id=\"{}\"", second.operations[0].id)));
+    assert!(html.contains(&format!(
+        "data-operation-id=\"{}\"",
+        second.operations[0].id
+    )));
     assert!(!html.contains(&format!("data-operation-id=\"{}\"", first.operations[0].id)));
 }
 
@@ -61,8 +100,15 @@ async fn an_empty_database_shows_what_to_do() {
 #[tokio::test]
 async fn a_malformed_page_position_is_a_clear_message_not_a_crash() {
     let db = fresh_db(Backend::Sqlite).await;
-    let (status, html) = get(app(&db).await, "/?before=1%27%3B%20DROP%20TABLE%20operations").await;
-    assert_eq!(status, 400, "the page renders, with the status of the bad request");
+    let (status, html) = get(
+        app(&db).await,
+        "/?before=1%27%3B%20DROP%20TABLE%20operations",
+    )
+    .await;
+    assert_eq!(
+        status, 400,
+        "the page renders, with the status of the bad request"
+    );
     assert!(html.contains("before: is not a page position"), "{html}");
     assert_eq!(db.count_operations().await.unwrap(), 0, "table still there");
 }
@@ -115,18 +161,30 @@ async fn an_unknown_address_is_a_404_page() {
 
 #[tokio::test]
 async fn an_unreachable_postgresql_is_one_clear_line() {
-    let error = server::open_database("postgres://custsync@127.0.0.1:1/custsync").await.unwrap_err();
+    let error = server::open_database("postgres://custsync@127.0.0.1:1/custsync")
+        .await
+        .unwrap_err();
     let line = format!("{error:#}");
-    assert!(line.contains("cannot open the PostgreSQL database at postgres://custsync@127.0.0.1:1/custsync"), "{line}");
+    assert!(
+        line.contains(
+            "cannot open the PostgreSQL database at postgres://custsync@127.0.0.1:1/custsync"
+        ),
+        "{line}"
+    );
     assert!(!line.contains('\n'), "{line}");
 }
 
 #[tokio::test]
 async fn an_unwritable_data_folder_is_one_clear_line() {
-    let error = server::open_database("sqlite:///proc/custsync/data.db?mode=rwc").await.unwrap_err();
+    let error = server::open_database("sqlite:///proc/custsync/data.db?mode=rwc")
+        .await
+        .unwrap_err();
     let line = format!("{error:#}");
     assert!(line.contains("/proc/custsync"), "{line}");
-    assert!(line.contains("cannot create the data folder") || line.contains("not writable"), "{line}");
+    assert!(
+        line.contains("cannot create the data folder") || line.contains("not writable"),
+        "{line}"
+    );
 }
 
 #[tokio::test]

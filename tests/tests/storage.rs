@@ -1,7 +1,10 @@
 //! Storage tests, each run on SQLite and on PostgreSQL (`name::sqlite`, `name::postgres`).
 
 use app::{
-    model::{AttributeDefinition, AttributeType, Channel, ChannelKind, LegalEntity, ReferenceKind, SyncStatus},
+    model::{
+        AttributeDefinition, AttributeType, Channel, ChannelKind, LegalEntity, ReferenceKind,
+        SyncStatus,
+    },
     storage::{
         bulk::Value,
         operations::{OPERATIONS, OPERATION_FIELDS, UPLOAD_SESSIONS},
@@ -11,9 +14,13 @@ use app::{
 use custsync_tests::storage_test;
 
 async fn entity_and_channel(db: &Db) -> Channel {
-    db.upsert_legal_entity(&LegalEntity { id: "NO01".into(), name: "Nordlys Retail AS".into(), currency: "NOK".into() })
-        .await
-        .unwrap();
+    db.upsert_legal_entity(&LegalEntity {
+        id: "NO01".into(),
+        name: "Nordlys Retail AS".into(),
+        currency: "NOK".into(),
+    })
+    .await
+    .unwrap();
     db.insert_channel(&Channel {
         id: 0,
         code: "BGO-STS".into(),
@@ -34,7 +41,17 @@ async fn entity_and_channel(db: &Db) -> Channel {
 async fn load_operations(db: &Db, channel: &Channel, n: i64) {
     let mut loader = db.bulk_loader().await.unwrap();
     loader
-        .insert(UPLOAD_SESSIONS, &[vec![1.into(), channel.id.into(), "applied".into(), n.into(), 0.into(), 0.into()]])
+        .insert(
+            UPLOAD_SESSIONS,
+            &[vec![
+                1.into(),
+                channel.id.into(),
+                "applied".into(),
+                n.into(),
+                0.into(),
+                0.into(),
+            ]],
+        )
         .await
         .unwrap();
     let base = 1_764_000_000_000_000_i64;
@@ -64,7 +81,14 @@ async fn load_operations(db: &Db, channel: &Channel, n: i64) {
         .collect();
     loader.insert(OPERATIONS, &rows).await.unwrap();
     let fields: Vec<Vec<Value>> = (1..=n)
-        .map(|i| vec![i.into(), "email".into(), Value::Null, format!("kunde{i}@example.no").into()])
+        .map(|i| {
+            vec![
+                i.into(),
+                "email".into(),
+                Value::Null,
+                format!("kunde{i}@example.no").into(),
+            ]
+        })
         .collect();
     loader.insert(OPERATION_FIELDS, &fields).await.unwrap();
     loader.commit().await.unwrap();

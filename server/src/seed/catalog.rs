@@ -110,12 +110,16 @@ pub fn channels() -> Vec<(Channel, u32)> {
     ]
 }
 
-/// The allowed codes per kind: (legal entity or "" for all, code, description).
-pub fn reference_values() -> Vec<(
+/// Allowed codes of one kind of reference data in one legal entity ("" for all):
+/// (kind, legal entity, [(code, description)]).
+pub type ReferenceSet = (
     ReferenceKind,
     &'static str,
     Vec<(&'static str, &'static str)>,
-)> {
+);
+
+/// The allowed codes per kind.
+pub fn reference_values() -> Vec<ReferenceSet> {
     use ReferenceKind::*;
     vec![
         (

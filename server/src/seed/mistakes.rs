@@ -2,6 +2,7 @@
 //! failure an administrator must fix appears (and fails in real validation, not by decree).
 
 use rand::{seq::IndexedRandom, Rng};
+use rand_chacha::ChaCha8Rng;
 
 use super::people::Locale;
 
@@ -91,4 +92,107 @@ pub fn long_street(street: &str) -> String {
         long.push_str(note);
     }
     long
+}
+
+/// Puts one mistake into a customer's fields. `taken_email` is another customer's email, for
+/// a duplicate.
+pub fn inject(
+    rng: &mut ChaCha8Rng,
+    fields: &mut Vec<(String, String)>,
+    mistake: Mistake,
+    locale: &Locale,
+    entity: &str,
+    taken_email: Option<String>,
+) {
+    let current = |key: &str| {
+        fields
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    };
+    let pick = |rng: &mut ChaCha8Rng, options: &[&str]| {
+        (*options.choose(rng).unwrap_or(&options[0])).to_owned()
+    };
+    let changes: Vec<(&str, String)> = match mistake {
+        Mistake::MalformedEmail => {
+            vec![("email", malformed_email(rng, &current("email")))]
+        }
+        Mistake::MalformedReceiptEmail => vec![
+            ("receipt_option", "Email".into()),
+            ("receipt_email", malformed_email(rng, &current("email"))),
+        ],
+        Mistake::MalformedPhone => {
+            vec![("cellular_phone", malformed_phone(rng, locale))]
+        }
+        Mistake::StreetTooLong => vec![("street", long_street(&current("street")))],
+        Mistake::CountyTooLong => vec![(
+            "county",
+            if entity == "NO01" {
+                "Trøndelag fylkeskommune"
+            } else {
+                "Greater Manchester"
+            }
+            .into(),
+        )],
+        Mistake::MissingCity => vec![("city", String::new())],
+        Mistake::MissingStreet => vec![("street", String::new())],
+        Mistake::BadZip => {
+            let zip = current("zip");
+            vec![(
+                "zip",
+                if entity == "NO01" {
+                    format!("N-{zip}")
+                } else {
+                    zip.replace(' ', "")
+                },
+            )]
+        }
+        Mistake::UnknownCustomerGroup => vec![(
+            "customer_group",
+            pick(rng, &["VIP", "Ansatt", "GOLD-KLUBB", "Retail "]),
+        )],
+        Mistake::UnknownCurrency => vec![("currency", pick(rng, &["NKR", "KR", "EURO", "£"]))],
+        Mistake::UnknownLanguage => {
+            vec![("language", pick(rng, &["no", "norsk", "en-UK", "nb_NO"]))]
+        }
+        Mistake::UnknownTaxGroup => {
+            vec![("tax_group", pick(rng, &["MVA30", "STD", "VAT17.5"]))]
+        }
+        Mistake::UnknownCountry => vec![("country", pick(rng, &["NOR", "UK", "Norge", "EN"]))],
+        Mistake::AttributeWrongType => {
+            let (key, value) = *[
+                ("attr:shoe_size", "stor"),
+                ("attr:birth_year", "syttiåtte"),
+                ("attr:newsletter_opt_in", "kanskje"),
+                ("attr:member_since", "17.05.2021"),
+            ]
+            .choose(rng)
+            .unwrap_or(&("attr:shoe_size", "stor"));
+            vec![(key, value.to_owned())]
+        }
+        Mistake::AttributeOutOfRange => {
+            let (key, value) = *[
+                ("attr:shoe_size", "62"),
+                ("attr:birth_year", "1875"),
+                ("attr:household_size", "40"),
+                ("attr:height_cm", "17"),
+            ]
+            .choose(rng)
+            .unwrap_or(&("attr:shoe_size", "62"));
+            vec![(key, value.to_owned())]
+        }
+        Mistake::AttributeNotInList => {
+            vec![("attr:loyalty_tier", pick(rng, &["Diamant", "Gull", "VIP"]))]
+        }
+        Mistake::DuplicateEmail => taken_email
+            .map(|email| vec![("email", email)])
+            .unwrap_or_default(),
+    };
+    for (key, value) in changes {
+        match fields.iter_mut().find(|(k, _)| k == key) {
+            Some(entry) => entry.1 = value,
+            None => fields.push((key.to_owned(), value)),
+        }
+    }
 }

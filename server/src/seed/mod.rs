@@ -8,6 +8,8 @@
 mod catalog;
 mod mistakes;
 mod people;
+mod persona;
+mod plan;
 mod simulate;
 mod write;
 
@@ -128,17 +130,15 @@ pub async fn seed_demo(db: &Db, config: &DemoConfig, progress: bool) -> anyhow::
 
     let now = to_micros(config.now.unwrap_or_else(chrono::Utc::now));
     let rng = ChaCha8Rng::seed_from_u64(config.seed);
-    let mut sim = simulate::Simulation::new(
+    let mut sim = simulate::Simulation::new(simulate::Setup {
         rng,
         now,
-        config.days,
-        config.operations,
-        channels.clone(),
+        days: config.days,
+        count: config.operations,
+        channels: channels.clone(),
         contexts,
-        1,
-        1,
         sequences,
-    );
+    });
 
     let bar = if progress {
         let bar = ProgressBar::new(config.operations);

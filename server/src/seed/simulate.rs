@@ -10,17 +10,19 @@ use app::{
     },
     validate::{validate_operation, ErrorCode, FieldError, ValidationContext},
 };
-use rand::{distr::weighted::WeightedIndex, prelude::Distribution, seq::IndexedRandom, Rng};
+use rand::{seq::IndexedRandom, Rng};
 use rand_chacha::ChaCha8Rng;
 
 use super::{
     mistakes::{self, Mistake},
-    people::{email_local, locale_of, Locale},
+    people::{email_local, locale_of},
+    persona,
+    plan::{self, Slot},
 };
 
-const MINUTE: i64 = 60_000_000;
-const HOUR: i64 = 60 * MINUTE;
-const DAY: i64 = 24 * HOUR;
+pub const MINUTE: i64 = 60_000_000;
+pub const HOUR: i64 = 60 * MINUTE;
+pub const DAY: i64 = 24 * HOUR;
 /// Operations received this recently have not been through the Synchronize job yet.
 const UNPROCESSED_WINDOW: i64 = 45 * MINUTE;
 /// Operations received this recently may still be retrying after a transient error.
@@ -75,13 +77,19 @@ pub struct SimSession {
     pub applied_at: i64,
 }
 
-/// A planned operation: when, from where.
-#[derive(Debug, Clone, Copy)]
-struct Slot {
-    operation_at: i64,
-    received_at: i64,
-    channel: usize,
-    session: i64,
+/// What a simulation starts from.
+pub struct Setup {
+    pub rng: ChaCha8Rng,
+    /// The simulated present, in microseconds since the epoch.
+    pub now: i64,
+    pub days: u32,
+    pub count: u64,
+    /// Channels (ids set) with their share of operations.
+    pub channels: Vec<(Channel, u32)>,
+    /// Validation context per legal entity.
+    pub contexts: HashMap<String, ValidationContext>,
+    /// Account prefix and next number per legal entity.
+    pub sequences: BTreeMap<String, (String, i64)>,
 }
 
 /// What HQ knows of an async account.
@@ -115,40 +123,18 @@ pub struct Simulation {
 }
 
 impl Simulation {
-    /// Plans `count` operations over `days` days up to `now` (microseconds).
-    pub fn new(
-        mut rng: ChaCha8Rng,
-        now: i64,
-        days: u32,
-        count: u64,
-        channels: Vec<(Channel, u32)>,
-        contexts: HashMap<String, ValidationContext>,
-        first_operation_id: i64,
-        first_session_id: i64,
-        sequences: BTreeMap<String, (String, i64)>,
-    ) -> Self {
-        let weights = WeightedIndex::new(channels.iter().map(|(_, w)| *w))
-            .expect("demo channels have positive weights");
-        let span = i64::from(days.max(1)) * DAY;
-        let mut slots: Vec<Slot> = (0..count)
-            .map(|_| {
-                let operation_at = busy_hour_time(&mut rng, now, span);
-                // Stores are sometimes offline and upload hours later.
-                let delay = if rng.random_bool(0.03) {
-                    rng.random_range(10 * MINUTE..6 * HOUR)
-                } else {
-                    rng.random_range(1_000_000..40_000_000)
-                };
-                Slot {
-                    operation_at,
-                    received_at: (operation_at + delay).min(now),
-                    channel: weights.sample(&mut rng),
-                    session: 0,
-                }
-            })
-            .collect();
-        slots.sort_by_key(|s| s.operation_at);
-        let sessions = assign_sessions(&mut slots, &channels, first_session_id, now, &mut rng);
+    /// Plans the operations of `setup` and prepares an empty customer master.
+    pub fn new(setup: Setup) -> Self {
+        let Setup {
+            mut rng,
+            now,
+            days,
+            count,
+            channels,
+            contexts,
+            sequences,
+        } = setup;
+        let (slots, sessions) = plan::plan(&mut rng, now, days, count, &channels, 1);
         let channel_count = channels.len();
         Self {
             rng,
@@ -158,7 +144,7 @@ impl Simulation {
             slots,
             next_slot: 0,
             sessions,
-            next_operation_id: first_operation_id,
+            next_operation_id: 1,
             channel_counters: vec![0; channel_count],
             sequences,
             customers: Vec::new(),
@@ -168,6 +154,15 @@ impl Simulation {
             asyncs: HashMap::new(),
             stuck: Vec::new(),
         }
+    }
+
+    /// The email of a random customer of `entity`, for a duplicate-email mistake.
+    fn taken_email(&mut self, entity: &str) -> Option<String> {
+        let index = *self
+            .customers_by_entity
+            .get(entity)?
+            .choose(&mut self.rng)?;
+        self.customers[index].fields.get("email").cloned()
     }
 
     /// How many operations are still to come.
@@ -240,10 +235,18 @@ impl Simulation {
         let guid = self.new_guid();
         let mut op = self.base(slot, OperationKind::Create, guid.clone());
         let locale = locale_of(&channel.legal_entity_id);
-        let mut fields = self.new_customer_fields(channel, locale);
+        let mut fields = persona::new_customer_fields(&mut self.rng, self.now, channel, locale);
         if self.rng.random_bool(CREATE_MISTAKE_RATE) {
             let mistake = mistakes::pick(&mut self.rng);
-            self.inject(&mut fields, mistake, locale, &channel.legal_entity_id);
+            let taken = self.taken_email(&channel.legal_entity_id);
+            mistakes::inject(
+                &mut self.rng,
+                &mut fields,
+                mistake,
+                locale,
+                &channel.legal_entity_id,
+                taken,
+            );
         }
         op.fields = fields
             .into_iter()
@@ -263,285 +266,6 @@ impl Simulation {
         op
     }
 
-    fn new_customer_fields(&mut self, channel: &Channel, locale: &Locale) -> Vec<(String, String)> {
-        let rng = &mut self.rng;
-        let first = *locale.first_names.choose(rng).unwrap_or(&"Kari");
-        let last = *locale.last_names.choose(rng).unwrap_or(&"Nordmann");
-        let place = locale.places.choose(rng).expect("places");
-        let organization = rng.random_bool(0.08);
-        let mut f: Vec<(String, String)> = Vec::with_capacity(24);
-        let mut put = |k: &str, v: String| f.push((k.to_owned(), v));
-        let email = format!(
-            "{}{}@{}",
-            email_local(first, last),
-            rng.random_range(1..999),
-            locale.email_domains.choose(rng).unwrap_or(&"gmail.com")
-        );
-        if organization {
-            let word = *locale.company_words.choose(rng).unwrap_or(&"Fjord");
-            let trade = [
-                "Interiør",
-                "Bygg",
-                "Design",
-                "Eiendom",
-                "Consulting",
-                "Catering",
-            ];
-            put(
-                "name",
-                format!(
-                    "{word} {} {}",
-                    trade.choose(rng).unwrap_or(&"Design"),
-                    locale.company_suffix
-                ),
-            );
-            put("party_type", "Organization".into());
-            let org = rng.random_range(810_000_000..999_999_999_i64);
-            put("organization_id", org.to_string());
-            if channel.legal_entity_id == "NO01" {
-                put("vat_number", format!("NO{org}MVA"));
-            }
-            put("customer_group", "B2B".into());
-            put(
-                "credit_limit",
-                format!("{}", rng.random_range(1..20) * 5_000),
-            );
-            put(
-                "tax_group",
-                if channel.legal_entity_id == "NO01" {
-                    "MVA25"
-                } else {
-                    "VAT20"
-                }
-                .into(),
-            );
-            put("price_group", "TRADE".into());
-            put(
-                "email",
-                email.replace(
-                    &email_local(first, last),
-                    &format!("innkjop.{}", email_local(word, "as")),
-                ),
-            );
-        } else {
-            put("name", format!("{first} {last}"));
-            put("first_name", first.into());
-            put("last_name", last.into());
-            put("party_type", "Person".into());
-            let group = if rng.random_bool(0.25) {
-                "MEMBER"
-            } else if rng.random_bool(0.03) {
-                "STAFF"
-            } else {
-                channel.default_customer_group.as_str()
-            };
-            put("customer_group", group.into());
-            put("email", email.clone());
-        }
-        put("currency", channel.default_currency.clone());
-        put("language", channel.default_language.clone());
-        let mobile = if locale.phone_prefix == "+47" {
-            format!(
-                "+47 {} {:02} {:03}",
-                rng.random_range(400..999),
-                rng.random_range(0..99),
-                rng.random_range(0..999)
-            )
-        } else {
-            format!(
-                "+44 7{:03} {:06}",
-                rng.random_range(100..999),
-                rng.random_range(0..999_999)
-            )
-        };
-        put("cellular_phone", mobile);
-        let receipt = if channel.kind == app::model::ChannelKind::Online || rng.random_bool(0.45) {
-            "Email"
-        } else {
-            "Print"
-        };
-        put("receipt_option", receipt.into());
-        if receipt == "Email" {
-            let receipt_email = f
-                .iter()
-                .find(|(k, _)| k == "email")
-                .map(|(_, v)| v.clone())
-                .unwrap_or_default();
-            f.push(("receipt_email".into(), receipt_email));
-        }
-        let mut put = |k: &str, v: String| f.push((k.to_owned(), v));
-        put(
-            "street",
-            (*locale.streets.choose(rng).unwrap_or(&"Storgata")).into(),
-        );
-        put(
-            "street_number",
-            format!(
-                "{}{}",
-                rng.random_range(1..120),
-                if rng.random_bool(0.15) { " B" } else { "" }
-            ),
-        );
-        put("city", place.city.into());
-        put("zip", place.zip.into());
-        if let Some(county) = place.county {
-            put("county", county.into());
-        }
-        put("country", channel.country.clone());
-        put(
-            "address_purpose",
-            if organization { "Business" } else { "Home" }.into(),
-        );
-        put("address_primary", "true".into());
-        // Custom attributes: members give more.
-        put(
-            "attr:loyalty_tier",
-            (*["Bronze", "Bronze", "Silver", "Gold", "Platinum"]
-                .choose(rng)
-                .unwrap_or(&"Bronze"))
-            .into(),
-        );
-        put("attr:newsletter_opt_in", rng.random_bool(0.6).to_string());
-        put("attr:preferred_store", channel.name.clone());
-        let since =
-            chrono::DateTime::from_timestamp_micros(self.now - rng.random_range(0..2000) * DAY)
-                .unwrap_or_default()
-                .format("%Y-%m-%d")
-                .to_string();
-        put("attr:member_since", since);
-        if rng.random_bool(0.5) {
-            put("attr:shoe_size", format!("{}", rng.random_range(36..47)));
-        }
-        if rng.random_bool(0.4) {
-            put("attr:birth_year", rng.random_range(1940..2008).to_string());
-        }
-        if rng.random_bool(0.3) {
-            put("attr:household_size", rng.random_range(1..6).to_string());
-        }
-        if rng.random_bool(0.2) {
-            put(
-                "attr:annual_budget",
-                format!("{}.00", rng.random_range(10..500) * 100),
-            );
-        }
-        if organization {
-            put(
-                "attr:discount_percent",
-                format!("{}", rng.random_range(0..25)),
-            );
-        }
-        f
-    }
-
-    /// Puts one mistake into a customer's fields.
-    fn inject(
-        &mut self,
-        fields: &mut Vec<(String, String)>,
-        mistake: Mistake,
-        locale: &Locale,
-        entity: &str,
-    ) {
-        let rng = &mut self.rng;
-        let current = |key: &str| {
-            fields
-                .iter()
-                .find(|(k, _)| k == key)
-                .map(|(_, v)| v.clone())
-                .unwrap_or_default()
-        };
-        let pick = |rng: &mut ChaCha8Rng, options: &[&str]| {
-            (*options.choose(rng).unwrap_or(&options[0])).to_owned()
-        };
-        let changes: Vec<(&str, String)> = match mistake {
-            Mistake::MalformedEmail => {
-                vec![("email", mistakes::malformed_email(rng, &current("email")))]
-            }
-            Mistake::MalformedReceiptEmail => vec![
-                ("receipt_option", "Email".into()),
-                (
-                    "receipt_email",
-                    mistakes::malformed_email(rng, &current("email")),
-                ),
-            ],
-            Mistake::MalformedPhone => {
-                vec![("cellular_phone", mistakes::malformed_phone(rng, locale))]
-            }
-            Mistake::StreetTooLong => vec![("street", mistakes::long_street(&current("street")))],
-            Mistake::CountyTooLong => vec![(
-                "county",
-                if entity == "NO01" {
-                    "Trøndelag fylkeskommune"
-                } else {
-                    "Greater Manchester"
-                }
-                .into(),
-            )],
-            Mistake::MissingCity => vec![("city", String::new())],
-            Mistake::MissingStreet => vec![("street", String::new())],
-            Mistake::BadZip => {
-                let zip = current("zip");
-                vec![(
-                    "zip",
-                    if entity == "NO01" {
-                        format!("N-{zip}")
-                    } else {
-                        zip.replace(' ', "")
-                    },
-                )]
-            }
-            Mistake::UnknownCustomerGroup => vec![(
-                "customer_group",
-                pick(rng, &["VIP", "Ansatt", "GOLD-KLUBB", "Retail "]),
-            )],
-            Mistake::UnknownCurrency => vec![("currency", pick(rng, &["NKR", "KR", "EURO", "£"]))],
-            Mistake::UnknownLanguage => {
-                vec![("language", pick(rng, &["no", "norsk", "en-UK", "nb_NO"]))]
-            }
-            Mistake::UnknownTaxGroup => {
-                vec![("tax_group", pick(rng, &["MVA30", "STD", "VAT17.5"]))]
-            }
-            Mistake::UnknownCountry => vec![("country", pick(rng, &["NOR", "UK", "Norge", "EN"]))],
-            Mistake::AttributeWrongType => {
-                let (key, value) = *[
-                    ("attr:shoe_size", "stor"),
-                    ("attr:birth_year", "syttiåtte"),
-                    ("attr:newsletter_opt_in", "kanskje"),
-                    ("attr:member_since", "17.05.2021"),
-                ]
-                .choose(rng)
-                .unwrap_or(&("attr:shoe_size", "stor"));
-                vec![(key, value.to_owned())]
-            }
-            Mistake::AttributeOutOfRange => {
-                let (key, value) = *[
-                    ("attr:shoe_size", "62"),
-                    ("attr:birth_year", "1875"),
-                    ("attr:household_size", "40"),
-                    ("attr:height_cm", "17"),
-                ]
-                .choose(rng)
-                .unwrap_or(&("attr:shoe_size", "62"));
-                vec![(key, value.to_owned())]
-            }
-            Mistake::AttributeNotInList => {
-                vec![("attr:loyalty_tier", pick(rng, &["Diamant", "Gull", "VIP"]))]
-            }
-            Mistake::DuplicateEmail => self
-                .customers_by_entity
-                .get(entity)
-                .and_then(|list| list.choose(&mut self.rng))
-                .and_then(|i| self.customers[*i].fields.get("email").cloned())
-                .map(|email| vec![("email", email)])
-                .unwrap_or_default(),
-        };
-        for (key, value) in changes {
-            match fields.iter_mut().find(|(k, _)| k == key) {
-                Some(entry) => entry.1 = value,
-                None => fields.push((key.to_owned(), value)),
-            }
-        }
-    }
-
     /// An edit of a synced customer: one to three changes, with the old values the channel knew.
     fn edit_of_customer(&mut self, slot: &Slot, channel: &Channel) -> SimOperation {
         let entity = channel.legal_entity_id.clone();
@@ -552,81 +276,7 @@ impl Simulation {
         let mut op = self.base(slot, OperationKind::Update, customer.async_account.clone());
         op.customer_account = Some(customer.account.clone());
         let locale = locale_of(&entity);
-        let mut changes: Vec<(String, String)> = Vec::new();
-        let n = self.rng.random_range(1..=3);
-        for _ in 0..n {
-            let rng = &mut self.rng;
-            match rng.random_range(0..9) {
-                0 => {
-                    let domain = locale.email_domains.choose(rng).unwrap_or(&"gmail.com");
-                    let first = customer
-                        .fields
-                        .get("first_name")
-                        .map_or("kunde", String::as_str);
-                    let last = customer
-                        .fields
-                        .get("last_name")
-                        .map_or("ny", String::as_str);
-                    changes.push((
-                        "email".into(),
-                        format!(
-                            "{}{}@{domain}",
-                            email_local(first, last),
-                            rng.random_range(1..99)
-                        ),
-                    ));
-                }
-                1 => changes.push((
-                    "cellular_phone".into(),
-                    format!(
-                        "{} {} {:02} {:03}",
-                        locale.phone_prefix,
-                        rng.random_range(400..999),
-                        rng.random_range(0..99),
-                        rng.random_range(0..999)
-                    ),
-                )),
-                2 => {
-                    let place = locale.places.choose(rng).expect("places");
-                    changes.push((
-                        "street".into(),
-                        (*locale.streets.choose(rng).unwrap_or(&"Storgata")).into(),
-                    ));
-                    changes.push(("street_number".into(), rng.random_range(1..150).to_string()));
-                    changes.push(("city".into(), place.city.into()));
-                    changes.push(("zip".into(), place.zip.into()));
-                    changes.push(("country".into(), channel.country.clone()));
-                }
-                3 => changes.push((
-                    "customer_group".into(),
-                    (*["RETAIL", "MEMBER"].choose(rng).unwrap_or(&"MEMBER")).into(),
-                )),
-                4 => changes.push((
-                    "attr:loyalty_tier".into(),
-                    (*["Silver", "Gold", "Platinum"]
-                        .choose(rng)
-                        .unwrap_or(&"Gold"))
-                    .into(),
-                )),
-                5 => changes.push((
-                    "attr:newsletter_opt_in".into(),
-                    rng.random_bool(0.5).to_string(),
-                )),
-                6 => changes.push((
-                    "last_name".into(),
-                    (*locale.last_names.choose(rng).unwrap_or(&"Hansen")).into(),
-                )),
-                7 => changes.push((
-                    "attr:household_size".into(),
-                    rng.random_range(1..7).to_string(),
-                )),
-                _ => {
-                    changes.push(("receipt_option".into(), "Email".into()));
-                    let email = customer.fields.get("email").cloned().unwrap_or_default();
-                    changes.push(("receipt_email".into(), email));
-                }
-            }
-        }
+        let mut changes = persona::edit_changes(&mut self.rng, &customer, channel, locale);
         if self.rng.random_bool(UPDATE_MISTAKE_RATE) {
             let mistake = *[
                 Mistake::MalformedEmail,
@@ -653,7 +303,8 @@ impl Simulation {
                 ));
                 changes.push(("country".into(), channel.country.clone()));
             }
-            self.inject(&mut changes, mistake, locale, &entity);
+            let taken = self.taken_email(&entity);
+            mistakes::inject(&mut self.rng, &mut changes, mistake, locale, &entity, taken);
         }
         changes.sort();
         changes.dedup_by(|a, b| a.0 == b.0);
@@ -892,53 +543,4 @@ impl Simulation {
         customer.updated_at = at;
         Ok(customer.account.clone())
     }
-}
-
-/// A time in the last `span` microseconds, more often in shop opening hours (08–21).
-fn busy_hour_time(rng: &mut ChaCha8Rng, now: i64, span: i64) -> i64 {
-    loop {
-        let at = now - rng.random_range(0..span);
-        let hour = (at / HOUR).rem_euclid(24);
-        let weight = match hour {
-            9..=19 => 1.0,
-            7 | 8 | 20 => 0.5,
-            _ => 0.08,
-        };
-        if rng.random_bool(weight) {
-            return at;
-        }
-    }
-}
-
-/// Groups operations into upload sessions: one per channel per 15-minute P-job cycle.
-fn assign_sessions(
-    slots: &mut [Slot],
-    channels: &[(Channel, u32)],
-    first_id: i64,
-    now: i64,
-    rng: &mut ChaCha8Rng,
-) -> Vec<SimSession> {
-    let cycle = 15 * MINUTE;
-    let mut by_key: HashMap<(usize, i64), usize> = HashMap::new();
-    let mut sessions: Vec<SimSession> = Vec::new();
-    let mut order: Vec<usize> = (0..slots.len()).collect();
-    order.sort_by_key(|i| slots[*i].received_at);
-    for i in order {
-        let slot = &mut slots[i];
-        let key = (slot.channel, slot.received_at / cycle);
-        let index = *by_key.entry(key).or_insert_with(|| {
-            let created_at = ((key.1 + 1) * cycle).min(now);
-            sessions.push(SimSession {
-                id: first_id + sessions.len() as i64,
-                channel_id: channels[slot.channel].0.id,
-                operation_count: 0,
-                created_at,
-                applied_at: (created_at + rng.random_range(MINUTE..3 * MINUTE)).min(now),
-            });
-            sessions.len() - 1
-        });
-        sessions[index].operation_count += 1;
-        slot.session = sessions[index].id;
-    }
-    sessions
 }

@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 
 use app::{
-    model::{AttributeDefinition, Channel, LegalEntity, ReferenceKind},
+    model::{AttributeDefinition, Channel, LegalEntity},
     storage::{
         bulk::{BulkLoader, Table, Value},
         customers::{CUSTOMERS, CUSTOMER_ADDRESSES, CUSTOMER_ATTRIBUTE_VALUES},
@@ -12,7 +12,10 @@ use app::{
     },
 };
 
-use super::simulate::{SimCustomer, SimOperation, SimSession};
+use super::{
+    catalog::ReferenceSet,
+    simulate::{SimCustomer, SimOperation, SimSession},
+};
 
 const LEGAL_ENTITIES: Table = Table {
     name: "legal_entities",
@@ -72,7 +75,7 @@ pub async fn catalog(
     loader: &mut BulkLoader,
     entities: &[LegalEntity],
     channels: &[(Channel, u32)],
-    references: &[(ReferenceKind, &str, Vec<(&str, &str)>)],
+    references: &[ReferenceSet],
     definitions: &[AttributeDefinition],
 ) -> anyhow::Result<()> {
     let now = to_micros(chrono::Utc::now());
