@@ -102,7 +102,11 @@ impl Db {
     pub async fn connect(url: &str, settings: &PoolSettings) -> Result<Self, StorageError> {
         sqlx::any::install_default_drivers();
         let backend = Backend::of_url(url)?;
-        let location = redact(url);
+        let connect_error = |e: sqlx::Error| StorageError::Connect {
+            backend: backend.name(),
+            location: redact(url),
+            reason: short_reason(&e),
+        };
         if backend == Backend::Sqlite {
             prepare_sqlite_file(url)?;
         }
@@ -127,20 +131,12 @@ impl Db {
             })
             .connect(url)
             .await
-            .map_err(|e| StorageError::Connect {
-                backend: backend.name(),
-                location: location.clone(),
-                reason: short_reason(&e),
-            })?;
+            .map_err(connect_error)?;
         if backend == Backend::Sqlite {
             // WAL is a property of the file: set once, kept by every later connection.
             pool.execute("PRAGMA journal_mode = WAL")
                 .await
-                .map_err(|e| StorageError::Connect {
-                    backend: backend.name(),
-                    location: location.clone(),
-                    reason: short_reason(&e),
-                })?;
+                .map_err(connect_error)?;
         }
         Ok(Self {
             pool,

@@ -209,69 +209,26 @@ pub async fn operations(loader: &mut BulkLoader, batch: &[SimOperation]) -> anyh
 
 /// The customer master: customers, their primary addresses and attribute values.
 pub async fn customers(loader: &mut BulkLoader, customers: &[SimCustomer]) -> anyhow::Result<()> {
-    const STANDARD: &[&str] = &[
-        "name",
-        "first_name",
-        "middle_name",
-        "last_name",
-        "party_type",
-        "organization_id",
-        "vat_number",
-        "customer_group",
-        "currency",
-        "language",
-        "price_group",
-        "tax_group",
-        "credit_limit",
-    ];
-    const CONTACT: &[&str] = &[
-        "invoice_account",
-        "receipt_option",
-        "receipt_email",
-        "phone",
-        "phone_extension",
-        "cellular_phone",
-        "email",
-        "url",
-    ];
-    const ADDRESS: &[&str] = &[
-        "address_name",
-        "street",
-        "street_number",
-        "city",
-        "county",
-        "state",
-        "zip",
-        "country",
-        "district",
-        "address_purpose",
-    ];
     for chunk in customers.chunks(5_000) {
         let mut rows = Vec::with_capacity(chunk.len());
         let mut addresses = Vec::with_capacity(chunk.len());
         let mut attributes = Vec::with_capacity(chunk.len() * 6);
         for c in chunk {
-            let get = |k: &str| Value::from(c.fields.get(k).cloned().filter(|v| !v.is_empty()));
-            let mut row: Vec<Value> = vec![
-                c.account.as_str().into(),
-                c.legal_entity_id.as_str().into(),
-                c.async_account.as_str().into(),
-                c.origin_channel_id.into(),
-            ];
-            row.extend(STANDARD.iter().map(|k| get(k)));
-            row.push(Value::from(
-                c.fields.get("blocked").is_some_and(|v| v == "true"),
-            ));
-            row.extend(CONTACT.iter().map(|k| get(k)));
-            row.extend([c.created_at.into(), c.updated_at.into(), c.version.into()]);
-            rows.push(row);
+            rows.push(
+                CUSTOMERS
+                    .columns
+                    .iter()
+                    .map(|column| customer_value(c, column))
+                    .collect(),
+            );
             if c.fields.contains_key("street") {
-                let mut address: Vec<Value> = vec![c.account.as_str().into()];
-                address.extend(ADDRESS.iter().map(|k| get(k)));
-                address.push(Value::from(
-                    c.fields.get("address_primary").is_none_or(|v| v == "true"),
-                ));
-                addresses.push(address);
+                addresses.push(
+                    CUSTOMER_ADDRESSES
+                        .columns
+                        .iter()
+                        .map(|column| address_value(c, column))
+                        .collect(),
+                );
             }
             for (name, value) in &c.attributes {
                 attributes.push(vec![
@@ -288,6 +245,41 @@ pub async fn customers(loader: &mut BulkLoader, customers: &[SimCustomer]) -> an
             .await?;
     }
     Ok(())
+}
+
+/// A standard field of a customer (empty values are stored as NULL).
+fn field(c: &SimCustomer, key: &str) -> Value {
+    Value::from(c.fields.get(key).cloned().filter(|v| !v.is_empty()))
+}
+
+/// The value of one `customers` column; standard fields are named like their columns.
+fn customer_value(c: &SimCustomer, column: &str) -> Value {
+    match column {
+        "account" => c.account.as_str().into(),
+        "legal_entity_id" => c.legal_entity_id.as_str().into(),
+        "async_account" => c.async_account.as_str().into(),
+        "origin_channel_id" => c.origin_channel_id.into(),
+        "blocked" => c.fields.get("blocked").is_some_and(|v| v == "true").into(),
+        "created_at" => c.created_at.into(),
+        "updated_at" => c.updated_at.into(),
+        "version" => c.version.into(),
+        standard => field(c, standard),
+    }
+}
+
+/// The value of one `customer_addresses` column for the customer's primary address.
+fn address_value(c: &SimCustomer, column: &str) -> Value {
+    match column {
+        "customer_account" => c.account.as_str().into(),
+        "name" => field(c, "address_name"),
+        "purpose" => field(c, "address_purpose"),
+        "is_primary" => c
+            .fields
+            .get("address_primary")
+            .is_none_or(|v| v == "true")
+            .into(),
+        other => field(c, other),
+    }
 }
 
 /// Each legal entity's number sequence, continuing after the accounts the demo used.
