@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Installs everything custsync needs on a fresh Debian machine of this kind.
 # Idempotent: each step is skipped when what it installs is already there.
+# usage: scripts/install.sh [--for-tests]   (--for-tests: all but cargo-leptos, which only the
+#        release build of command 1 needs; see scripts/build-site.sh)
 set -euo pipefail
+for_tests=""; [ "${1:-}" = "--for-tests" ] && for_tests=1
 cd "$(dirname "$0")/.."
 
 log() { printf '[install] %s\n' "$*"; }
@@ -34,7 +37,7 @@ if ! grep -q '^wasm-bindgen-cli v0.2.130' <<<"$installed"; then
   log "cargo install wasm-bindgen-cli 0.2.130 (about 10 minutes)"
   /usr/bin/cargo install wasm-bindgen-cli --version 0.2.130 --quiet
 fi
-if ! grep -q '^cargo-leptos v0.3.11' <<<"$installed"; then
+if [ -z "$for_tests" ] && ! grep -q '^cargo-leptos v0.3.11' <<<"$installed"; then
   log "cargo install cargo-leptos 0.3.11 (about 30 minutes)"
   /usr/bin/cargo install cargo-leptos --version 0.3.11 --locked --features no_downloads --quiet
 fi

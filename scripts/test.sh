@@ -4,7 +4,7 @@
 # Starts (and removes) a throw-away PostgreSQL cluster unless CUSTSYNC_TEST_PG is set.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/install.sh
+bash scripts/install.sh --for-tests
 source scripts/common.sh
 source scripts/pg.sh
 
@@ -32,8 +32,8 @@ cargo fmt --all -- --check || failed+=("formatting")
 step "lints (clippy -D warnings)"
 cargo clippy --all-targets --quiet -- -D warnings || failed+=("clippy")
 
-step "build the app (cargo leptos build: server and WebAssembly client)"
-if cargo leptos build; then
+step "build the app (server and WebAssembly client, scripts/build-site.sh)"
+if bash scripts/build-site.sh; then
   step "browser tests (Chromium)"
   PORT="$(free_port)"
   "$CARGO_TARGET_DIR/debug/custsync" --log warn \
@@ -54,7 +54,7 @@ if cargo leptos build; then
   kill "$SERVER_PID" 2>/dev/null; wait "$SERVER_PID" 2>/dev/null || true
   SERVER_PID=""
 else
-  failed+=("cargo leptos build")
+  failed+=("build")
 fi
 
 step "unit, storage (SQLite and PostgreSQL) and server tests"
