@@ -34,6 +34,27 @@ pub enum Command {
     Migrate,
     /// Fill an empty database with a realistic demo retailer.
     SeedDemo(SeedArgs),
+    /// Channel API tokens.
+    #[command(subcommand)]
+    Token(TokenCommand),
+}
+
+/// What to do with channel API tokens.
+#[derive(Debug, Subcommand)]
+pub enum TokenCommand {
+    /// Create a token for a channel and print it (once; only its hash is stored).
+    Create(TokenArgs),
+}
+
+/// Options of `token create`.
+#[derive(Debug, Args)]
+pub struct TokenArgs {
+    /// The channel's code (e.g. BGO-STS) or id.
+    #[arg(long)]
+    pub channel: String,
+    /// A note on where the token is used.
+    #[arg(long)]
+    pub label: Option<String>,
 }
 
 impl Default for Command {
@@ -60,6 +81,10 @@ pub struct ServeArgs {
     /// Interval of each recurring job for a new database, in seconds (15 minutes by default).
     #[arg(long, env = "CUSTSYNC_JOB_INTERVAL_SECONDS", default_value_t = 900)]
     pub job_interval_seconds: i64,
+
+    /// Run the recurring jobs in this instance (`false` to serve the page and API only).
+    #[arg(long, env = "CUSTSYNC_RUN_JOBS", default_value_t = true, action = clap::ArgAction::Set)]
+    pub run_jobs: bool,
 }
 
 impl ServeArgs {

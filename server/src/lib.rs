@@ -1,7 +1,9 @@
 //! The custsync server: command line, start-up, HTTP routes and the demo data generator.
 
+pub mod api;
 pub mod cli;
 pub mod health;
+pub mod jobs;
 pub mod seed;
 pub mod startup;
 pub mod telemetry;
@@ -25,6 +27,31 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Migrate => {
             let db = open_database(&cli.database_url).await?;
             tracing::info!(database = %db.location(), "migrations applied");
+            db.close().await;
+            Ok(())
+        }
+        Command::Token(cli::TokenCommand::Create(args)) => {
+            let db = open_database(&cli.database_url).await?;
+            let Some(channel) = db.channel_by_code_or_id(&args.channel).await? else {
+                anyhow::bail!(
+                    "there is no channel “{}” (give its code or id)",
+                    args.channel
+                );
+            };
+            let token = api::auth::new_token();
+            let now = app::storage::to_micros(chrono::Utc::now());
+            db.insert_channel_token(
+                channel.id,
+                &api::auth::token_hash(&token),
+                args.label.as_deref(),
+                now,
+            )
+            .await?;
+            eprintln!(
+                "A new API token for {} ({}). It is shown only now; store it in the channel's settings:",
+                channel.name, channel.code
+            );
+            println!("{token}");
             db.close().await;
             Ok(())
         }

@@ -39,6 +39,7 @@ pub fn router(db: Db, options: LeptosOptions) -> Router {
     let routes = generate_route_list(App);
     Router::new()
         .route("/healthz", get(crate::health::healthz))
+        .nest("/api", crate::api::routes())
         .leptos_routes_with_context(&state, routes, move || provide_context(db.clone()), {
             let options = state.leptos_options.clone();
             move || shell(options.clone())
@@ -64,15 +65,35 @@ pub async fn serve(db: Db, args: &ServeArgs) -> anyhow::Result<()> {
         tracing::warn!(site_root = %args.site_root, "no built client found: pages will not hydrate (build with cargo leptos build)");
     }
     let app = router(db.clone(), options);
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let scheduler = args.run_jobs.then(|| {
+        let jobs = crate::jobs::Jobs::new(db.clone(), instance_name());
+        tokio::spawn(crate::jobs::scheduler::run(jobs, stopped))
+    });
     println!("custsync is serving on http://{addr}");
     tracing::info!(%addr, "listening");
-    axum::serve(listener, app)
+    let served = axum::serve(listener, app)
         .with_graceful_shutdown(shutdown_signal())
         .await
-        .context("serving HTTP")?;
+        .context("serving HTTP");
+    let _ = stop.send(true);
+    if let Some(scheduler) = scheduler {
+        let _ = scheduler.await;
+    }
+    served?;
     db.close().await;
     tracing::info!("stopped");
     Ok(())
+}
+
+/// This instance's name in job leases and run history: host and process.
+pub fn instance_name() -> String {
+    let host = std::fs::read_to_string("/etc/hostname")
+        .ok()
+        .map(|h| h.trim().to_owned())
+        .filter(|h| !h.is_empty())
+        .unwrap_or_else(|| "custsync".to_owned());
+    format!("{host}:{}", std::process::id())
 }
 
 async fn shutdown_signal() {

@@ -2,7 +2,9 @@
 //! Names follow `shared/ARCHITECTURE.md`: one name per concept, in code, UI and API.
 
 pub mod attribute;
+pub mod changes;
 pub mod channel;
+pub mod channel_api;
 pub mod customer;
 pub mod field;
 pub mod job;
@@ -15,7 +17,8 @@ pub use customer::{Customer, CustomerAddress};
 pub use field::{CustomerField, FieldKind, ReferenceKind};
 pub use job::{JobName, JobRun, JobSchedule, JobTrigger};
 pub use operation::{
-    OperationCursor, OperationField, OperationKind, OperationPage, OperationSummary,
+    LastError, OperationCursor, OperationField, OperationKind, OperationPage, OperationState,
+    OperationSummary,
 };
 pub use status::SyncStatus;
 

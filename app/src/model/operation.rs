@@ -8,6 +8,7 @@ use super::SyncStatus;
 
 /// Whether an operation creates a customer or updates one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum OperationKind {
     /// A new customer, known to the channel only by its async account.
     Create,
@@ -43,6 +44,24 @@ pub struct OperationField {
     pub field: String,
     pub old_value: Option<String>,
     pub new_value: Option<String>,
+}
+
+/// The last known error of an operation: which field, why (a stable code), and a sentence.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LastError {
+    pub code: String,
+    pub field: Option<String>,
+    pub message: String,
+}
+
+/// Where an operation stands now: its row in the list and what the jobs last said of it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OperationState {
+    pub summary: OperationSummary,
+    pub retry_count: i64,
+    pub last_error: Option<LastError>,
+    /// Grows with every change, for optimistic concurrency.
+    pub version: i64,
 }
 
 /// Where a page of operations ends: the next page starts strictly after it (newest first).

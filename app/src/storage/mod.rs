@@ -9,9 +9,13 @@
 pub mod bulk;
 pub mod channels;
 pub mod customers;
+pub mod feed;
+pub mod inbox;
 pub mod jobs;
 pub mod operations;
 pub mod reference;
+pub mod sync;
+pub mod tokens;
 
 use std::{path::Path, str::FromStr, time::Duration};
 
@@ -19,7 +23,7 @@ use chrono::{DateTime, Utc};
 use sqlx::{
     any::{AnyPoolOptions, AnyRow},
     migrate::Migrator,
-    AnyPool, Executor,
+    Any, AnyPool, Executor, Transaction,
 };
 
 /// Which database a [`Db`] talks to.
@@ -177,6 +181,33 @@ impl Db {
         &self.url
     }
 
+    /// Begins a transaction that will write. On SQLite it takes the write lock at once
+    /// (`BEGIN IMMEDIATE`): a deferred transaction that reads before it writes can fail to
+    /// upgrade when another connection committed meanwhile, whatever the busy timeout.
+    pub async fn begin_write(&self) -> Result<Transaction<'static, Any>, sqlx::Error> {
+        match self.backend {
+            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await,
+            Backend::Postgres => self.pool.begin().await,
+        }
+    }
+
+    /// `FOR UPDATE SKIP LOCKED` on PostgreSQL, so several instances never take the same rows;
+    /// nothing on SQLite, where the write transaction already excludes every other writer.
+    pub(crate) fn skip_locked(&self) -> &'static str {
+        match self.backend {
+            Backend::Sqlite => "",
+            Backend::Postgres => " FOR UPDATE SKIP LOCKED",
+        }
+    }
+
+    /// `FOR UPDATE` on PostgreSQL (lock the row read for the rest of the transaction).
+    pub(crate) fn for_update(&self) -> &'static str {
+        match self.backend {
+            Backend::Sqlite => "",
+            Backend::Postgres => " FOR UPDATE",
+        }
+    }
+
     /// Answers whether the database responds, for `/healthz`.
     pub async fn ping(&self) -> Result<(), sqlx::Error> {
         sqlx::query("SELECT 1")
@@ -277,6 +308,14 @@ pub fn from_micros(micros: i64) -> DateTime<Utc> {
     DateTime::from_timestamp_micros(micros).unwrap_or_default()
 }
 
+/// `$first, $first+1, …` for `n` values: the placeholders of an `IN (…)` list.
+pub(crate) fn placeholders(first: usize, n: usize) -> String {
+    (first..first + n)
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// Reads a column, turning a decode problem into an error that names the column.
 pub(crate) fn col<'r, T>(row: &'r AnyRow, name: &str) -> Result<T, sqlx::Error>
 where
@@ -300,6 +339,12 @@ mod tests {
             redact("sqlite://data/custsync.db"),
             "sqlite://data/custsync.db"
         );
+    }
+
+    #[test]
+    fn in_lists_number_their_placeholders_from_the_first() {
+        assert_eq!(placeholders(3, 3), "$3, $4, $5");
+        assert_eq!(placeholders(1, 1), "$1");
     }
 
     #[test]

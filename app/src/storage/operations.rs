@@ -4,7 +4,10 @@
 use sqlx::any::AnyRow;
 
 use super::{bulk::Table, col, from_micros, Db};
-use crate::model::{OperationCursor, OperationKind, OperationPage, OperationSummary, SyncStatus};
+use crate::model::{
+    LastError, OperationCursor, OperationKind, OperationPage, OperationState, OperationSummary,
+    SyncStatus,
+};
 
 /// The most rows one page may ask for.
 pub const MAX_PAGE_SIZE: i64 = 200;
@@ -137,6 +140,52 @@ impl Db {
             }
         }
         Ok(counts)
+    }
+
+    /// Where one operation stands now, or `None` if there is no such operation.
+    #[tracing::instrument(skip(self), err)]
+    pub async fn operation_state(&self, id: i64) -> Result<Option<OperationState>, sqlx::Error> {
+        let sql = format!(
+            "SELECT {SUMMARY_COLUMNS}, o.retry_count, o.version, o.error_code, o.error_field, \
+             o.error_message FROM operations o JOIN channels c ON c.id = o.channel_id \
+             WHERE o.id = $1"
+        );
+        let row = sqlx::query(&sql)
+            .bind(id)
+            .fetch_optional(self.pool())
+            .await?;
+        row.map(|row| {
+            let code: Option<String> = col(&row, "error_code")?;
+            let message: Option<String> = col(&row, "error_message")?;
+            Ok(OperationState {
+                summary: summary_from_row(&row)?,
+                retry_count: col(&row, "retry_count")?,
+                version: col(&row, "version")?,
+                last_error: code.map(|code| LastError {
+                    code,
+                    field: col(&row, "error_field").ok().flatten(),
+                    message: message.unwrap_or_default(),
+                }),
+            })
+        })
+        .transpose()
+    }
+
+    /// Every operation of one async customer, in the order they apply.
+    #[tracing::instrument(skip(self), err)]
+    pub async fn async_customer_history(
+        &self,
+        async_account: &str,
+    ) -> Result<Vec<OperationSummary>, sqlx::Error> {
+        let sql = format!(
+            "SELECT {SUMMARY_COLUMNS} FROM operations o JOIN channels c ON c.id = o.channel_id \
+             WHERE o.async_account = $1 ORDER BY o.operation_at, o.id"
+        );
+        let rows = sqlx::query(&sql)
+            .bind(async_account)
+            .fetch_all(self.pool())
+            .await?;
+        rows.iter().map(summary_from_row).collect()
     }
 
     /// The highest id in `table` (0 when empty): bulk loads number their rows after it.

@@ -33,6 +33,7 @@ pub enum ErrorCode {
     UnknownField,
     DuplicateEmail,
     CustomerNotSynced,
+    AlreadyExists,
     NumberSequenceExhausted,
     Transient,
 }
@@ -51,6 +52,7 @@ crate::model::text_enum!(ErrorCode {
     UnknownField => "unknown_field",
     DuplicateEmail => "duplicate_email",
     CustomerNotSynced => "customer_not_synced",
+    AlreadyExists => "already_exists",
     NumberSequenceExhausted => "number_sequence_exhausted",
     Transient => "transient",
 });

@@ -1,0 +1,104 @@
+//! What crosses the channel API (`/api/v1`): the batches channels post, the receipt they get
+//! back, and the 1010 feed they read. Shared so the `simulate` command speaks the same types.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::{OperationField, OperationKind};
+
+/// The most operations one batch may carry.
+pub const MAX_BATCH: usize = 1_000;
+/// The most fields one operation may carry.
+pub const MAX_FIELDS: usize = 200;
+/// The longest value a field may carry (business rules may allow less).
+pub const MAX_VALUE_CHARS: usize = 2_000;
+/// The longest channel operation id.
+pub const MAX_OPERATION_ID_CHARS: usize = 100;
+
+/// One customer create or edit, as the channel made it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IncomingOperation {
+    /// The channel's own id of the operation: resending it stores nothing twice.
+    pub channel_operation_id: String,
+    /// The temporary account (a GUID) the channel gave the customer.
+    pub async_account: String,
+    /// The real account, when the channel edits a customer that has already synced.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub customer_account: Option<String>,
+    pub kind: OperationKind,
+    /// When the change was made, on the channel's clock.
+    pub operation_at: DateTime<Utc>,
+    /// Standard fields by key, custom attributes as `attr:<name>`, with old and new values.
+    pub fields: Vec<OperationField>,
+}
+
+/// The body of `POST /api/v1/operations`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OperationBatch {
+    pub operations: Vec<IncomingOperation>,
+}
+
+/// What became of one operation of a batch.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReceivedOperation {
+    pub channel_operation_id: String,
+    /// Our id of the received operation; the same when the batch is sent again.
+    pub inbox_id: i64,
+}
+
+/// The answer to a batch: every operation was received, in the order sent.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BatchReceipt {
+    pub received: Vec<ReceivedOperation>,
+}
+
+/// Whether the customer is new to the channels or changed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum CustomerChange {
+    Created,
+    Updated,
+}
+
+super::text_enum!(CustomerChange {
+    Created => "created",
+    Updated => "updated",
+});
+
+/// One customer in the 1010 feed: what HQ holds now, and the async account it replaces.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FeedCustomer {
+    /// Position in the feed: pass the last one as `after`, and acknowledge it.
+    pub cursor: i64,
+    pub change: CustomerChange,
+    pub account: String,
+    /// The temporary account the real one replaces, when the customer began in a channel.
+    pub async_account: Option<String>,
+    pub origin_channel_id: Option<i64>,
+    pub legal_entity_id: String,
+    /// Standard fields by key (empty ones left out), primary address fields included.
+    pub fields: std::collections::BTreeMap<String, String>,
+    /// Custom attribute values by definition name.
+    pub attributes: std::collections::BTreeMap<String, String>,
+    pub changed_at: DateTime<Utc>,
+}
+
+/// A page of the feed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FeedPage {
+    pub customers: Vec<FeedCustomer>,
+    /// Where the next page starts (the last customer's cursor, or `after` when empty).
+    pub next_cursor: i64,
+    pub has_more: bool,
+    /// What the channel has acknowledged so far.
+    pub acked_cursor: i64,
+}
+
+/// The body of `POST /api/v1/channels/{channel}/customers/ack`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FeedAck {
+    pub cursor: i64,
+}

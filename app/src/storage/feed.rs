@@ -1,0 +1,231 @@
+//! The 1010 distribution: customer-master changes into the feed of their legal entity, and
+//! each channel's reading of that feed with a cursor it acknowledges.
+
+use std::collections::BTreeMap;
+
+use sqlx::{any::AnyRow, Any, Transaction};
+
+use super::{col, from_micros, Db};
+use crate::model::{
+    channel_api::{CustomerChange, FeedCustomer, FeedPage},
+    CustomerField,
+};
+
+/// The most feed rows one page may return.
+pub const MAX_FEED_PAGE: i64 = 1_000;
+
+/// What a feed row stores: the customer as HQ holds it when the 1010 job ran.
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
+struct FeedPayload {
+    fields: BTreeMap<String, String>,
+    attributes: BTreeMap<String, String>,
+}
+
+impl Db {
+    /// Distributes up to `limit` undistributed customer changes, oldest first, in one
+    /// transaction: writes their feed rows and marks them distributed. Returns how many.
+    #[tracing::instrument(skip(self), err)]
+    pub async fn distribute_changes(
+        &self,
+        limit: i64,
+        now_micros: i64,
+    ) -> Result<i64, sqlx::Error> {
+        let mut tx = self.begin_write().await?;
+        let changes = sqlx::query(&format!(
+            "SELECT id, customer_account, legal_entity_id, change FROM customer_changes \
+             WHERE distributed_at IS NULL ORDER BY id LIMIT $1{}",
+            self.skip_locked()
+        ))
+        .bind(limit)
+        .fetch_all(&mut *tx)
+        .await?;
+        for change in &changes {
+            let id: i64 = col(change, "id")?;
+            let account: String = col(change, "customer_account")?;
+            let kind: String = col(change, "change")?;
+            let customer = sqlx::query("SELECT * FROM customers WHERE account = $1")
+                .bind(&account)
+                .fetch_one(&mut *tx)
+                .await?;
+            let payload = snapshot(&mut tx, &customer).await?;
+            sqlx::query(
+                "INSERT INTO distribution_feed (legal_entity_id, customer_account, async_account, \
+                 origin_channel_id, change, payload, created_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            )
+            .bind(col::<String>(change, "legal_entity_id")?)
+            .bind(&account)
+            .bind(col::<Option<String>>(&customer, "async_account")?)
+            .bind(col::<Option<i64>>(&customer, "origin_channel_id")?)
+            .bind(kind)
+            .bind(serde_json::to_string(&payload).map_err(|e| sqlx::Error::Encode(e.into()))?)
+            .bind(now_micros)
+            .execute(&mut *tx)
+            .await?;
+            sqlx::query("UPDATE customer_changes SET distributed_at = $2 WHERE id = $1")
+                .bind(id)
+                .bind(now_micros)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(changes.len() as i64)
+    }
+
+    /// How many customer changes wait for the 1010 job.
+    pub async fn undistributed_changes(&self) -> Result<i64, sqlx::Error> {
+        let row =
+            sqlx::query("SELECT COUNT(*) AS n FROM customer_changes WHERE distributed_at IS NULL")
+                .fetch_one(self.pool())
+                .await?;
+        col(&row, "n")
+    }
+
+    /// A page of the feed of the channel's legal entity after `after` (the channel's
+    /// acknowledged cursor when `None`).
+    #[tracing::instrument(skip(self), err)]
+    pub async fn feed_page(
+        &self,
+        channel_id: i64,
+        after: Option<i64>,
+        limit: i64,
+    ) -> Result<FeedPage, sqlx::Error> {
+        let limit = limit.clamp(1, MAX_FEED_PAGE);
+        let acked = self.acked_cursor(channel_id).await?;
+        let after = after.unwrap_or(acked);
+        let rows = sqlx::query(
+            "SELECT f.* FROM distribution_feed f \
+             JOIN channels c ON c.legal_entity_id = f.legal_entity_id \
+             WHERE c.id = $1 AND f.id > $2 ORDER BY f.id LIMIT $3",
+        )
+        .bind(channel_id)
+        .bind(after)
+        .bind(limit + 1)
+        .fetch_all(self.pool())
+        .await?;
+        let has_more = rows.len() as i64 > limit;
+        let customers = rows
+            .iter()
+            .take(limit as usize)
+            .map(feed_customer_from_row)
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(FeedPage {
+            next_cursor: customers.last().map_or(after, |c| c.cursor),
+            customers,
+            has_more,
+            acked_cursor: acked,
+        })
+    }
+
+    /// Where the channel has acknowledged the feed up to (0 before its first ack).
+    pub async fn acked_cursor(&self, channel_id: i64) -> Result<i64, sqlx::Error> {
+        let row = sqlx::query("SELECT acked_id FROM channel_cursors WHERE channel_id = $1")
+            .bind(channel_id)
+            .fetch_optional(self.pool())
+            .await?;
+        row.map_or(Ok(0), |row| col(&row, "acked_id"))
+    }
+
+    /// Moves the channel's cursor forward to `cursor` (never back). Returns the cursor now
+    /// stored, or `None` when `cursor` is past the end of the feed.
+    #[tracing::instrument(skip(self), err)]
+    pub async fn ack_feed(
+        &self,
+        channel_id: i64,
+        cursor: i64,
+        now_micros: i64,
+    ) -> Result<Option<i64>, sqlx::Error> {
+        let mut tx = self.begin_write().await?;
+        let end = sqlx::query("SELECT COALESCE(MAX(id), 0) AS end_id FROM distribution_feed")
+            .fetch_one(&mut *tx)
+            .await?;
+        if cursor > col::<i64>(&end, "end_id")? {
+            return Ok(None);
+        }
+        sqlx::query(
+            "INSERT INTO channel_cursors (channel_id, acked_id, updated_at) VALUES ($1, $2, $3) \
+             ON CONFLICT (channel_id) DO UPDATE SET acked_id = excluded.acked_id, \
+             updated_at = excluded.updated_at WHERE channel_cursors.acked_id < excluded.acked_id",
+        )
+        .bind(channel_id)
+        .bind(cursor)
+        .bind(now_micros)
+        .execute(&mut *tx)
+        .await?;
+        let row = sqlx::query("SELECT acked_id FROM channel_cursors WHERE channel_id = $1")
+            .bind(channel_id)
+            .fetch_one(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(Some(col(&row, "acked_id")?))
+    }
+}
+
+/// The customer as the feed shows it: standard fields, primary address, attributes.
+async fn snapshot(
+    tx: &mut Transaction<'static, Any>,
+    customer: &AnyRow,
+) -> Result<FeedPayload, sqlx::Error> {
+    let account: String = col(customer, "account")?;
+    let mut fields = BTreeMap::new();
+    for field in CustomerField::ALL.iter().filter(|f| !f.is_address()) {
+        let value = match field.key() {
+            "blocked" => Some((col::<i64>(customer, "blocked")? != 0).to_string()),
+            key => col::<Option<String>>(customer, key)?,
+        };
+        if let Some(value) = value {
+            fields.insert(field.key().to_owned(), value);
+        }
+    }
+    let address = sqlx::query(
+        "SELECT * FROM customer_addresses WHERE customer_account = $1 \
+         ORDER BY is_primary DESC, id LIMIT 1",
+    )
+    .bind(&account)
+    .fetch_optional(&mut **tx)
+    .await?;
+    if let Some(address) = address {
+        for field in CustomerField::ALL.iter().filter(|f| f.is_address()) {
+            let column = crate::model::changes::address_column(*field);
+            let value = match column {
+                "is_primary" => Some((col::<i64>(&address, column)? != 0).to_string()),
+                _ => col::<Option<String>>(&address, column)?,
+            };
+            if let Some(value) = value {
+                fields.insert(field.key().to_owned(), value);
+            }
+        }
+    }
+    let rows = sqlx::query(
+        "SELECT attribute_name, value FROM customer_attribute_values WHERE customer_account = $1",
+    )
+    .bind(&account)
+    .fetch_all(&mut **tx)
+    .await?;
+    let mut attributes = BTreeMap::new();
+    for row in &rows {
+        attributes.insert(col(row, "attribute_name")?, col(row, "value")?);
+    }
+    Ok(FeedPayload { fields, attributes })
+}
+
+fn feed_customer_from_row(row: &AnyRow) -> Result<FeedCustomer, sqlx::Error> {
+    let change: String = col(row, "change")?;
+    let payload: String = col(row, "payload")?;
+    let payload: FeedPayload =
+        serde_json::from_str(&payload).map_err(|e| sqlx::Error::Decode(e.into()))?;
+    Ok(FeedCustomer {
+        cursor: col(row, "id")?,
+        change: CustomerChange::parse(&change).ok_or_else(|| sqlx::Error::ColumnDecode {
+            index: "change".into(),
+            source: format!("unknown change “{change}”").into(),
+        })?,
+        account: col(row, "customer_account")?,
+        async_account: col(row, "async_account")?,
+        origin_channel_id: col(row, "origin_channel_id")?,
+        legal_entity_id: col(row, "legal_entity_id")?,
+        fields: payload.fields,
+        attributes: payload.attributes,
+        changed_at: from_micros(col(row, "created_at")?),
+    })
+}

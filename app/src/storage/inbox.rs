@@ -1,0 +1,312 @@
+//! The channel inbox and the P-job's two steps.
+//!
+//! 1. Receiving: what a channel posts is stored as it came, append-only, once per channel
+//!    operation id (a resent batch stores nothing twice and gets the same ids back).
+//! 2. Upload: the P-job puts the inbox rows no session holds yet into an upload session per
+//!    channel (status `uploaded`).
+//! 3. Apply: each uploaded session becomes staging operations with their fields, `pending` or
+//!    `waiting` behind an earlier operation of the same async customer, and the session turns
+//!    `applied`. Each step is one transaction: a crash repeats a step, never half of one.
+
+use std::collections::BTreeMap;
+
+use sqlx::{Any, Transaction};
+
+use super::{col, placeholders, Db};
+use crate::model::{channel_api::IncomingOperation, SyncStatus};
+use crate::validate::ErrorCode;
+
+/// Why a batch was not received.
+#[derive(Debug, thiserror::Error)]
+pub enum ReceiveError {
+    /// These channel operation ids were received before with other content.
+    #[error("operation ids already used for other content: {0:?}")]
+    ReusedIds(Vec<String>),
+    #[error(transparent)]
+    Database(#[from] sqlx::Error),
+}
+
+/// What one P-job apply step did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct AppliedSession {
+    pub session_id: i64,
+    pub pending: i64,
+    pub waiting: i64,
+}
+
+impl Db {
+    /// Stores a batch from `channel_id`: each `(channel operation id, canonical JSON)` once.
+    /// Returns the inbox id of each, in order, whether it is new or was received before. All or
+    /// nothing: an id reused for different content refuses the whole batch.
+    #[tracing::instrument(skip(self, items), fields(items = items.len()), err)]
+    pub async fn receive_operations(
+        &self,
+        channel_id: i64,
+        items: &[(String, String)],
+        now_micros: i64,
+    ) -> Result<Vec<i64>, ReceiveError> {
+        let mut tx = self.begin_write().await?;
+        let mut ids = Vec::with_capacity(items.len());
+        let mut reused = Vec::new();
+        for (operation_id, payload) in items {
+            let inserted = sqlx::query(
+                "INSERT INTO channel_inbox (channel_id, channel_operation_id, payload, received_at) \
+                 VALUES ($1, $2, $3, $4) \
+                 ON CONFLICT (channel_id, channel_operation_id) DO NOTHING RETURNING id",
+            )
+            .bind(channel_id)
+            .bind(operation_id)
+            .bind(payload)
+            .bind(now_micros)
+            .fetch_optional(&mut *tx)
+            .await?;
+            let id = match inserted {
+                Some(row) => col(&row, "id")?,
+                None => {
+                    let row = sqlx::query(
+                        "SELECT id, payload FROM channel_inbox \
+                         WHERE channel_id = $1 AND channel_operation_id = $2",
+                    )
+                    .bind(channel_id)
+                    .bind(operation_id)
+                    .fetch_one(&mut *tx)
+                    .await?;
+                    let stored: String = col(&row, "payload")?;
+                    if &stored != payload {
+                        reused.push(operation_id.clone());
+                    }
+                    col(&row, "id")?
+                }
+            };
+            ids.push(id);
+        }
+        if !reused.is_empty() {
+            tx.rollback().await?;
+            return Err(ReceiveError::ReusedIds(reused));
+        }
+        tx.commit().await?;
+        Ok(ids)
+    }
+
+    /// P-job step 1: puts up to `limit` inbox rows that no session holds into one upload
+    /// session per channel. Returns the new sessions' ids (none when the inbox is empty).
+    #[tracing::instrument(skip(self), err)]
+    pub async fn upload_inbox(&self, limit: i64, now_micros: i64) -> Result<Vec<i64>, sqlx::Error> {
+        let mut tx = self.begin_write().await?;
+        let rows = sqlx::query(&format!(
+            "SELECT id, channel_id FROM channel_inbox WHERE upload_session_id IS NULL \
+             ORDER BY id LIMIT $1{}",
+            self.skip_locked()
+        ))
+        .bind(limit)
+        .fetch_all(&mut *tx)
+        .await?;
+        let mut by_channel: BTreeMap<i64, Vec<i64>> = BTreeMap::new();
+        for row in &rows {
+            by_channel
+                .entry(col(row, "channel_id")?)
+                .or_default()
+                .push(col(row, "id")?);
+        }
+        let mut sessions = Vec::with_capacity(by_channel.len());
+        for (channel_id, inbox_ids) in by_channel {
+            let row = sqlx::query(
+                "INSERT INTO upload_sessions (channel_id, status, operation_count, created_at) \
+                 VALUES ($1, 'uploaded', $2, $3) RETURNING id",
+            )
+            .bind(channel_id)
+            .bind(inbox_ids.len() as i64)
+            .bind(now_micros)
+            .fetch_one(&mut *tx)
+            .await?;
+            let session_id: i64 = col(&row, "id")?;
+            for chunk in inbox_ids.chunks(500) {
+                let sql = format!(
+                    "UPDATE channel_inbox SET upload_session_id = $1 WHERE id IN ({})",
+                    placeholders(2, chunk.len())
+                );
+                let mut query = sqlx::query(&sql).bind(session_id);
+                for id in chunk {
+                    query = query.bind(*id);
+                }
+                query.execute(&mut *tx).await?;
+            }
+            sessions.push(session_id);
+        }
+        tx.commit().await?;
+        Ok(sessions)
+    }
+
+    /// How many inbox rows wait for the P-job.
+    pub async fn unassigned_inbox(&self) -> Result<i64, sqlx::Error> {
+        let row =
+            sqlx::query("SELECT COUNT(*) AS n FROM channel_inbox WHERE upload_session_id IS NULL")
+                .fetch_one(self.pool())
+                .await?;
+        col(&row, "n")
+    }
+
+    /// The upload sessions not yet applied, oldest first (left by step 1, or by a crash).
+    pub async fn uploaded_sessions(&self, limit: i64) -> Result<Vec<i64>, sqlx::Error> {
+        let rows = sqlx::query(
+            "SELECT id FROM upload_sessions WHERE status = 'uploaded' ORDER BY id LIMIT $1",
+        )
+        .bind(limit)
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter().map(|row| col(row, "id")).collect()
+    }
+
+    /// P-job step 2: turns an uploaded session into staging operations, in one transaction.
+    /// Returns `None` when the session is not (or no longer) `uploaded`.
+    #[tracing::instrument(skip(self), err)]
+    pub async fn apply_upload_session(
+        &self,
+        session_id: i64,
+        now_micros: i64,
+    ) -> Result<Option<AppliedSession>, sqlx::Error> {
+        let mut tx = self.begin_write().await?;
+        let session = sqlx::query(&format!(
+            "SELECT s.channel_id, c.legal_entity_id FROM upload_sessions s \
+             JOIN channels c ON c.id = s.channel_id \
+             WHERE s.id = $1 AND s.status = 'uploaded'{}",
+            match self.backend() {
+                super::Backend::Sqlite => "",
+                super::Backend::Postgres => " FOR UPDATE OF s",
+            }
+        ))
+        .bind(session_id)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some(session) = session else {
+            return Ok(None);
+        };
+        let channel_id: i64 = col(&session, "channel_id")?;
+        let legal_entity_id: String = col(&session, "legal_entity_id")?;
+        let rows = sqlx::query(
+            "SELECT payload, received_at FROM channel_inbox WHERE upload_session_id = $1 ORDER BY id",
+        )
+        .bind(session_id)
+        .fetch_all(&mut *tx)
+        .await?;
+        let mut applied = AppliedSession {
+            session_id,
+            ..AppliedSession::default()
+        };
+        for row in &rows {
+            let payload: String = col(row, "payload")?;
+            let received_at: i64 = col(row, "received_at")?;
+            let op: IncomingOperation =
+                serde_json::from_str(&payload).map_err(|e| sqlx::Error::Decode(e.into()))?;
+            let status = stage_operation(
+                &mut tx,
+                StagedOperation {
+                    channel_id,
+                    legal_entity_id: &legal_entity_id,
+                    session_id,
+                    received_at,
+                    now_micros,
+                    op: &op,
+                },
+            )
+            .await?;
+            match status {
+                SyncStatus::Waiting => applied.waiting += 1,
+                _ => applied.pending += 1,
+            }
+        }
+        sqlx::query("UPDATE upload_sessions SET status = 'applied', applied_at = $2 WHERE id = $1")
+            .bind(session_id)
+            .bind(now_micros)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(Some(applied))
+    }
+}
+
+struct StagedOperation<'a> {
+    channel_id: i64,
+    legal_entity_id: &'a str,
+    session_id: i64,
+    received_at: i64,
+    now_micros: i64,
+    op: &'a IncomingOperation,
+}
+
+/// Inserts one staging operation and its fields; returns the status it got.
+async fn stage_operation(
+    tx: &mut Transaction<'static, Any>,
+    staged: StagedOperation<'_>,
+) -> Result<SyncStatus, sqlx::Error> {
+    let op = staged.op;
+    let operation_at = op.operation_at.timestamp_micros();
+    // Operations of the same async customer apply in the order the channel made them. One that
+    // arrives late (an offline store) goes before those made after it: they wait behind it,
+    // and so do edits that failed because their create had not arrived yet.
+    sqlx::query(
+        "UPDATE operations SET status = 'waiting', error_code = NULL, error_field = NULL, \
+         error_message = NULL, next_retry_at = NULL, updated_at = $4, version = version + 1 \
+         WHERE async_account = $1 AND operation_at > $2 \
+         AND (status = 'pending' OR (status = 'failed' AND error_code = $3))",
+    )
+    .bind(&op.async_account)
+    .bind(operation_at)
+    .bind(ErrorCode::CustomerNotSynced.as_str())
+    .bind(staged.now_micros)
+    .execute(&mut **tx)
+    .await?;
+    let earlier = sqlx::query(
+        "SELECT id FROM operations WHERE async_account = $1 AND status <> 'succeeded' \
+         AND operation_at <= $2 LIMIT 1",
+    )
+    .bind(&op.async_account)
+    .bind(operation_at)
+    .fetch_optional(&mut **tx)
+    .await?;
+    let status = if earlier.is_some() {
+        SyncStatus::Waiting
+    } else {
+        SyncStatus::Pending
+    };
+    let row = sqlx::query(
+        "INSERT INTO operations (channel_id, channel_operation_id, async_account, \
+         customer_account, legal_entity_id, kind, status, operation_at, received_at, updated_at, \
+         upload_session_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
+    )
+    .bind(staged.channel_id)
+    .bind(&op.channel_operation_id)
+    .bind(&op.async_account)
+    .bind(op.customer_account.as_deref())
+    .bind(staged.legal_entity_id)
+    .bind(op.kind.as_str())
+    .bind(status.as_str())
+    .bind(operation_at)
+    .bind(staged.received_at)
+    .bind(staged.now_micros)
+    .bind(staged.session_id)
+    .fetch_one(&mut **tx)
+    .await?;
+    let operation_id: i64 = col(&row, "id")?;
+    for chunk in op.fields.chunks(200) {
+        let values: Vec<String> = (0..chunk.len())
+            .map(|i| {
+                let n = i * 3 + 2;
+                format!("($1, ${n}, ${}, ${})", n + 1, n + 2)
+            })
+            .collect();
+        let sql = format!(
+            "INSERT INTO operation_fields (operation_id, field, old_value, new_value) VALUES {}",
+            values.join(", ")
+        );
+        let mut query = sqlx::query(&sql).bind(operation_id);
+        for field in chunk {
+            query = query
+                .bind(&field.field)
+                .bind(field.old_value.as_deref())
+                .bind(field.new_value.as_deref());
+        }
+        query.execute(&mut **tx).await?;
+    }
+    Ok(status)
+}

@@ -1,0 +1,523 @@
+//! The Synchronize customers job's statements: claiming Pending operations, reading and
+//! writing the customer master, and settling each operation as Succeeded or Failed.
+//!
+//! A [`SyncBatch`] is one write transaction. Claimed rows are locked for it (`FOR UPDATE SKIP
+//! LOCKED` on PostgreSQL, so another instance takes other rows; SQLite has one writer), and
+//! every status change is guarded by the status it expects, so an operation is applied once even
+//! if two runs ever met it.
+
+use std::collections::BTreeMap;
+
+use sqlx::{any::AnyRow, Any, Transaction};
+
+use super::{col, placeholders, Backend, Db};
+use crate::{
+    model::{changes::CustomerChanges, OperationField, OperationKind},
+    validate::FieldError,
+};
+
+/// A Pending operation taken by a Synchronize batch, with its fields.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ClaimedOperation {
+    pub id: i64,
+    pub channel_id: i64,
+    pub legal_entity_id: String,
+    pub async_account: String,
+    pub customer_account: Option<String>,
+    pub kind: OperationKind,
+    pub retry_count: i64,
+    pub fields: Vec<OperationField>,
+}
+
+/// The customer an update targets.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CustomerRef {
+    pub account: String,
+    pub legal_entity_id: String,
+}
+
+/// One Synchronize batch: a write transaction over the operations it claimed.
+pub struct SyncBatch {
+    tx: Transaction<'static, Any>,
+    db: Db,
+    now: i64,
+}
+
+/// Takes up to `limit` account numbers of a legal entity's sequence on `conn` (inside whatever
+/// transaction it is in). Fewer come back when the sequence is nearly exhausted.
+async fn take_numbers(
+    conn: &mut sqlx::AnyConnection,
+    legal_entity_id: &str,
+    limit: i64,
+    lock: &str,
+) -> Result<Vec<String>, sqlx::Error> {
+    let row = sqlx::query(&format!(
+        "SELECT prefix, next_value, max_value, width FROM number_sequences \
+         WHERE legal_entity_id = $1{lock}"
+    ))
+    .bind(legal_entity_id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let Some(row) = row else {
+        return Ok(Vec::new());
+    };
+    let sequence = super::customers::NumberSequence {
+        legal_entity_id: legal_entity_id.to_owned(),
+        prefix: col(&row, "prefix")?,
+        next_value: col(&row, "next_value")?,
+        max_value: col(&row, "max_value")?,
+        width: col(&row, "width")?,
+    };
+    let take = limit
+        .min(sequence.max_value - sequence.next_value + 1)
+        .max(0);
+    if take == 0 {
+        return Ok(Vec::new());
+    }
+    sqlx::query("UPDATE number_sequences SET next_value = $2 WHERE legal_entity_id = $1")
+        .bind(legal_entity_id)
+        .bind(sequence.next_value + take)
+        .execute(&mut *conn)
+        .await?;
+    Ok((sequence.next_value..sequence.next_value + take)
+        .map(|v| sequence.format(v))
+        .collect())
+}
+
+impl Db {
+    /// Takes up to `limit` account numbers of `legal_entity_id` in a short transaction of its
+    /// own. Numbers taken but never used are gaps, never reused.
+    #[tracing::instrument(skip(self), err)]
+    pub async fn allocate_accounts(
+        &self,
+        legal_entity_id: &str,
+        limit: i64,
+    ) -> Result<Vec<String>, sqlx::Error> {
+        let mut tx = self.begin_write().await?;
+        let numbers = take_numbers(&mut tx, legal_entity_id, limit, self.for_update()).await?;
+        tx.commit().await?;
+        Ok(numbers)
+    }
+
+    /// Starts a Synchronize batch and claims up to `limit` Pending operations that are due,
+    /// oldest first; `only` restricts it to one operation (Synchronize from the page).
+    #[tracing::instrument(skip(self), err)]
+    pub async fn claim_pending(
+        &self,
+        limit: i64,
+        only: Option<i64>,
+        now_micros: i64,
+    ) -> Result<(SyncBatch, Vec<ClaimedOperation>), sqlx::Error> {
+        let mut tx = self.begin_write().await?;
+        let only_filter = if only.is_some() { " AND id = $3" } else { "" };
+        let sql = format!(
+            "SELECT id, channel_id, legal_entity_id, async_account, customer_account, kind, \
+             retry_count FROM operations \
+             WHERE status = 'pending' AND (next_retry_at IS NULL OR next_retry_at <= $1){only_filter} \
+             ORDER BY operation_at, id LIMIT $2{}",
+            self.skip_locked()
+        );
+        let mut query = sqlx::query(&sql).bind(now_micros).bind(limit);
+        if let Some(id) = only {
+            query = query.bind(id);
+        }
+        let rows = query.fetch_all(&mut *tx).await?;
+        let mut claimed = rows
+            .iter()
+            .map(claimed_from_row)
+            .collect::<Result<Vec<_>, _>>()?;
+        if !claimed.is_empty() {
+            let sql = format!(
+                "SELECT operation_id, field, old_value, new_value FROM operation_fields \
+                 WHERE operation_id IN ({}) ORDER BY operation_id, field",
+                placeholders(1, claimed.len())
+            );
+            let mut query = sqlx::query(&sql);
+            for op in &claimed {
+                query = query.bind(op.id);
+            }
+            let mut fields: BTreeMap<i64, Vec<OperationField>> = BTreeMap::new();
+            for row in query.fetch_all(&mut *tx).await? {
+                fields
+                    .entry(col(&row, "operation_id")?)
+                    .or_default()
+                    .push(OperationField {
+                        field: col(&row, "field")?,
+                        old_value: col(&row, "old_value")?,
+                        new_value: col(&row, "new_value")?,
+                    });
+            }
+            for op in &mut claimed {
+                op.fields = fields.remove(&op.id).unwrap_or_default();
+            }
+        }
+        Ok((
+            SyncBatch {
+                tx,
+                db: self.clone(),
+                now: now_micros,
+            },
+            claimed,
+        ))
+    }
+}
+
+fn claimed_from_row(row: &AnyRow) -> Result<ClaimedOperation, sqlx::Error> {
+    let kind: String = col(row, "kind")?;
+    Ok(ClaimedOperation {
+        id: col(row, "id")?,
+        channel_id: col(row, "channel_id")?,
+        legal_entity_id: col(row, "legal_entity_id")?,
+        async_account: col(row, "async_account")?,
+        customer_account: col(row, "customer_account")?,
+        kind: OperationKind::parse(&kind).ok_or_else(|| sqlx::Error::ColumnDecode {
+            index: "kind".into(),
+            source: format!("unknown operation kind “{kind}”").into(),
+        })?,
+        retry_count: col(row, "retry_count")?,
+        fields: Vec::new(),
+    })
+}
+
+impl SyncBatch {
+    /// The customer with this real account, or else the one created from this async account.
+    pub async fn find_customer(
+        &mut self,
+        account: Option<&str>,
+        async_account: &str,
+    ) -> Result<Option<CustomerRef>, sqlx::Error> {
+        let row = match account {
+            Some(account) => {
+                sqlx::query("SELECT account, legal_entity_id FROM customers WHERE account = $1")
+                    .bind(account)
+                    .fetch_optional(&mut *self.tx)
+                    .await?
+            }
+            None => {
+                sqlx::query(
+                    "SELECT account, legal_entity_id FROM customers WHERE async_account = $1",
+                )
+                .bind(async_account)
+                .fetch_optional(&mut *self.tx)
+                .await?
+            }
+        };
+        row.map(|row| {
+            Ok(CustomerRef {
+                account: col(&row, "account")?,
+                legal_entity_id: col(&row, "legal_entity_id")?,
+            })
+        })
+        .transpose()
+    }
+
+    /// The account of another customer of the legal entity with this email, if any.
+    pub async fn email_owner(
+        &mut self,
+        legal_entity_id: &str,
+        email: &str,
+        except_account: Option<&str>,
+    ) -> Result<Option<String>, sqlx::Error> {
+        let row = sqlx::query(
+            "SELECT account FROM customers WHERE legal_entity_id = $1 AND email = $2 \
+             AND account <> $3 LIMIT 1",
+        )
+        .bind(legal_entity_id)
+        .bind(email)
+        .bind(except_account.unwrap_or(""))
+        .fetch_optional(&mut *self.tx)
+        .await?;
+        row.map(|row| col(&row, "account")).transpose()
+    }
+
+    /// Creates a customer with `account` from an operation of `channel_id`.
+    pub async fn insert_customer(
+        &mut self,
+        account: &str,
+        op: &ClaimedOperation,
+        changes: &CustomerChanges,
+    ) -> Result<(), sqlx::Error> {
+        let mut columns = vec![
+            "account",
+            "legal_entity_id",
+            "async_account",
+            "origin_channel_id",
+            "created_at",
+            "updated_at",
+        ];
+        columns.extend(changes.customer.keys().copied());
+        let sql = format!(
+            "INSERT INTO customers ({}) VALUES ({})",
+            columns.join(", "),
+            placeholders(1, columns.len())
+        );
+        let mut query = sqlx::query(&sql)
+            .bind(account)
+            .bind(&op.legal_entity_id)
+            .bind(&op.async_account)
+            .bind(op.channel_id)
+            .bind(self.now)
+            .bind(self.now);
+        for (column, value) in &changes.customer {
+            query = bind_column(query, column, value.as_deref());
+        }
+        query.execute(&mut *self.tx).await?;
+        self.write_address_and_attributes(account, changes).await
+    }
+
+    /// Applies an update's changes to an existing customer.
+    pub async fn update_customer(
+        &mut self,
+        account: &str,
+        changes: &CustomerChanges,
+    ) -> Result<(), sqlx::Error> {
+        let sets: Vec<String> = changes
+            .customer
+            .keys()
+            .enumerate()
+            .map(|(i, column)| format!("{column} = ${}", i + 3))
+            .collect();
+        let sql = format!(
+            "UPDATE customers SET updated_at = $2, version = version + 1{}{} WHERE account = $1",
+            if sets.is_empty() { "" } else { ", " },
+            sets.join(", ")
+        );
+        let mut query = sqlx::query(&sql).bind(account).bind(self.now);
+        for (column, value) in &changes.customer {
+            query = bind_column(query, column, value.as_deref());
+        }
+        query.execute(&mut *self.tx).await?;
+        self.write_address_and_attributes(account, changes).await
+    }
+
+    async fn write_address_and_attributes(
+        &mut self,
+        account: &str,
+        changes: &CustomerChanges,
+    ) -> Result<(), sqlx::Error> {
+        if !changes.address.is_empty() {
+            let existing = sqlx::query(
+                "SELECT id FROM customer_addresses WHERE customer_account = $1 \
+                 ORDER BY is_primary DESC, id LIMIT 1",
+            )
+            .bind(account)
+            .fetch_optional(&mut *self.tx)
+            .await?;
+            match existing {
+                Some(row) => {
+                    let id: i64 = col(&row, "id")?;
+                    let sets: Vec<String> = changes
+                        .address
+                        .keys()
+                        .enumerate()
+                        .map(|(i, column)| format!("{column} = ${}", i + 2))
+                        .collect();
+                    let sql = format!(
+                        "UPDATE customer_addresses SET {} WHERE id = $1",
+                        sets.join(", ")
+                    );
+                    let mut query = sqlx::query(&sql).bind(id);
+                    for (column, value) in &changes.address {
+                        query = bind_column(query, column, value.as_deref());
+                    }
+                    query.execute(&mut *self.tx).await?;
+                }
+                None => {
+                    let mut columns = vec!["customer_account"];
+                    columns.extend(changes.address.keys().copied());
+                    if !changes.address.contains_key("is_primary") {
+                        columns.push("is_primary");
+                    }
+                    let sql = format!(
+                        "INSERT INTO customer_addresses ({}) VALUES ({})",
+                        columns.join(", "),
+                        placeholders(1, columns.len())
+                    );
+                    let mut query = sqlx::query(&sql).bind(account);
+                    for (column, value) in &changes.address {
+                        query = bind_column(query, column, value.as_deref());
+                    }
+                    if !changes.address.contains_key("is_primary") {
+                        query = query.bind(1_i64);
+                    }
+                    query.execute(&mut *self.tx).await?;
+                }
+            }
+        }
+        for (name, value) in &changes.attributes {
+            match value {
+                Some(value) => {
+                    sqlx::query(
+                        "INSERT INTO customer_attribute_values (customer_account, attribute_name, value) \
+                         VALUES ($1, $2, $3) ON CONFLICT (customer_account, attribute_name) \
+                         DO UPDATE SET value = excluded.value",
+                    )
+                    .bind(account)
+                    .bind(name)
+                    .bind(value)
+                    .execute(&mut *self.tx)
+                    .await?;
+                }
+                None => {
+                    sqlx::query(
+                        "DELETE FROM customer_attribute_values \
+                         WHERE customer_account = $1 AND attribute_name = $2",
+                    )
+                    .bind(account)
+                    .bind(name)
+                    .execute(&mut *self.tx)
+                    .await?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Records a change of the customer master for the 1010 job.
+    pub async fn record_change(
+        &mut self,
+        account: &str,
+        legal_entity_id: &str,
+        change: crate::model::channel_api::CustomerChange,
+    ) -> Result<(), sqlx::Error> {
+        sqlx::query(
+            "INSERT INTO customer_changes (customer_account, legal_entity_id, change, changed_at) \
+             VALUES ($1, $2, $3, $4)",
+        )
+        .bind(account)
+        .bind(legal_entity_id)
+        .bind(change.as_str())
+        .bind(self.now)
+        .execute(&mut *self.tx)
+        .await?;
+        Ok(())
+    }
+
+    /// Marks a claimed operation Succeeded with its customer's account, and lets the next
+    /// operation waiting behind it (same async customer, oldest first) become Pending.
+    /// Returns false (and changes nothing) if the operation is no longer Pending.
+    pub async fn succeed(
+        &mut self,
+        op: &ClaimedOperation,
+        account: &str,
+    ) -> Result<bool, sqlx::Error> {
+        let done = sqlx::query(
+            "UPDATE operations SET status = 'succeeded', customer_account = $2, \
+             error_code = NULL, error_field = NULL, error_message = NULL, next_retry_at = NULL, \
+             updated_at = $3, version = version + 1 WHERE id = $1 AND status = 'pending'",
+        )
+        .bind(op.id)
+        .bind(account)
+        .bind(self.now)
+        .execute(&mut *self.tx)
+        .await?
+        .rows_affected()
+            == 1;
+        if done {
+            sqlx::query(
+                "UPDATE operations SET status = 'pending', updated_at = $2, version = version + 1 \
+                 WHERE id = (SELECT id FROM operations WHERE async_account = $1 \
+                 AND status = 'waiting' ORDER BY operation_at, id LIMIT 1)",
+            )
+            .bind(&op.async_account)
+            .bind(self.now)
+            .execute(&mut *self.tx)
+            .await?;
+        }
+        Ok(done)
+    }
+
+    /// Marks a claimed operation Failed with the error a person must fix.
+    pub async fn fail(
+        &mut self,
+        op: &ClaimedOperation,
+        error: &FieldError,
+    ) -> Result<bool, sqlx::Error> {
+        Ok(sqlx::query(
+            "UPDATE operations SET status = 'failed', error_code = $2, error_field = $3, \
+             error_message = $4, next_retry_at = NULL, updated_at = $5, version = version + 1 \
+             WHERE id = $1 AND status = 'pending'",
+        )
+        .bind(op.id)
+        .bind(error.code.as_str())
+        .bind(&error.field)
+        .bind(&error.message)
+        .bind(self.now)
+        .execute(&mut *self.tx)
+        .await?
+        .rows_affected()
+            == 1)
+    }
+
+    /// Account numbers for the batch's new customers. On PostgreSQL they are taken in a
+    /// transaction of their own, so instances do not queue on the sequence row while they work
+    /// (a rolled-back batch leaves a gap); on SQLite, the single writer, inside the batch (a
+    /// rolled-back batch gives them back).
+    pub async fn allocate_accounts(
+        &mut self,
+        legal_entity_id: &str,
+        limit: i64,
+    ) -> Result<Vec<String>, sqlx::Error> {
+        match self.db.backend() {
+            Backend::Sqlite => take_numbers(&mut self.tx, legal_entity_id, limit, "").await,
+            Backend::Postgres => self.db.allocate_accounts(legal_entity_id, limit).await,
+        }
+    }
+
+    /// Makes everything the batch did visible at once.
+    pub async fn commit(self) -> Result<(), sqlx::Error> {
+        self.tx.commit().await
+    }
+}
+
+impl Db {
+    /// How many Pending operations are due now.
+    pub async fn due_pending(&self, now_micros: i64) -> Result<i64, sqlx::Error> {
+        let row = sqlx::query(
+            "SELECT COUNT(*) AS n FROM operations WHERE status = 'pending' \
+             AND (next_retry_at IS NULL OR next_retry_at <= $1)",
+        )
+        .bind(now_micros)
+        .fetch_one(self.pool())
+        .await?;
+        col(&row, "n")
+    }
+
+    /// Leaves an operation Pending after a transient failure, to be tried again at
+    /// `next_retry_micros`; the retry count and the error show on the page meanwhile.
+    #[tracing::instrument(skip(self), err)]
+    pub async fn schedule_retry(
+        &self,
+        operation_id: i64,
+        retry_count: i64,
+        next_retry_micros: i64,
+        message: &str,
+        now_micros: i64,
+    ) -> Result<(), sqlx::Error> {
+        sqlx::query(
+            "UPDATE operations SET retry_count = $2, next_retry_at = $3, error_code = 'transient', \
+             error_field = NULL, error_message = $4, updated_at = $5, version = version + 1 \
+             WHERE id = $1 AND status = 'pending'",
+        )
+        .bind(operation_id)
+        .bind(retry_count)
+        .bind(next_retry_micros)
+        .bind(message)
+        .bind(now_micros)
+        .execute(self.pool())
+        .await?;
+        Ok(())
+    }
+}
+
+/// Binds a column's value: flags as integers, everything else as text.
+fn bind_column<'q>(
+    query: sqlx::query::Query<'q, Any, sqlx::any::AnyArguments<'q>>,
+    column: &str,
+    value: Option<&'q str>,
+) -> sqlx::query::Query<'q, Any, sqlx::any::AnyArguments<'q>> {
+    match column {
+        "blocked" | "is_primary" => query.bind(value.map_or(0_i64, |v| i64::from(v == "1"))),
+        _ => query.bind(value),
+    }
+}

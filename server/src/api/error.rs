@@ -1,0 +1,158 @@
+//! The API's one error shape: a status code and a JSON body naming each bad item and field.
+//! Database and internal text never appear in it; they go to the log.
+
+use axum::{
+    http::{header, HeaderValue, StatusCode},
+    response::{IntoResponse, Response},
+    Json,
+};
+use serde::Serialize;
+
+/// Seconds a channel should wait before trying again while the database is unreachable.
+pub const RETRY_AFTER_SECONDS: u64 = 30;
+
+/// One problem with one value of a request.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Problem {
+    /// Index of the operation in the batch, when the problem is in one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub item: Option<usize>,
+    /// Where the value is, e.g. `operations[3].fields[2].new_value`.
+    pub field: String,
+    pub message: String,
+}
+
+/// An API failure.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ApiError {
+    /// The request is malformed or breaks the schema; `problems` names each bad value.
+    BadRequest {
+        message: String,
+        problems: Vec<Problem>,
+    },
+    Unauthorized,
+    Forbidden(String),
+    NotFound,
+    Conflict {
+        message: String,
+        problems: Vec<Problem>,
+    },
+    PayloadTooLarge,
+    Unavailable,
+    Internal,
+}
+
+#[derive(Serialize)]
+struct Body<'a> {
+    error: ErrorBody<'a>,
+}
+
+#[derive(Serialize)]
+struct ErrorBody<'a> {
+    code: &'a str,
+    message: &'a str,
+    #[serde(skip_serializing_if = "<[Problem]>::is_empty")]
+    problems: &'a [Problem],
+}
+
+impl ApiError {
+    /// A bad request with one problem.
+    pub fn bad(field: impl Into<String>, message: impl Into<String>) -> Self {
+        let message = message.into();
+        Self::BadRequest {
+            message: "the request is not valid".to_owned(),
+            problems: vec![Problem {
+                item: None,
+                field: field.into(),
+                message,
+            }],
+        }
+    }
+
+    fn parts(&self) -> (StatusCode, &str, &str, &[Problem]) {
+        match self {
+            Self::BadRequest { message, problems } => {
+                (StatusCode::BAD_REQUEST, "bad_request", message, problems)
+            }
+            Self::Unauthorized => (
+                StatusCode::UNAUTHORIZED,
+                "unauthorized",
+                "a valid channel token is required (Authorization: Bearer …)",
+                &[],
+            ),
+            Self::Forbidden(message) => (StatusCode::FORBIDDEN, "forbidden", message, &[]),
+            Self::NotFound => (
+                StatusCode::NOT_FOUND,
+                "not_found",
+                "no such API endpoint",
+                &[],
+            ),
+            Self::Conflict { message, problems } => {
+                (StatusCode::CONFLICT, "conflict", message, problems)
+            }
+            Self::PayloadTooLarge => (
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "payload_too_large",
+                "the request body is too large; send at most 1,000 operations per batch",
+                &[],
+            ),
+            Self::Unavailable => (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "unavailable",
+                "the database is unreachable; try again later",
+                &[],
+            ),
+            Self::Internal => (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "internal",
+                "internal error; the details are in the server log",
+                &[],
+            ),
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let (status, code, message, problems) = self.parts();
+        let mut response = (
+            status,
+            Json(Body {
+                error: ErrorBody {
+                    code,
+                    message,
+                    problems,
+                },
+            }),
+        )
+            .into_response();
+        let headers = response.headers_mut();
+        match self {
+            Self::Unavailable => {
+                headers.insert(header::RETRY_AFTER, HeaderValue::from(RETRY_AFTER_SECONDS));
+            }
+            Self::Unauthorized => {
+                headers.insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+            }
+            _ => {}
+        }
+        response
+    }
+}
+
+impl From<sqlx::Error> for ApiError {
+    fn from(error: sqlx::Error) -> Self {
+        if app::storage::is_unavailable(&error) {
+            tracing::warn!(%error, "API: database unavailable");
+            Self::Unavailable
+        } else {
+            tracing::error!(%error, "API: database error");
+            Self::Internal
+        }
+    }
+}
+
+/// Unknown paths under `/api`.
+pub async fn not_found() -> ApiError {
+    ApiError::NotFound
+}

@@ -1,0 +1,99 @@
+//! The 1010 feed as a channel reads it: its legal entity's new and changed customers after a
+//! cursor, with the async → real account mapping, and the acknowledgement that moves its
+//! cursor. A token reads only its own channel's feed.
+
+use axum::{
+    body::Bytes,
+    extract::{rejection::BytesRejection, rejection::QueryRejection, Path, Query, State},
+    Json,
+};
+use serde::Deserialize;
+
+use app::{
+    model::{
+        channel_api::{FeedAck, FeedPage},
+        Channel,
+    },
+    storage::{feed::MAX_FEED_PAGE, to_micros},
+};
+
+use super::{auth::ChannelAuth, error::ApiError, operations::parse_json};
+use crate::startup::AppState;
+
+/// Customers per page when the channel does not say.
+const DEFAULT_LIMIT: i64 = 100;
+
+/// The query of a feed request.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FeedQuery {
+    pub after: Option<i64>,
+    pub limit: Option<i64>,
+}
+
+/// `GET /api/v1/channels/{channel}/customers?after=CURSOR&limit=N`.
+pub async fn get_feed(
+    State(state): State<AppState>,
+    auth: ChannelAuth,
+    Path(channel): Path<String>,
+    query: Result<Query<FeedQuery>, QueryRejection>,
+) -> Result<Json<FeedPage>, ApiError> {
+    let Query(query) = query.map_err(|e| ApiError::bad("query", e.body_text()))?;
+    let channel = own_channel(&state, auth, &channel).await?;
+    let limit = query.limit.unwrap_or(DEFAULT_LIMIT);
+    if !(1..=MAX_FEED_PAGE).contains(&limit) {
+        return Err(ApiError::bad(
+            "limit",
+            format!("must be 1 to {MAX_FEED_PAGE}"),
+        ));
+    }
+    if query.after.is_some_and(|a| a < 0) {
+        return Err(ApiError::bad(
+            "after",
+            "must be a cursor from an earlier page (≥ 0)",
+        ));
+    }
+    Ok(Json(
+        state.db.feed_page(channel.id, query.after, limit).await?,
+    ))
+}
+
+/// `POST /api/v1/channels/{channel}/customers/ack` with `{"cursor": N}`.
+pub async fn post_ack(
+    State(state): State<AppState>,
+    auth: ChannelAuth,
+    Path(channel): Path<String>,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Json<FeedAck>, ApiError> {
+    let ack: FeedAck = parse_json(body)?;
+    let channel = own_channel(&state, auth, &channel).await?;
+    if ack.cursor < 0 {
+        return Err(ApiError::bad(
+            "cursor",
+            "must be a cursor from the feed (≥ 0)",
+        ));
+    }
+    match state
+        .db
+        .ack_feed(channel.id, ack.cursor, to_micros(chrono::Utc::now()))
+        .await?
+    {
+        Some(cursor) => Ok(Json(FeedAck { cursor })),
+        None => Err(ApiError::bad("cursor", "is past the end of the feed")),
+    }
+}
+
+/// The channel named in the path (code or id), if the token belongs to it.
+async fn own_channel(state: &AppState, auth: ChannelAuth, key: &str) -> Result<Channel, ApiError> {
+    let channel = state
+        .db
+        .channel_by_code_or_id(key)
+        .await?
+        .ok_or_else(|| ApiError::Forbidden("this token belongs to another channel".into()))?;
+    if channel.id != auth.channel_id {
+        return Err(ApiError::Forbidden(
+            "this token belongs to another channel".into(),
+        ));
+    }
+    Ok(channel)
+}

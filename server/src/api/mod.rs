@@ -1,0 +1,32 @@
+//! The channel API, version 1: JSON over HTTP, one bearer token per channel.
+//!
+//! - `POST /api/v1/operations` — a batch of customer creates and edits (idempotent).
+//! - `GET  /api/v1/channels/{channel}/customers?after=&limit=` — the 1010 feed.
+//! - `POST /api/v1/channels/{channel}/customers/ack` — moves the channel's cursor.
+
+pub mod auth;
+pub mod error;
+pub mod feed;
+pub mod operations;
+pub mod schema;
+
+use axum::{
+    extract::DefaultBodyLimit,
+    routing::{get, post},
+    Router,
+};
+
+use crate::startup::AppState;
+
+/// The largest request body the API reads (a full batch of 1,000 operations fits easily).
+pub const MAX_BODY_BYTES: usize = 8 * 1024 * 1024;
+
+/// The API's routes, to be nested under `/api`.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/v1/operations", post(operations::post_operations))
+        .route("/v1/channels/{channel}/customers", get(feed::get_feed))
+        .route("/v1/channels/{channel}/customers/ack", post(feed::post_ack))
+        .fallback(error::not_found)
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+}

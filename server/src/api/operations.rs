@@ -1,0 +1,111 @@
+//! `POST /api/v1/operations`: a channel's batch of customer creates and edits into the inbox.
+
+use std::collections::HashSet;
+
+use axum::{
+    body::Bytes,
+    extract::{rejection::BytesRejection, State},
+    http::StatusCode,
+    Json,
+};
+
+use app::{
+    model::channel_api::{BatchReceipt, OperationBatch, ReceivedOperation},
+    storage::{inbox::ReceiveError, to_micros},
+};
+
+use super::{
+    auth::ChannelAuth,
+    error::{ApiError, Problem},
+    schema::check_batch,
+};
+use crate::startup::AppState;
+
+/// Stores a batch once (a resent batch gets the same answer), after schema checks only.
+pub async fn post_operations(
+    State(state): State<AppState>,
+    auth: ChannelAuth,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Json<BatchReceipt>, ApiError> {
+    let batch: OperationBatch = parse_json(body)?;
+    let channel = state
+        .db
+        .channels()
+        .await?
+        .into_iter()
+        .find(|c| c.id == auth.channel_id)
+        .ok_or(ApiError::Unauthorized)?;
+    let attribute_names: HashSet<String> = state
+        .db
+        .attribute_definitions(&channel.legal_entity_id)
+        .await?
+        .into_iter()
+        .map(|d| d.name)
+        .collect();
+    let problems = check_batch(&batch, &attribute_names, chrono::Utc::now());
+    if !problems.is_empty() {
+        return Err(ApiError::BadRequest {
+            message: format!(
+                "{} problem(s) in the batch; nothing was stored",
+                problems.len()
+            ),
+            problems,
+        });
+    }
+    let items: Vec<(String, String)> = batch
+        .operations
+        .iter()
+        .map(|op| {
+            let payload = serde_json::to_string(op).map_err(|e| {
+                tracing::error!(%e, "cannot serialize an operation");
+                ApiError::Internal
+            })?;
+            Ok((op.channel_operation_id.clone(), payload))
+        })
+        .collect::<Result<_, ApiError>>()?;
+    let now = to_micros(chrono::Utc::now());
+    match state.db.receive_operations(channel.id, &items, now).await {
+        Ok(ids) => Ok(Json(BatchReceipt {
+            received: items
+                .into_iter()
+                .zip(ids)
+                .map(|((channel_operation_id, _), inbox_id)| ReceivedOperation {
+                    channel_operation_id,
+                    inbox_id,
+                })
+                .collect(),
+        })),
+        Err(ReceiveError::ReusedIds(reused)) => Err(ApiError::Conflict {
+            message: "operation ids were received before with other content; nothing was stored"
+                .into(),
+            problems: batch
+                .operations
+                .iter()
+                .enumerate()
+                .filter(|(_, op)| reused.contains(&op.channel_operation_id))
+                .map(|(i, _)| Problem {
+                    item: Some(i),
+                    field: format!("operations[{i}].channel_operation_id"),
+                    message: "was already used for an operation with other content".into(),
+                })
+                .collect(),
+        }),
+        Err(ReceiveError::Database(error)) => Err(error.into()),
+    }
+}
+
+/// Reads a JSON body: 413 past the size limit (stopping there, not reading it whole), 400
+/// naming where the JSON is wrong.
+pub fn parse_json<T: serde::de::DeserializeOwned>(
+    body: Result<Bytes, BytesRejection>,
+) -> Result<T, ApiError> {
+    let bytes = body.map_err(|rejection| {
+        if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            ApiError::PayloadTooLarge
+        } else {
+            ApiError::bad("body", "the request body could not be read")
+        }
+    })?;
+    serde_json::from_slice(&bytes)
+        .map_err(|e| ApiError::bad("body", format!("not a valid request: {e}")))
+}

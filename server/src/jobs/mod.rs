@@ -1,0 +1,139 @@
+//! The three recurring jobs of the pipeline, each an idempotent unit whose `run_once` does one
+//! step (one transaction) and says whether more work is waiting. The [`scheduler`] decides when
+//! they run; [`execute`] runs one job to the end and keeps its run history.
+
+pub mod distribution;
+pub mod p_job;
+pub mod scheduler;
+pub mod synchronize;
+
+use std::time::Duration;
+
+use app::{
+    model::{JobName, JobTrigger},
+    storage::{jobs::RunCounts, to_micros, Db},
+};
+
+/// What one step of a job did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Outcome {
+    pub seen: i64,
+    pub succeeded: i64,
+    pub failed: i64,
+    pub skipped: i64,
+    /// Whether work is left that another step would take now.
+    pub more: bool,
+}
+
+impl Outcome {
+    fn add_to(self, counts: &mut RunCounts) {
+        counts.seen += self.seen;
+        counts.succeeded += self.succeeded;
+        counts.failed += self.failed;
+        counts.skipped += self.skipped;
+    }
+}
+
+/// How long an instance holds a job's lease without renewing it; a crashed instance's run is
+/// taken over after this.
+pub const LEASE: Duration = Duration::from_secs(120);
+
+/// The jobs of one instance, with what they keep between runs.
+pub struct Jobs {
+    pub db: Db,
+    /// This instance's name in leases and run history.
+    pub instance: String,
+    pub synchronize: synchronize::Synchronize,
+}
+
+impl Jobs {
+    pub fn new(db: Db, instance: String) -> Self {
+        Self {
+            synchronize: synchronize::Synchronize::new(db.clone()),
+            db,
+            instance,
+        }
+    }
+
+    /// One step of `job`.
+    pub async fn run_once(&mut self, job: JobName) -> anyhow::Result<Outcome> {
+        match job {
+            JobName::PJob => p_job::run_once(&self.db).await,
+            JobName::SynchronizeCustomers => self.synchronize.run_once(None).await,
+            JobName::Distribution => distribution::run_once(&self.db).await,
+        }
+    }
+
+    /// How much work `job` has waiting, for the progress bar.
+    async fn backlog(&self, job: JobName) -> anyhow::Result<i64> {
+        Ok(match job {
+            JobName::PJob => self.db.unassigned_inbox().await?,
+            JobName::SynchronizeCustomers => {
+                self.db.due_pending(to_micros(chrono::Utc::now())).await?
+            }
+            JobName::Distribution => self.db.undistributed_changes().await?,
+        })
+    }
+}
+
+/// Runs `job` to the end of its work, recording the run with its counts and progress. When the
+/// scheduler took the job's lease (`leased`), it is renewed between steps, and the run stops if
+/// another instance took it over. An error ends the run as failed with a sentence for the Jobs
+/// panel; the details go to the log.
+pub async fn execute(
+    jobs: &mut Jobs,
+    job: JobName,
+    trigger: JobTrigger,
+    leased: bool,
+) -> anyhow::Result<RunCounts> {
+    let db = jobs.db.clone();
+    let now = || to_micros(chrono::Utc::now());
+    let run_id = db
+        .start_job_run(job, trigger, &jobs.instance, now())
+        .await?;
+    if job == JobName::SynchronizeCustomers {
+        jobs.synchronize.refresh();
+    }
+    let backlog = jobs.backlog(job).await.unwrap_or(0).max(1);
+    let mut counts = RunCounts::default();
+    let result: anyhow::Result<()> = async {
+        loop {
+            let outcome = jobs.run_once(job).await?;
+            outcome.add_to(&mut counts);
+            counts.progress = (counts.seen * 100 / backlog).clamp(0, 99);
+            if !outcome.more {
+                break;
+            }
+            db.update_job_run(run_id, counts).await?;
+            let lease_until = now() + LEASE.as_micros() as i64;
+            if leased && !db.renew_job_lease(job, &jobs.instance, lease_until).await? {
+                anyhow::bail!("another instance took over the job");
+            }
+        }
+        Ok(())
+    }
+    .await;
+    let error = result.as_ref().err().map(|e| {
+        tracing::error!(job = %job, error = %format!("{e:#}"), "job run failed");
+        run_error_sentence(e)
+    });
+    db.finish_job_run(run_id, counts, error.as_deref(), now())
+        .await?;
+    match result {
+        Ok(()) => {
+            tracing::info!(job = %job, seen = counts.seen, succeeded = counts.succeeded, failed = counts.failed, "job run finished");
+            Ok(counts)
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// What the Jobs panel says of a failed run: never database text.
+fn run_error_sentence(error: &anyhow::Error) -> String {
+    match error.downcast_ref::<sqlx::Error>() {
+        Some(e) if app::storage::is_unavailable(e) => {
+            "The database was unreachable; the job will try again at its next run.".to_owned()
+        }
+        _ => "The run stopped on an internal error; the details are in the server log.".to_owned(),
+    }
+}

@@ -1,0 +1,347 @@
+//! Synchronize customers and channel requests: each Pending operation is validated with the
+//! same functions the browser runs, then creates a customer with a real account from its legal
+//! entity's number sequence or updates the existing one — Succeeded — or is Failed with the
+//! error a person must fix. Transient errors leave it Pending with a retry count and a
+//! backoff. A succeeded operation releases the next one waiting behind it.
+
+use std::collections::{BTreeMap, HashMap};
+
+use app::{
+    model::{changes::CustomerChanges, channel_api::CustomerChange, Channel, OperationKind},
+    storage::{
+        sync::{ClaimedOperation, SyncBatch},
+        to_micros, Db,
+    },
+    validate::{validate_operation, ErrorCode, FieldError, ValidationContext},
+};
+
+use super::Outcome;
+
+/// Operations one step claims (one transaction).
+pub const BATCH: i64 = 200;
+/// The longest wait between two tries of an operation that failed for a transient reason.
+const MAX_BACKOFF_SECONDS: i64 = 3_600;
+
+/// The Synchronize job of one instance, with the reference data it has read (read again at
+/// every run, so a changed definition counts from the next run on).
+pub struct Synchronize {
+    db: Db,
+    channels: HashMap<i64, Channel>,
+    contexts: HashMap<String, ValidationContext>,
+}
+
+/// How one operation was settled.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Settled {
+    Succeeded {
+        account: String,
+    },
+    Failed(FieldError),
+    /// Someone else settled it meanwhile (it was no longer Pending).
+    Skipped,
+}
+
+impl Synchronize {
+    pub fn new(db: Db) -> Self {
+        Self {
+            db,
+            channels: HashMap::new(),
+            contexts: HashMap::new(),
+        }
+    }
+
+    /// Forgets cached channels and validation contexts (at the start of each run).
+    pub fn refresh(&mut self) {
+        self.channels.clear();
+        self.contexts.clear();
+    }
+
+    /// One step: claims up to [`BATCH`] due Pending operations (or only `only`) and settles
+    /// them in one transaction. If the batch hits a database error that is not an outage, each
+    /// operation is tried alone, so one bad row cannot hold up the others; those that still
+    /// fail are retried later with backoff.
+    pub async fn run_once(&mut self, only: Option<i64>) -> anyhow::Result<Outcome> {
+        let now = to_micros(chrono::Utc::now());
+        let (batch, claimed) = self.db.claim_pending(BATCH, only, now).await?;
+        if claimed.is_empty() {
+            batch.commit().await?;
+            return Ok(Outcome::default());
+        }
+        self.load_reference_data(&claimed).await?;
+        let mut outcome = Outcome::default();
+        match self.settle_batch(batch, &claimed).await {
+            Ok(results) => {
+                for settled in results {
+                    count(&mut outcome, &settled);
+                }
+            }
+            Err(error) if app::storage::is_unavailable(&error) => return Err(error.into()),
+            Err(error) => {
+                tracing::warn!(%error, "a Synchronize batch failed; settling its operations one by one");
+                for op in &claimed {
+                    let settled = match self.db.claim_pending(1, Some(op.id), now).await {
+                        Ok((batch, one)) if one.len() == 1 => self
+                            .settle_batch(batch, &one)
+                            .await
+                            .map(|mut r| r.remove(0)),
+                        Ok((batch, _)) => batch.commit().await.map(|()| Settled::Skipped),
+                        Err(e) => Err(e),
+                    };
+                    match settled {
+                        Ok(settled) => count(&mut outcome, &settled),
+                        Err(e) if app::storage::is_unavailable(&e) => return Err(e.into()),
+                        Err(e) => {
+                            tracing::error!(operation = op.id, error = %e, "operation could not be applied; retrying later");
+                            self.schedule_retry(op).await?;
+                            outcome.skipped += 1;
+                            outcome.seen += 1;
+                        }
+                    }
+                }
+            }
+        }
+        // A full batch leaves more behind, and a success may have released a waiting edit.
+        outcome.more = claimed.len() as i64 == BATCH || (only.is_none() && outcome.succeeded > 0);
+        Ok(outcome)
+    }
+
+    async fn load_reference_data(&mut self, claimed: &[ClaimedOperation]) -> anyhow::Result<()> {
+        if claimed
+            .iter()
+            .any(|op| !self.channels.contains_key(&op.channel_id))
+        {
+            self.channels = self
+                .db
+                .channels()
+                .await?
+                .into_iter()
+                .map(|c| (c.id, c))
+                .collect();
+        }
+        for op in claimed {
+            if !self.contexts.contains_key(&op.legal_entity_id) {
+                let ctx = self.db.validation_context(&op.legal_entity_id).await?;
+                self.contexts.insert(op.legal_entity_id.clone(), ctx);
+            }
+        }
+        Ok(())
+    }
+
+    /// Settles every claimed operation inside `batch` and commits it.
+    async fn settle_batch(
+        &self,
+        mut batch: SyncBatch,
+        claimed: &[ClaimedOperation],
+    ) -> Result<Vec<Settled>, sqlx::Error> {
+        // Validation first (pure), so account numbers are taken only for creates that pass it.
+        let empty = ValidationContext::default();
+        let checked: Vec<Result<CustomerChanges, FieldError>> = claimed
+            .iter()
+            .map(|op| {
+                let ctx = self.contexts.get(&op.legal_entity_id).unwrap_or(&empty);
+                match validate_operation(op.kind, &op.fields, ctx)
+                    .into_iter()
+                    .next()
+                {
+                    Some(error) => Err(error),
+                    None => Ok(CustomerChanges::from_fields(&op.fields)),
+                }
+            })
+            .collect();
+        let mut creates: BTreeMap<&str, i64> = BTreeMap::new();
+        for (op, checked) in claimed.iter().zip(&checked) {
+            if op.kind == OperationKind::Create && checked.is_ok() {
+                *creates.entry(op.legal_entity_id.as_str()).or_default() += 1;
+            }
+        }
+        let mut accounts: HashMap<String, std::vec::IntoIter<String>> = HashMap::new();
+        for (entity, n) in creates {
+            let numbers = batch.allocate_accounts(entity, n).await?;
+            accounts.insert(entity.to_owned(), numbers.into_iter());
+        }
+        let mut results = Vec::with_capacity(claimed.len());
+        for (op, checked) in claimed.iter().zip(checked) {
+            let settled = match checked {
+                Err(error) => fail(&mut batch, op, error).await?,
+                Ok(changes) => {
+                    let next_account = accounts
+                        .get_mut(&op.legal_entity_id)
+                        .and_then(Iterator::next);
+                    self.apply(&mut batch, op, changes, next_account).await?
+                }
+            };
+            results.push(settled);
+        }
+        batch.commit().await?;
+        Ok(results)
+    }
+
+    /// Applies a valid operation to the customer master, or fails it for what only the
+    /// customer master can tell (duplicate email, missing customer, exhausted sequence).
+    async fn apply(
+        &self,
+        batch: &mut SyncBatch,
+        op: &ClaimedOperation,
+        changes: CustomerChanges,
+        new_account: Option<String>,
+    ) -> Result<Settled, sqlx::Error> {
+        match op.kind {
+            OperationKind::Create => {
+                if let Some(existing) = batch.find_customer(None, &op.async_account).await? {
+                    let error = FieldError::new(
+                        "async_account",
+                        ErrorCode::AlreadyExists,
+                        format!(
+                            "a customer was already created from this async account ({})",
+                            existing.account
+                        ),
+                    );
+                    return fail(batch, op, error).await;
+                }
+                let changes = match self.channels.get(&op.channel_id) {
+                    Some(channel) => changes.with_defaults_of(channel),
+                    None => changes,
+                };
+                if let Some(error) = duplicate_email(batch, op, &changes, None).await? {
+                    return fail(batch, op, error).await;
+                }
+                let Some(account) = new_account else {
+                    let error = FieldError::new(
+                        "customer_account",
+                        ErrorCode::NumberSequenceExhausted,
+                        format!("the account number sequence of {} is exhausted; extend it and synchronize again", op.legal_entity_id),
+                    );
+                    return fail(batch, op, error).await;
+                };
+                batch.insert_customer(&account, op, &changes).await?;
+                batch
+                    .record_change(&account, &op.legal_entity_id, CustomerChange::Created)
+                    .await?;
+                succeed(batch, op, account).await
+            }
+            OperationKind::Update => {
+                let customer = batch
+                    .find_customer(op.customer_account.as_deref(), &op.async_account)
+                    .await?;
+                let Some(customer) = customer.filter(|c| c.legal_entity_id == op.legal_entity_id)
+                else {
+                    let error = FieldError::new(
+                        "customer_account",
+                        ErrorCode::CustomerNotSynced,
+                        "this edit is for a customer whose create has not synchronized yet; \
+                         it waits again as soon as the create arrives",
+                    );
+                    return fail(batch, op, error).await;
+                };
+                if let Some(error) =
+                    duplicate_email(batch, op, &changes, Some(&customer.account)).await?
+                {
+                    return fail(batch, op, error).await;
+                }
+                batch.update_customer(&customer.account, &changes).await?;
+                batch
+                    .record_change(
+                        &customer.account,
+                        &op.legal_entity_id,
+                        CustomerChange::Updated,
+                    )
+                    .await?;
+                succeed(batch, op, customer.account).await
+            }
+        }
+    }
+
+    /// Leaves `op` Pending after a transient failure, due again after a backoff that doubles
+    /// with every try (10 s, 20 s, 40 s … at most an hour).
+    async fn schedule_retry(&self, op: &ClaimedOperation) -> anyhow::Result<()> {
+        let retries = op.retry_count + 1;
+        let now = to_micros(chrono::Utc::now());
+        self.db
+            .schedule_retry(
+                op.id,
+                retries,
+                now + backoff_seconds(retries) * 1_000_000,
+                "HQ could not apply the operation just now; it is tried again automatically",
+                now,
+            )
+            .await?;
+        Ok(())
+    }
+}
+
+/// Seconds to wait before try number `retries` + 1.
+pub fn backoff_seconds(retries: i64) -> i64 {
+    let exponent = retries.clamp(1, 20) - 1;
+    (10_i64 << exponent).min(MAX_BACKOFF_SECONDS)
+}
+
+async fn duplicate_email(
+    batch: &mut SyncBatch,
+    op: &ClaimedOperation,
+    changes: &CustomerChanges,
+    except: Option<&str>,
+) -> Result<Option<FieldError>, sqlx::Error> {
+    let Some(email) = changes.email() else {
+        return Ok(None);
+    };
+    Ok(batch
+        .email_owner(&op.legal_entity_id, email, except)
+        .await?
+        .map(|owner| {
+            FieldError::new(
+                "email",
+                ErrorCode::DuplicateEmail,
+                format!(
+                    "{email} is already the email of customer {owner} in {}",
+                    op.legal_entity_id
+                ),
+            )
+        }))
+}
+
+async fn fail(
+    batch: &mut SyncBatch,
+    op: &ClaimedOperation,
+    error: FieldError,
+) -> Result<Settled, sqlx::Error> {
+    Ok(if batch.fail(op, &error).await? {
+        Settled::Failed(error)
+    } else {
+        Settled::Skipped
+    })
+}
+
+async fn succeed(
+    batch: &mut SyncBatch,
+    op: &ClaimedOperation,
+    account: String,
+) -> Result<Settled, sqlx::Error> {
+    Ok(if batch.succeed(op, &account).await? {
+        Settled::Succeeded { account }
+    } else {
+        Settled::Skipped
+    })
+}
+
+fn count(outcome: &mut Outcome, settled: &Settled) {
+    outcome.seen += 1;
+    match settled {
+        Settled::Succeeded { .. } => outcome.succeeded += 1,
+        Settled::Failed(_) => outcome.failed += 1,
+        Settled::Skipped => outcome.skipped += 1,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_backoff_doubles_from_ten_seconds_up_to_an_hour() {
+        assert_eq!(backoff_seconds(1), 10);
+        assert_eq!(backoff_seconds(2), 20);
+        assert_eq!(backoff_seconds(3), 40);
+        assert_eq!(backoff_seconds(12), 3_600);
+        assert_eq!(backoff_seconds(1_000), 3_600);
+    }
+}
