@@ -1,6 +1,7 @@
 //! Reusable pieces of the pages.
 
 pub mod error_box;
+pub mod jobs_panel;
 pub mod operation_list;
 pub mod status_badge;
 pub mod status_counts;

@@ -1,6 +1,7 @@
 //! Server functions: thin adapters that take the database from context, call a plain function
 //! and turn its failure into an [`crate::AppError`] with the right HTTP status.
 
+pub mod jobs;
 pub mod operations;
 
 #[cfg(feature = "ssr")]

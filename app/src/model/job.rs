@@ -21,6 +21,15 @@ super::text_enum!(JobName {
 });
 
 impl JobName {
+    /// What the job does, in one line for the Jobs panel.
+    pub fn purpose(self) -> &'static str {
+        match self {
+            Self::PJob => "Channel uploads → staging operations",
+            Self::SynchronizeCustomers => "Staging operations → customer master",
+            Self::Distribution => "Customer master → channels",
+        }
+    }
+
     /// The English name shown on the page.
     pub fn label(self) -> &'static str {
         match self {
@@ -69,4 +78,54 @@ pub struct JobRun {
     /// 0–100 while running.
     pub progress: i64,
     pub error: Option<String>,
+}
+
+/// What a person can do to a job from the Jobs panel.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum JobAction {
+    RunNow,
+    Pause,
+    Resume,
+}
+
+/// A job as the Jobs panel shows it: its schedule and its latest runs, newest first.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct JobOverview {
+    pub schedule: JobSchedule,
+    pub runs: Vec<JobRun>,
+}
+
+impl JobOverview {
+    /// The run going on now, if any.
+    pub fn running(&self) -> Option<&JobRun> {
+        self.runs.first().filter(|run| run.finished_at.is_none())
+    }
+
+    /// The latest finished run.
+    pub fn last_finished(&self) -> Option<&JobRun> {
+        self.runs.iter().find(|run| run.finished_at.is_some())
+    }
+}
+
+/// "every 15 min", "every 60 s", "every 2 h".
+pub fn describe_interval(seconds: i64) -> String {
+    if seconds % 3_600 == 0 {
+        format!("every {} h", seconds / 3_600)
+    } else if seconds % 60 == 0 {
+        format!("every {} min", seconds / 60)
+    } else {
+        format!("every {seconds} s")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn intervals_read_in_the_largest_whole_unit() {
+        assert_eq!(describe_interval(900), "every 15 min");
+        assert_eq!(describe_interval(7_200), "every 2 h");
+        assert_eq!(describe_interval(90), "every 90 s");
+    }
 }

@@ -15,7 +15,7 @@ pub use attribute::{AttributeDefinition, AttributeType};
 pub use channel::{Channel, ChannelKind, LegalEntity};
 pub use customer::{Customer, CustomerAddress};
 pub use field::{CustomerField, FieldKind, ReferenceKind};
-pub use job::{JobName, JobRun, JobSchedule, JobTrigger};
+pub use job::{JobAction, JobName, JobOverview, JobRun, JobSchedule, JobTrigger};
 pub use operation::{
     LastError, OperationCursor, OperationField, OperationKind, OperationPage, OperationState,
     OperationSummary,

@@ -4,7 +4,10 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
 use crate::{
-    components::{error_box::ErrorBox, operation_list::OperationList, status_counts::StatusCounts},
+    components::{
+        error_box::ErrorBox, jobs_panel::JobsPanel, operation_list::OperationList,
+        status_counts::StatusCounts,
+    },
     functions::operations::operations_page,
 };
 
@@ -24,6 +27,7 @@ pub fn StatusPage() -> impl IntoView {
                     "Create and edit operations of customers from every channel, newest first."
                 </p>
             </header>
+            <JobsPanel />
             <Suspense fallback=|| view! { <p class="loading" role="status">"Loading operations…"</p> }>
                 {move || Suspend::new(async move {
                     match page.await {

@@ -1,7 +1,7 @@
 //! Job schedules: when each recurring job runs, and whether it is paused.
 
 use super::{col, from_micros, to_micros, Db};
-use crate::model::{JobName, JobRun, JobSchedule, JobTrigger};
+use crate::model::{JobName, JobOverview, JobRun, JobSchedule, JobTrigger};
 
 impl Db {
     /// Gives every job a schedule if it has none (`interval_seconds` apart, first run now).
@@ -87,6 +87,17 @@ impl Db {
             return Ok(None);
         };
         let requested: i64 = col(&row, "run_requested")?;
+        // Holding the lease, no other run of this job can be going on: a run still marked
+        // running was cut off (its instance stopped).
+        sqlx::query(
+            "UPDATE job_runs SET status = 'failed', finished_at = $2, \
+             error = 'The instance running it stopped before it finished; the next run picks up its work.' \
+             WHERE job = $1 AND status = 'running'",
+        )
+        .bind(job.as_str())
+        .bind(now_micros)
+        .execute(&mut *tx)
+        .await?;
         sqlx::query(
             "UPDATE job_schedules SET lease_owner = $2, lease_until = $4, \
              next_run_at = $3 + interval_seconds * 1000000, run_requested = 0, updated_at = $3 \
@@ -241,6 +252,17 @@ impl Db {
         .execute(self.pool())
         .await?;
         Ok(())
+    }
+
+    /// Every job with its schedule and latest `runs` runs, in pipeline order.
+    #[tracing::instrument(skip(self), err)]
+    pub async fn job_overview(&self, runs: i64) -> Result<Vec<JobOverview>, sqlx::Error> {
+        let mut overview = Vec::new();
+        for schedule in self.job_schedules().await? {
+            let runs = self.job_runs(schedule.job, runs).await?;
+            overview.push(JobOverview { schedule, runs });
+        }
+        Ok(overview)
     }
 
     /// The latest runs of `job`, newest first.

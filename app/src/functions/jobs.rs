@@ -1,0 +1,44 @@
+//! Server functions of the Jobs panel: the three jobs with their schedules and latest runs, and
+//! Run now / Pause / Resume.
+
+use leptos::prelude::*;
+
+use crate::{
+    model::{JobAction, JobName, JobOverview},
+    AppError,
+};
+
+/// Runs shown per job in the panel's history.
+pub const HISTORY: i64 = 5;
+
+/// The three jobs, in pipeline order.
+#[server(endpoint = "jobs/overview")]
+pub async fn jobs_overview() -> Result<Vec<JobOverview>, AppError> {
+    let db = super::db()?;
+    db.job_overview(HISTORY)
+        .await
+        .map_err(|e| super::fail(e.into()))
+}
+
+/// Asks for a run now, or pauses or resumes a job's schedule.
+#[server(endpoint = "jobs/action")]
+pub async fn change_job(job: JobName, action: JobAction) -> Result<(), AppError> {
+    let db = super::db()?;
+    apply(&db, job, action).await.map_err(super::fail)
+}
+
+/// The plain function behind [`change_job`].
+#[cfg(feature = "ssr")]
+pub async fn apply(
+    db: &crate::storage::Db,
+    job: JobName,
+    action: JobAction,
+) -> Result<(), AppError> {
+    match action {
+        JobAction::RunNow => db.request_job_run(job).await?,
+        JobAction::Pause => db.set_job_paused(job, true).await?,
+        JobAction::Resume => db.set_job_paused(job, false).await?,
+    }
+    tracing::info!(job = %job, ?action, "job action");
+    Ok(())
+}
