@@ -37,6 +37,34 @@ pub enum Command {
     /// Channel API tokens.
     #[command(subcommand)]
     Token(TokenCommand),
+    /// Act as stores and a web shop: create and edit customers over the channel API.
+    Simulate(SimulateArgs),
+}
+
+/// Options of `simulate`.
+#[derive(Debug, Args)]
+pub struct SimulateArgs {
+    /// Where custsync serves.
+    #[arg(long, default_value = "http://127.0.0.1:3000")]
+    pub url: String,
+    /// How many channels take part.
+    #[arg(long, default_value_t = 12)]
+    pub channels: usize,
+    /// Operations per second, all channels together.
+    #[arg(long, default_value_t = 20.0)]
+    pub rate: f64,
+    /// How long, e.g. `60s` or `10m`.
+    #[arg(long, default_value = "60s", value_parser = humantime::parse_duration)]
+    pub duration: std::time::Duration,
+    /// Operations per batch.
+    #[arg(long, default_value_t = 10)]
+    pub batch: usize,
+    /// Share of operations with a mistake a person must fix.
+    #[arg(long, default_value_t = 0.08)]
+    pub mistake_rate: f64,
+    /// The random seed.
+    #[arg(long, default_value_t = 7)]
+    pub seed: u64,
 }
 
 /// What to do with channel API tokens.

@@ -5,6 +5,7 @@ pub mod cli;
 pub mod health;
 pub mod jobs;
 pub mod seed;
+pub mod simulate;
 pub mod startup;
 pub mod telemetry;
 
@@ -52,6 +53,22 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 channel.name, channel.code
             );
             println!("{token}");
+            db.close().await;
+            Ok(())
+        }
+        Command::Simulate(args) => {
+            let db = open_database(&cli.database_url).await?;
+            let config = simulate::SimulateConfig {
+                url: args.url,
+                channels: args.channels,
+                rate: args.rate,
+                duration: args.duration,
+                batch: args.batch,
+                mistake_rate: args.mistake_rate,
+                seed: args.seed,
+            };
+            let report = simulate::run(&db, &config).await?;
+            println!("{report}");
             db.close().await;
             Ok(())
         }

@@ -19,9 +19,8 @@ const REFRESH: Duration = Duration::from_secs(5);
 pub fn JobsPanel() -> impl IntoView {
     let refresh = RwSignal::new(0_u32);
     let overview = Resource::new(move || refresh.get(), |_| jobs_overview());
-    let act = Action::new(|(job, action): &(crate::model::JobName, JobAction)| {
-        change_job(*job, *action)
-    });
+    let act =
+        Action::new(|(job, action): &(crate::model::JobName, JobAction)| change_job(*job, *action));
     Effect::new(move |_| {
         if act.value().get().is_some() {
             refresh.update(|n| *n += 1);

@@ -6,6 +6,7 @@
 //! goes through the bulk loader in one transaction, so a failed seed leaves nothing behind.
 
 mod catalog;
+pub mod live;
 mod mistakes;
 mod people;
 mod persona;

@@ -1,0 +1,208 @@
+//! One simulated channel: sends batches at its rate, reads its feed, maps GUIDs to accounts.
+
+use std::{
+    collections::HashMap,
+    time::{Duration, Instant},
+};
+
+use anyhow::Context;
+use app::model::{
+    channel_api::{BatchReceipt, FeedPage, IncomingOperation, OperationBatch},
+    Channel, OperationKind,
+};
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+
+use crate::seed::live;
+
+/// How often a channel reads its feed.
+const FEED_EVERY: Duration = Duration::from_secs(2);
+/// Share of operations that edit a customer the channel created before.
+const EDIT_SHARE: f64 = 0.3;
+
+/// What one channel did.
+#[derive(Debug, Default)]
+pub struct ChannelTotals {
+    pub operations: u64,
+    pub batches: u64,
+    pub rejected_batches: u64,
+    pub latencies: Vec<Duration>,
+    pub feed_customers: u64,
+    pub mapped: u64,
+}
+
+pub struct SimulatedChannel {
+    channel: Channel,
+    client: reqwest::Client,
+    base: String,
+    token: String,
+    rng: ChaCha8Rng,
+    /// Our customers: async account → real account once the feed told us.
+    customers: HashMap<String, Option<String>>,
+    guids: Vec<String>,
+    emails: Vec<String>,
+    next_id: u64,
+    run_id: String,
+}
+
+impl SimulatedChannel {
+    pub fn new(
+        channel: Channel,
+        client: reqwest::Client,
+        base: String,
+        token: String,
+        seed: u64,
+    ) -> Self {
+        let mut rng = ChaCha8Rng::seed_from_u64(seed);
+        let run_id = format!("sim-{:08x}", rng.random::<u32>());
+        Self {
+            channel,
+            client,
+            base,
+            token,
+            rng,
+            customers: HashMap::new(),
+            guids: Vec::new(),
+            emails: Vec::new(),
+            next_id: 0,
+            run_id,
+        }
+    }
+
+    /// Sends `rate` operations per second in batches of `batch` for `duration`.
+    pub async fn run(
+        mut self,
+        rate: f64,
+        batch: usize,
+        mistake_rate: f64,
+        duration: Duration,
+    ) -> anyhow::Result<ChannelTotals> {
+        let mut totals = ChannelTotals::default();
+        let every = Duration::from_secs_f64(batch as f64 / rate.max(0.001));
+        let mut ticker = tokio::time::interval(every);
+        ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        let started = Instant::now();
+        let mut last_feed = Instant::now();
+        while started.elapsed() < duration {
+            ticker.tick().await;
+            let ops: Vec<IncomingOperation> =
+                (0..batch).map(|_| self.operation(mistake_rate)).collect();
+            let sent = Instant::now();
+            let response = self
+                .client
+                .post(format!("{}/api/v1/operations", self.base))
+                .bearer_auth(&self.token)
+                .json(&OperationBatch { operations: ops })
+                .send()
+                .await
+                .context("posting a batch")?;
+            totals.latencies.push(sent.elapsed());
+            totals.batches += 1;
+            if response.status().is_success() {
+                let receipt: BatchReceipt = response.json().await.context("reading a receipt")?;
+                totals.operations += receipt.received.len() as u64;
+            } else {
+                totals.rejected_batches += 1;
+                tracing::warn!(channel = %self.channel.code, status = %response.status(), "batch refused");
+            }
+            if last_feed.elapsed() >= FEED_EVERY {
+                self.read_feed(&mut totals).await?;
+                last_feed = Instant::now();
+            }
+        }
+        self.read_feed(&mut totals).await?;
+        Ok(totals)
+    }
+
+    /// The next operation: an edit of one of our customers, or a new customer.
+    fn operation(&mut self, mistake_rate: f64) -> IncomingOperation {
+        self.next_id += 1;
+        let channel_operation_id =
+            format!("{}-{}-{}", self.run_id, self.channel.code, self.next_id);
+        if !self.guids.is_empty() && self.rng.random_bool(EDIT_SHARE) {
+            let guid = self.guids[self.rng.random_range(0..self.guids.len())].clone();
+            let account = self.customers.get(&guid).cloned().flatten();
+            return IncomingOperation {
+                channel_operation_id,
+                async_account: guid,
+                customer_account: account,
+                kind: OperationKind::Update,
+                operation_at: chrono::Utc::now(),
+                fields: live::edit_fields(&mut self.rng, &self.channel, mistake_rate),
+            };
+        }
+        let guid = uuid::Uuid::new_v4().to_string();
+        let taken = (!self.emails.is_empty())
+            .then(|| self.emails[self.rng.random_range(0..self.emails.len())].clone());
+        let fields = live::create_fields(&mut self.rng, &self.channel, mistake_rate, taken);
+        if let Some(email) = fields
+            .iter()
+            .find(|f| f.field == "email")
+            .and_then(|f| f.new_value.clone())
+        {
+            self.emails.push(email);
+        }
+        self.customers.insert(guid.clone(), None);
+        self.guids.push(guid.clone());
+        IncomingOperation {
+            channel_operation_id,
+            async_account: guid,
+            customer_account: None,
+            kind: OperationKind::Create,
+            operation_at: chrono::Utc::now(),
+            fields,
+        }
+    }
+
+    /// Reads the feed after our cursor, replaces our GUIDs with real accounts, acknowledges.
+    async fn read_feed(&mut self, totals: &mut ChannelTotals) -> anyhow::Result<()> {
+        loop {
+            let page: FeedPage = self
+                .client
+                .get(format!(
+                    "{}/api/v1/channels/{}/customers?limit=1000",
+                    self.base, self.channel.id
+                ))
+                .bearer_auth(&self.token)
+                .send()
+                .await
+                .context("reading the feed")?
+                .error_for_status()
+                .context("reading the feed")?
+                .json()
+                .await
+                .context("reading the feed")?;
+            totals.feed_customers += page.customers.len() as u64;
+            for customer in &page.customers {
+                if let Some(slot) = customer
+                    .async_account
+                    .as_ref()
+                    .and_then(|a| self.customers.get_mut(a))
+                {
+                    if slot.is_none() {
+                        totals.mapped += 1;
+                    }
+                    *slot = Some(customer.account.clone());
+                }
+            }
+            if page.customers.is_empty() {
+                return Ok(());
+            }
+            self.client
+                .post(format!(
+                    "{}/api/v1/channels/{}/customers/ack",
+                    self.base, self.channel.id
+                ))
+                .bearer_auth(&self.token)
+                .json(&serde_json::json!({ "cursor": page.next_cursor }))
+                .send()
+                .await
+                .context("acknowledging the feed")?
+                .error_for_status()
+                .context("acknowledging the feed")?;
+            if !page.has_more {
+                return Ok(());
+            }
+        }
+    }
+}

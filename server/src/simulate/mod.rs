@@ -1,0 +1,134 @@
+//! `custsync simulate`: stores and a web shop over the real channel API. Each channel creates
+//! and edits customers at its share of `--rate` (with the mistakes cashiers make), polls its
+//! 1010 feed, and replaces the GUIDs of its customers with their real accounts, like a POS.
+//! Prints what it sent, how fast the API answered, and what came back.
+
+mod channel;
+
+use std::time::{Duration, Instant};
+
+use anyhow::Context;
+use app::storage::{to_micros, Db};
+
+use crate::api::auth;
+
+/// What to simulate.
+#[derive(Debug, Clone)]
+pub struct SimulateConfig {
+    /// Where custsync serves, e.g. `http://127.0.0.1:3000`.
+    pub url: String,
+    pub channels: usize,
+    /// Operations per second, all channels together.
+    pub rate: f64,
+    pub duration: Duration,
+    /// Operations per batch (a POS uploads what piled up since its last upload).
+    pub batch: usize,
+    /// Share of operations with a mistake a person must fix.
+    pub mistake_rate: f64,
+    pub seed: u64,
+}
+
+/// What a simulation did.
+#[derive(Debug, Clone, Default)]
+pub struct SimulateReport {
+    pub channels: usize,
+    pub elapsed: Duration,
+    pub operations: u64,
+    pub batches: u64,
+    pub rejected_batches: u64,
+    /// Answer times of the batches, sorted.
+    pub latencies: Vec<Duration>,
+    pub feed_customers: u64,
+    pub mapped: u64,
+}
+
+impl SimulateReport {
+    fn percentile(&self, p: f64) -> Duration {
+        if self.latencies.is_empty() {
+            return Duration::ZERO;
+        }
+        let index = ((self.latencies.len() - 1) as f64 * p).round() as usize;
+        self.latencies[index]
+    }
+}
+
+impl std::fmt::Display for SimulateReport {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let secs = self.elapsed.as_secs_f64().max(0.001);
+        write!(
+            f,
+            "simulate: {} channels sent {} operations in {} batches over {:.1} s ({:.0} operations/s); \
+             batch answer p50 {:.1} ms, p99 {:.1} ms, max {:.1} ms; {} batches refused; \
+             feed: {} customers read, {} of our async accounts replaced by real accounts",
+            self.channels,
+            self.operations,
+            self.batches,
+            secs,
+            self.operations as f64 / secs,
+            self.percentile(0.5).as_secs_f64() * 1e3,
+            self.percentile(0.99).as_secs_f64() * 1e3,
+            self.latencies.last().copied().unwrap_or_default().as_secs_f64() * 1e3,
+            self.rejected_batches,
+            self.feed_customers,
+            self.mapped,
+        )
+    }
+}
+
+/// Runs the simulation against the custsync at `config.url`, whose database is `db` (used only
+/// to find the channels and give each a token, as an administrator would).
+pub async fn run(db: &Db, config: &SimulateConfig) -> anyhow::Result<SimulateReport> {
+    let channels = db.channels().await?;
+    anyhow::ensure!(
+        !channels.is_empty(),
+        "the database has no channels; run `custsync seed-demo` first"
+    );
+    let chosen: Vec<_> = channels.into_iter().take(config.channels.max(1)).collect();
+    let client = reqwest::Client::builder()
+        .pool_max_idle_per_host(chosen.len())
+        .timeout(Duration::from_secs(30))
+        .build()
+        .context("building the HTTP client")?;
+    let per_channel = config.rate / chosen.len() as f64;
+    let started = Instant::now();
+    let mut tasks = Vec::new();
+    for (i, ch) in chosen.iter().enumerate() {
+        let token = auth::new_token();
+        db.insert_channel_token(
+            ch.id,
+            &auth::token_hash(&token),
+            Some("custsync simulate"),
+            to_micros(chrono::Utc::now()),
+        )
+        .await?;
+        let sim = channel::SimulatedChannel::new(
+            ch.clone(),
+            client.clone(),
+            config.url.trim_end_matches('/').to_owned(),
+            token,
+            config.seed.wrapping_add(i as u64),
+        );
+        tasks.push(tokio::spawn(sim.run(
+            per_channel,
+            config.batch.max(1),
+            config.mistake_rate,
+            config.duration,
+        )));
+    }
+    let mut report = SimulateReport {
+        channels: chosen.len(),
+        ..SimulateReport::default()
+    };
+    for task in tasks {
+        let done = task.await.context("a simulated channel stopped")??;
+        report.operations += done.operations;
+        report.batches += done.batches;
+        report.rejected_batches += done.rejected_batches;
+        report.latencies.extend(done.latencies);
+        report.feed_customers += done.feed_customers;
+        report.mapped += done.mapped;
+    }
+    report.elapsed = started.elapsed();
+    report.latencies.sort();
+    Ok(report)
+}
