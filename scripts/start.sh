@@ -8,4 +8,5 @@ bash scripts/install.sh
 source scripts/common.sh
 echo "[start] building (the first build takes a while on 2 cores)"
 cargo leptos build --release
+export CUSTSYNC_JOB_INTERVAL_SECONDS="${CUSTSYNC_JOB_INTERVAL_SECONDS:-60}"
 exec "$CARGO_TARGET_DIR/release/custsync" serve --seed-demo-if-empty --site-root target/site "$@"
