@@ -39,6 +39,16 @@ pub enum Command {
     Token(TokenCommand),
     /// Act as stores and a web shop: create and edit customers over the channel API.
     Simulate(SimulateArgs),
+    /// Benchmark: the Synchronize job beside a bare sqlx loop, on an empty database.
+    BenchSync(BenchSyncArgs),
+}
+
+/// Options of `bench-sync`.
+#[derive(Debug, Args)]
+pub struct BenchSyncArgs {
+    /// Pending creates for each of the two (bare loop, job).
+    #[arg(long, default_value_t = 100_000)]
+    pub operations: u64,
 }
 
 /// Options of `simulate`.

@@ -1,6 +1,7 @@
 //! The custsync server: command line, start-up, HTTP routes and the demo data generator.
 
 pub mod api;
+pub mod bench;
 pub mod cli;
 pub mod health;
 pub mod jobs;
@@ -53,6 +54,13 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 channel.name, channel.code
             );
             println!("{token}");
+            db.close().await;
+            Ok(())
+        }
+        Command::BenchSync(args) => {
+            let db = open_database(&cli.database_url).await?;
+            let report = bench::sync_bench(&db, args.operations).await?;
+            println!("{report}");
             db.close().await;
             Ok(())
         }

@@ -35,11 +35,11 @@ storage_test! {
             seed: 11,
         };
         let sent = simulate::run(&db, &config).await.unwrap();
-        assert_eq!(sent.rejected_batches, 0, "{sent}");
-        assert!(sent.operations >= 30, "{sent}");
+        assert_eq!(sent.totals.rejected_batches, 0, "{sent}");
+        assert!(sent.totals.operations >= 30, "{sent}");
         let inbox: i64 = sqlx::query("SELECT COUNT(*) FROM channel_inbox")
             .fetch_one(db.pool()).await.unwrap().get(0);
-        assert_eq!(inbox as u64, sent.operations, "every operation stored once");
+        assert_eq!(inbox as u64, sent.totals.operations, "every operation stored once");
 
         let mut jobs = Jobs::new(db.db.clone(), "test".into());
         for job in JobName::ALL {

@@ -309,7 +309,7 @@ pub fn from_micros(micros: i64) -> DateTime<Utc> {
 }
 
 /// `$first, $first+1, …` for `n` values: the placeholders of an `IN (…)` list.
-pub(crate) fn placeholders(first: usize, n: usize) -> String {
+pub fn placeholders(first: usize, n: usize) -> String {
     (first..first + n)
         .map(|i| format!("${i}"))
         .collect::<Vec<_>>()

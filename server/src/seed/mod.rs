@@ -89,6 +89,14 @@ impl fmt::Display for SeedReport {
 /// Operations generated and written per batch.
 const BATCH: usize = 5_000;
 
+/// Writes a batch of operations and their fields through the bulk loader (for benchmarks).
+pub async fn write_operations(
+    loader: &mut app::storage::bulk::BulkLoader,
+    batch: &[SimOperation],
+) -> anyhow::Result<()> {
+    write::operations(loader, batch).await
+}
+
 /// Fills an empty database with the demo retailer. Refuses a database that already has channels.
 pub async fn seed_demo(db: &Db, config: &DemoConfig, progress: bool) -> anyhow::Result<SeedReport> {
     let started = Instant::now();

@@ -31,6 +31,18 @@ pub struct ChannelTotals {
     pub mapped: u64,
 }
 
+impl ChannelTotals {
+    /// Adds another channel's totals to these.
+    pub fn add(&mut self, other: ChannelTotals) {
+        self.operations += other.operations;
+        self.batches += other.batches;
+        self.rejected_batches += other.rejected_batches;
+        self.latencies.extend(other.latencies);
+        self.feed_customers += other.feed_customers;
+        self.mapped += other.mapped;
+    }
+}
+
 pub struct SimulatedChannel {
     channel: Channel,
     client: reqwest::Client,

@@ -28,27 +28,23 @@ pub struct SimulateConfig {
     pub seed: u64,
 }
 
-/// What a simulation did.
-#[derive(Debug, Clone, Default)]
+pub use channel::ChannelTotals;
+
+/// What a simulation did: every channel's totals together, answer times sorted.
+#[derive(Debug, Default)]
 pub struct SimulateReport {
     pub channels: usize,
     pub elapsed: Duration,
-    pub operations: u64,
-    pub batches: u64,
-    pub rejected_batches: u64,
-    /// Answer times of the batches, sorted.
-    pub latencies: Vec<Duration>,
-    pub feed_customers: u64,
-    pub mapped: u64,
+    pub totals: ChannelTotals,
 }
 
 impl SimulateReport {
     fn percentile(&self, p: f64) -> Duration {
-        if self.latencies.is_empty() {
+        let latencies = &self.totals.latencies;
+        if latencies.is_empty() {
             return Duration::ZERO;
         }
-        let index = ((self.latencies.len() - 1) as f64 * p).round() as usize;
-        self.latencies[index]
+        latencies[((latencies.len() - 1) as f64 * p).round() as usize]
     }
 }
 
@@ -61,16 +57,16 @@ impl std::fmt::Display for SimulateReport {
              batch answer p50 {:.1} ms, p99 {:.1} ms, max {:.1} ms; {} batches refused; \
              feed: {} customers read, {} of our async accounts replaced by real accounts",
             self.channels,
-            self.operations,
-            self.batches,
+            self.totals.operations,
+            self.totals.batches,
             secs,
-            self.operations as f64 / secs,
+            self.totals.operations as f64 / secs,
             self.percentile(0.5).as_secs_f64() * 1e3,
             self.percentile(0.99).as_secs_f64() * 1e3,
-            self.latencies.last().copied().unwrap_or_default().as_secs_f64() * 1e3,
-            self.rejected_batches,
-            self.feed_customers,
-            self.mapped,
+            self.totals.latencies.last().copied().unwrap_or_default().as_secs_f64() * 1e3,
+            self.totals.rejected_batches,
+            self.totals.feed_customers,
+            self.totals.mapped,
         )
     }
 }
@@ -121,14 +117,9 @@ pub async fn run(db: &Db, config: &SimulateConfig) -> anyhow::Result<SimulateRep
     };
     for task in tasks {
         let done = task.await.context("a simulated channel stopped")??;
-        report.operations += done.operations;
-        report.batches += done.batches;
-        report.rejected_batches += done.rejected_batches;
-        report.latencies.extend(done.latencies);
-        report.feed_customers += done.feed_customers;
-        report.mapped += done.mapped;
+        report.totals.add(done);
     }
     report.elapsed = started.elapsed();
-    report.latencies.sort();
+    report.totals.latencies.sort();
     Ok(report)
 }
