@@ -15,6 +15,7 @@ pub mod jobs;
 pub mod operations;
 pub mod reference;
 pub mod sync;
+pub mod sync_writes;
 pub mod tokens;
 
 use std::{path::Path, str::FromStr, time::Duration};

@@ -11,10 +11,7 @@ use std::collections::BTreeMap;
 use sqlx::{any::AnyRow, Any, Transaction};
 
 use super::{col, placeholders, Backend, Db};
-use crate::{
-    model::{changes::CustomerChanges, OperationField, OperationKind},
-    validate::FieldError,
-};
+use crate::model::{changes::CustomerChanges, OperationField, OperationKind};
 
 /// A Pending operation taken by a Synchronize batch, with its fields.
 #[derive(Debug, Clone, PartialEq)]
@@ -38,9 +35,9 @@ pub struct CustomerRef {
 
 /// One Synchronize batch: a write transaction over the operations it claimed.
 pub struct SyncBatch {
-    tx: Transaction<'static, Any>,
+    pub(super) tx: Transaction<'static, Any>,
     db: Db,
-    now: i64,
+    pub(super) now: i64,
 }
 
 /// Takes up to `limit` account numbers of a legal entity's sequence on `conn` (inside whatever
@@ -211,60 +208,6 @@ impl SyncBatch {
         .transpose()
     }
 
-    /// The account of another customer of the legal entity with this email, if any.
-    pub async fn email_owner(
-        &mut self,
-        legal_entity_id: &str,
-        email: &str,
-        except_account: Option<&str>,
-    ) -> Result<Option<String>, sqlx::Error> {
-        let row = sqlx::query(
-            "SELECT account FROM customers WHERE legal_entity_id = $1 AND email = $2 \
-             AND account <> $3 LIMIT 1",
-        )
-        .bind(legal_entity_id)
-        .bind(email)
-        .bind(except_account.unwrap_or(""))
-        .fetch_optional(&mut *self.tx)
-        .await?;
-        row.map(|row| col(&row, "account")).transpose()
-    }
-
-    /// Creates a customer with `account` from an operation of `channel_id`.
-    pub async fn insert_customer(
-        &mut self,
-        account: &str,
-        op: &ClaimedOperation,
-        changes: &CustomerChanges,
-    ) -> Result<(), sqlx::Error> {
-        let mut columns = vec![
-            "account",
-            "legal_entity_id",
-            "async_account",
-            "origin_channel_id",
-            "created_at",
-            "updated_at",
-        ];
-        columns.extend(changes.customer.keys().copied());
-        let sql = format!(
-            "INSERT INTO customers ({}) VALUES ({})",
-            columns.join(", "),
-            placeholders(1, columns.len())
-        );
-        let mut query = sqlx::query(&sql)
-            .bind(account)
-            .bind(&op.legal_entity_id)
-            .bind(&op.async_account)
-            .bind(op.channel_id)
-            .bind(self.now)
-            .bind(self.now);
-        for (column, value) in &changes.customer {
-            query = bind_column(query, column, value.as_deref());
-        }
-        query.execute(&mut *self.tx).await?;
-        self.write_address_and_attributes(account, changes).await
-    }
-
     /// Applies an update's changes to an existing customer.
     pub async fn update_customer(
         &mut self,
@@ -373,82 +316,6 @@ impl SyncBatch {
         Ok(())
     }
 
-    /// Records a change of the customer master for the 1010 job.
-    pub async fn record_change(
-        &mut self,
-        account: &str,
-        legal_entity_id: &str,
-        change: crate::model::channel_api::CustomerChange,
-    ) -> Result<(), sqlx::Error> {
-        sqlx::query(
-            "INSERT INTO customer_changes (customer_account, legal_entity_id, change, changed_at) \
-             VALUES ($1, $2, $3, $4)",
-        )
-        .bind(account)
-        .bind(legal_entity_id)
-        .bind(change.as_str())
-        .bind(self.now)
-        .execute(&mut *self.tx)
-        .await?;
-        Ok(())
-    }
-
-    /// Marks a claimed operation Succeeded with its customer's account, and lets the next
-    /// operation waiting behind it (same async customer, oldest first) become Pending.
-    /// Returns false (and changes nothing) if the operation is no longer Pending.
-    pub async fn succeed(
-        &mut self,
-        op: &ClaimedOperation,
-        account: &str,
-    ) -> Result<bool, sqlx::Error> {
-        let done = sqlx::query(
-            "UPDATE operations SET status = 'succeeded', customer_account = $2, \
-             error_code = NULL, error_field = NULL, error_message = NULL, next_retry_at = NULL, \
-             updated_at = $3, version = version + 1 WHERE id = $1 AND status = 'pending'",
-        )
-        .bind(op.id)
-        .bind(account)
-        .bind(self.now)
-        .execute(&mut *self.tx)
-        .await?
-        .rows_affected()
-            == 1;
-        if done {
-            sqlx::query(
-                "UPDATE operations SET status = 'pending', updated_at = $2, version = version + 1 \
-                 WHERE id = (SELECT id FROM operations WHERE async_account = $1 \
-                 AND status = 'waiting' ORDER BY operation_at, id LIMIT 1)",
-            )
-            .bind(&op.async_account)
-            .bind(self.now)
-            .execute(&mut *self.tx)
-            .await?;
-        }
-        Ok(done)
-    }
-
-    /// Marks a claimed operation Failed with the error a person must fix.
-    pub async fn fail(
-        &mut self,
-        op: &ClaimedOperation,
-        error: &FieldError,
-    ) -> Result<bool, sqlx::Error> {
-        Ok(sqlx::query(
-            "UPDATE operations SET status = 'failed', error_code = $2, error_field = $3, \
-             error_message = $4, next_retry_at = NULL, updated_at = $5, version = version + 1 \
-             WHERE id = $1 AND status = 'pending'",
-        )
-        .bind(op.id)
-        .bind(error.code.as_str())
-        .bind(&error.field)
-        .bind(&error.message)
-        .bind(self.now)
-        .execute(&mut *self.tx)
-        .await?
-        .rows_affected()
-            == 1)
-    }
-
     /// Account numbers for the batch's new customers. On PostgreSQL they are taken in a
     /// transaction of their own, so instances do not queue on the sequence row while they work
     /// (a rolled-back batch leaves a gap); on SQLite, the single writer, inside the batch (a
@@ -511,7 +378,7 @@ impl Db {
 }
 
 /// Binds a column's value: flags as integers, everything else as text.
-fn bind_column<'q>(
+pub(super) fn bind_column<'q>(
     query: sqlx::query::Query<'q, Any, sqlx::any::AnyArguments<'q>>,
     column: &str,
     value: Option<&'q str>,

@@ -10,6 +10,7 @@ use app::{
     model::{changes::CustomerChanges, channel_api::CustomerChange, Channel, OperationKind},
     storage::{
         sync::{ClaimedOperation, SyncBatch},
+        sync_writes::NewCustomer,
         to_micros, Db,
     },
     validate::{validate_operation, ErrorCode, FieldError, ValidationContext},
@@ -148,107 +149,150 @@ impl Synchronize {
                 }
             })
             .collect();
-        let mut creates: BTreeMap<&str, i64> = BTreeMap::new();
+        // What only the customer master can tell, read for the whole batch at once.
+        let creates: Vec<&ClaimedOperation> = claimed
+            .iter()
+            .zip(&checked)
+            .filter(|(op, c)| op.kind == OperationKind::Create && c.is_ok())
+            .map(|(op, _)| op)
+            .collect();
+        let create_accounts: Vec<&str> =
+            creates.iter().map(|op| op.async_account.as_str()).collect();
+        let existing = batch.customers_by_async_accounts(&create_accounts).await?;
+        let mut emails: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
         for (op, checked) in claimed.iter().zip(&checked) {
-            if op.kind == OperationKind::Create && checked.is_ok() {
-                *creates.entry(op.legal_entity_id.as_str()).or_default() += 1;
+            if let Some(email) = checked.as_ref().ok().and_then(CustomerChanges::email) {
+                emails
+                    .entry(op.legal_entity_id.as_str())
+                    .or_default()
+                    .push(email);
             }
         }
-        let mut accounts: HashMap<String, std::vec::IntoIter<String>> = HashMap::new();
-        for (entity, n) in creates {
-            let numbers = batch.allocate_accounts(entity, n).await?;
-            accounts.insert(entity.to_owned(), numbers.into_iter());
+        let mut email_owners: HashMap<(String, String), String> = HashMap::new();
+        for (entity, list) in emails {
+            for (email, account) in batch.email_owners(entity, &list).await? {
+                email_owners.insert((entity.to_owned(), email), account);
+            }
         }
+        let mut wanted: BTreeMap<&str, i64> = BTreeMap::new();
+        for op in creates
+            .iter()
+            .filter(|op| !existing.contains_key(&op.async_account))
+        {
+            *wanted.entry(op.legal_entity_id.as_str()).or_default() += 1;
+        }
+        let mut numbers: HashMap<String, std::vec::IntoIter<String>> = HashMap::new();
+        for (entity, n) in wanted {
+            let taken = batch.allocate_accounts(entity, n).await?;
+            numbers.insert(entity.to_owned(), taken.into_iter());
+        }
+
+        // Decide each operation in order; updates write at once, creates all together below.
         let mut results = Vec::with_capacity(claimed.len());
-        for (op, checked) in claimed.iter().zip(checked) {
-            let settled = match checked {
-                Err(error) => fail(&mut batch, op, error).await?,
-                Ok(changes) => {
-                    let next_account = accounts
-                        .get_mut(&op.legal_entity_id)
-                        .and_then(Iterator::next);
-                    self.apply(&mut batch, op, changes, next_account).await?
-                }
+        let mut created: Vec<(usize, String, CustomerChanges)> = Vec::new();
+        let mut logged: Vec<(String, &str, CustomerChange)> = Vec::new();
+        for (i, (op, checked)) in claimed.iter().zip(checked).enumerate() {
+            let decided = match checked {
+                Err(error) => Err(error),
+                Ok(changes) => match op.kind {
+                    OperationKind::Create => {
+                        let changes = match self.channels.get(&op.channel_id) {
+                            Some(channel) => changes.with_defaults_of(channel),
+                            None => changes,
+                        };
+                        decide_create(op, &changes, &existing, &email_owners, &mut numbers).map(
+                            |account| {
+                                claim_email(&mut email_owners, op, &changes, &account);
+                                created.push((i, account.clone(), changes));
+                                account
+                            },
+                        )
+                    }
+                    OperationKind::Update => {
+                        match self
+                            .apply_update(&mut batch, op, &changes, &email_owners)
+                            .await?
+                        {
+                            Ok(account) => {
+                                claim_email(&mut email_owners, op, &changes, &account);
+                                Ok(account)
+                            }
+                            Err(error) => Err(error),
+                        }
+                    }
+                },
             };
-            results.push(settled);
+            results.push(match decided {
+                Ok(account) => {
+                    let change = match op.kind {
+                        OperationKind::Create => CustomerChange::Created,
+                        OperationKind::Update => CustomerChange::Updated,
+                    };
+                    logged.push((account.clone(), op.legal_entity_id.as_str(), change));
+                    Settled::Succeeded { account }
+                }
+                Err(error) => Settled::Failed(error),
+            });
         }
+
+        let new_customers: Vec<NewCustomer> = created
+            .iter()
+            .map(|(i, account, changes)| NewCustomer {
+                account,
+                legal_entity_id: &claimed[*i].legal_entity_id,
+                async_account: &claimed[*i].async_account,
+                origin_channel_id: claimed[*i].channel_id,
+                changes,
+            })
+            .collect();
+        batch.insert_customers(&new_customers).await?;
+        let changes: Vec<(&str, &str, CustomerChange)> = logged
+            .iter()
+            .map(|(a, e, c)| (a.as_str(), *e, *c))
+            .collect();
+        batch.record_changes(&changes).await?;
+        let mut succeeded = Vec::new();
+        let mut failed = Vec::new();
+        for (op, settled) in claimed.iter().zip(&results) {
+            match settled {
+                Settled::Succeeded { account } => {
+                    succeeded.push((op.id, account.as_str(), op.async_account.as_str()))
+                }
+                Settled::Failed(error) => failed.push((op.id, error)),
+                Settled::Skipped => {}
+            }
+        }
+        batch.succeed_all(&succeeded).await?;
+        batch.fail_all(&failed).await?;
         batch.commit().await?;
         Ok(results)
     }
 
-    /// Applies a valid operation to the customer master, or fails it for what only the
-    /// customer master can tell (duplicate email, missing customer, exhausted sequence).
-    async fn apply(
+    /// Applies a valid update to its customer, or says why it cannot be (the customer has not
+    /// synced yet, or the email belongs to another customer).
+    async fn apply_update(
         &self,
         batch: &mut SyncBatch,
         op: &ClaimedOperation,
-        changes: CustomerChanges,
-        new_account: Option<String>,
-    ) -> Result<Settled, sqlx::Error> {
-        match op.kind {
-            OperationKind::Create => {
-                if let Some(existing) = batch.find_customer(None, &op.async_account).await? {
-                    let error = FieldError::new(
-                        "async_account",
-                        ErrorCode::AlreadyExists,
-                        format!(
-                            "a customer was already created from this async account ({})",
-                            existing.account
-                        ),
-                    );
-                    return fail(batch, op, error).await;
-                }
-                let changes = match self.channels.get(&op.channel_id) {
-                    Some(channel) => changes.with_defaults_of(channel),
-                    None => changes,
-                };
-                if let Some(error) = duplicate_email(batch, op, &changes, None).await? {
-                    return fail(batch, op, error).await;
-                }
-                let Some(account) = new_account else {
-                    let error = FieldError::new(
-                        "customer_account",
-                        ErrorCode::NumberSequenceExhausted,
-                        format!("the account number sequence of {} is exhausted; extend it and synchronize again", op.legal_entity_id),
-                    );
-                    return fail(batch, op, error).await;
-                };
-                batch.insert_customer(&account, op, &changes).await?;
-                batch
-                    .record_change(&account, &op.legal_entity_id, CustomerChange::Created)
-                    .await?;
-                succeed(batch, op, account).await
-            }
-            OperationKind::Update => {
-                let customer = batch
-                    .find_customer(op.customer_account.as_deref(), &op.async_account)
-                    .await?;
-                let Some(customer) = customer.filter(|c| c.legal_entity_id == op.legal_entity_id)
-                else {
-                    let error = FieldError::new(
-                        "customer_account",
-                        ErrorCode::CustomerNotSynced,
-                        "this edit is for a customer whose create has not synchronized yet; \
-                         it waits again as soon as the create arrives",
-                    );
-                    return fail(batch, op, error).await;
-                };
-                if let Some(error) =
-                    duplicate_email(batch, op, &changes, Some(&customer.account)).await?
-                {
-                    return fail(batch, op, error).await;
-                }
-                batch.update_customer(&customer.account, &changes).await?;
-                batch
-                    .record_change(
-                        &customer.account,
-                        &op.legal_entity_id,
-                        CustomerChange::Updated,
-                    )
-                    .await?;
-                succeed(batch, op, customer.account).await
-            }
+        changes: &CustomerChanges,
+        email_owners: &HashMap<(String, String), String>,
+    ) -> Result<Result<String, FieldError>, sqlx::Error> {
+        let customer = batch
+            .find_customer(op.customer_account.as_deref(), &op.async_account)
+            .await?;
+        let Some(customer) = customer.filter(|c| c.legal_entity_id == op.legal_entity_id) else {
+            return Ok(Err(FieldError::new(
+                "customer_account",
+                ErrorCode::CustomerNotSynced,
+                "this edit is for a customer whose create has not synchronized yet; \
+                 it waits again as soon as the create arrives",
+            )));
+        };
+        if let Some(error) = duplicate_email(op, changes, email_owners, Some(&customer.account)) {
+            return Ok(Err(error));
         }
+        batch.update_customer(&customer.account, changes).await?;
+        Ok(Ok(customer.account))
     }
 
     /// Leaves `op` Pending after a transient failure, due again after a backoff that doubles
@@ -275,52 +319,76 @@ pub fn backoff_seconds(retries: i64) -> i64 {
     (10_i64 << exponent).min(MAX_BACKOFF_SECONDS)
 }
 
-async fn duplicate_email(
-    batch: &mut SyncBatch,
+/// A create's account, or why it cannot be made: a customer already came from this async
+/// account, its email belongs to another customer of the legal entity, or the number sequence is
+/// exhausted.
+fn decide_create(
     op: &ClaimedOperation,
     changes: &CustomerChanges,
-    except: Option<&str>,
-) -> Result<Option<FieldError>, sqlx::Error> {
-    let Some(email) = changes.email() else {
-        return Ok(None);
-    };
-    Ok(batch
-        .email_owner(&op.legal_entity_id, email, except)
-        .await?
-        .map(|owner| {
+    existing: &HashMap<String, String>,
+    email_owners: &HashMap<(String, String), String>,
+    numbers: &mut HashMap<String, std::vec::IntoIter<String>>,
+) -> Result<String, FieldError> {
+    if let Some(account) = existing.get(&op.async_account) {
+        return Err(FieldError::new(
+            "async_account",
+            ErrorCode::AlreadyExists,
+            format!("a customer was already created from this async account ({account})"),
+        ));
+    }
+    if let Some(error) = duplicate_email(op, changes, email_owners, None) {
+        return Err(error);
+    }
+    numbers
+        .get_mut(&op.legal_entity_id)
+        .and_then(Iterator::next)
+        .ok_or_else(|| {
             FieldError::new(
-                "email",
-                ErrorCode::DuplicateEmail,
+                "customer_account",
+                ErrorCode::NumberSequenceExhausted,
                 format!(
-                    "{email} is already the email of customer {owner} in {}",
+                    "the account number sequence of {} is exhausted; extend it and synchronize again",
                     op.legal_entity_id
                 ),
             )
-        }))
+        })
 }
 
-async fn fail(
-    batch: &mut SyncBatch,
+/// The duplicate-email error, if another customer of the legal entity has the email `changes`
+/// gives (`except` is the customer being updated).
+fn duplicate_email(
     op: &ClaimedOperation,
-    error: FieldError,
-) -> Result<Settled, sqlx::Error> {
-    Ok(if batch.fail(op, &error).await? {
-        Settled::Failed(error)
-    } else {
-        Settled::Skipped
+    changes: &CustomerChanges,
+    email_owners: &HashMap<(String, String), String>,
+    except: Option<&str>,
+) -> Option<FieldError> {
+    let email = changes.email()?;
+    let owner = email_owners.get(&(op.legal_entity_id.clone(), email.to_owned()))?;
+    (Some(owner.as_str()) != except).then(|| {
+        FieldError::new(
+            "email",
+            ErrorCode::DuplicateEmail,
+            format!(
+                "{email} is already the email of customer {owner} in {}",
+                op.legal_entity_id
+            ),
+        )
     })
 }
 
-async fn succeed(
-    batch: &mut SyncBatch,
+/// Notes that `account` now has the email `changes` gives, for the rest of the batch.
+fn claim_email(
+    owners: &mut HashMap<(String, String), String>,
     op: &ClaimedOperation,
-    account: String,
-) -> Result<Settled, sqlx::Error> {
-    Ok(if batch.succeed(op, &account).await? {
-        Settled::Succeeded { account }
-    } else {
-        Settled::Skipped
-    })
+    changes: &CustomerChanges,
+    account: &str,
+) {
+    if let Some(email) = changes.email() {
+        owners.insert(
+            (op.legal_entity_id.clone(), email.to_owned()),
+            account.to_owned(),
+        );
+    }
 }
 
 fn count(outcome: &mut Outcome, settled: &Settled) {
