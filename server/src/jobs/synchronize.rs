@@ -200,13 +200,13 @@ impl Synchronize {
                             Some(channel) => changes.with_defaults_of(channel),
                             None => changes,
                         };
-                        decide_create(op, &changes, &existing, &email_owners, &mut numbers).map(
-                            |account| {
-                                claim_email(&mut email_owners, op, &changes, &account);
-                                created.push((i, account.clone(), changes));
-                                account
-                            },
-                        )
+                        let decided =
+                            decide_create(op, &changes, &existing, &email_owners, &mut numbers);
+                        if let Ok(account) = &decided {
+                            claim_email(&mut email_owners, op, &changes, account);
+                            created.push((i, account.clone(), changes));
+                        }
+                        decided
                     }
                     OperationKind::Update => {
                         match self
