@@ -9,7 +9,7 @@ pub fn status_icon(status: SyncStatus) -> &'static str {
     match status {
         SyncStatus::Failed => "✕",
         SyncStatus::Pending => "◷",
-        SyncStatus::Waiting => "⏸",
+        SyncStatus::Waiting => "‖",
         SyncStatus::Editing => "✎",
         SyncStatus::Succeeded => "✓",
     }
