@@ -177,7 +177,7 @@ async fn bare_loop(db: &Db, n: i64) -> anyhow::Result<()> {
         let ids: Vec<i64> = claimed.iter().map(|r| r.get::<i64, _>("id")).collect();
         let sql = format!(
             "SELECT operation_id, field, new_value FROM operation_fields WHERE operation_id IN ({})",
-            placeholders(1, ids.len())
+            placeholders(db.backend(), 1, ids.len())
         );
         let mut query = sqlx::query(&sql);
         for id in &ids {

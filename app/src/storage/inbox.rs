@@ -123,7 +123,7 @@ impl Db {
             for chunk in inbox_ids.chunks(500) {
                 let sql = format!(
                     "UPDATE channel_inbox SET upload_session_id = $1 WHERE id IN ({})",
-                    placeholders(2, chunk.len())
+                    placeholders(self.backend(), 2, chunk.len())
                 );
                 let mut query = sqlx::query(&sql).bind(session_id);
                 for id in chunk {
@@ -201,6 +201,7 @@ impl Db {
             let status = stage_operation(
                 &mut tx,
                 StagedOperation {
+                    backend: self.backend(),
                     channel_id,
                     legal_entity_id: &legal_entity_id,
                     session_id,
@@ -226,6 +227,7 @@ impl Db {
 }
 
 struct StagedOperation<'a> {
+    backend: super::Backend,
     channel_id: i64,
     legal_entity_id: &'a str,
     session_id: i64,
@@ -290,10 +292,7 @@ async fn stage_operation(
     let operation_id: i64 = col(&row, "id")?;
     for chunk in op.fields.chunks(200) {
         let values: Vec<String> = (0..chunk.len())
-            .map(|i| {
-                let n = i * 3 + 2;
-                format!("($1, ${n}, ${}, ${})", n + 1, n + 2)
-            })
+            .map(|i| format!("($1, {})", placeholders(staged.backend, i * 3 + 2, 3)))
             .collect();
         let sql = format!(
             "INSERT INTO operation_fields (operation_id, field, old_value, new_value) VALUES {}",

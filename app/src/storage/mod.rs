@@ -309,10 +309,17 @@ pub fn from_micros(micros: i64) -> DateTime<Utc> {
     DateTime::from_timestamp_micros(micros).unwrap_or_default()
 }
 
-/// `$first, $first+1, …` for `n` values: the placeholders of an `IN (…)` list.
-pub fn placeholders(first: usize, n: usize) -> String {
+/// The placeholders of an `IN (…)` list or `VALUES` rows for `n` values, numbered from `first`:
+/// `$first, $first+1, …` on PostgreSQL, `?first, ?first+1, …` on SQLite. SQLite treats `$n` as a
+/// *named* parameter and looks each one up among the names before it, so a statement with
+/// thousands of `$n` takes quadratic time to prepare (70 ms for 200 customers); `?n` is numbered.
+pub fn placeholders(backend: Backend, first: usize, n: usize) -> String {
+    let mark = match backend {
+        Backend::Sqlite => '?',
+        Backend::Postgres => '$',
+    };
     (first..first + n)
-        .map(|i| format!("${i}"))
+        .map(|i| format!("{mark}{i}"))
         .collect::<Vec<_>>()
         .join(", ")
 }
@@ -344,8 +351,9 @@ mod tests {
 
     #[test]
     fn in_lists_number_their_placeholders_from_the_first() {
-        assert_eq!(placeholders(3, 3), "$3, $4, $5");
-        assert_eq!(placeholders(1, 1), "$1");
+        assert_eq!(placeholders(Backend::Postgres, 3, 3), "$3, $4, $5");
+        assert_eq!(placeholders(Backend::Postgres, 1, 1), "$1");
+        assert_eq!(placeholders(Backend::Sqlite, 3, 3), "?3, ?4, ?5");
     }
 
     #[test]

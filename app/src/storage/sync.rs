@@ -36,7 +36,7 @@ pub struct CustomerRef {
 /// One Synchronize batch: a write transaction over the operations it claimed.
 pub struct SyncBatch {
     pub(super) tx: Transaction<'static, Any>,
-    db: Db,
+    pub(super) db: Db,
     pub(super) now: i64,
 }
 
@@ -127,7 +127,7 @@ impl Db {
             let sql = format!(
                 "SELECT operation_id, field, old_value, new_value FROM operation_fields \
                  WHERE operation_id IN ({}) ORDER BY operation_id, field",
-                placeholders(1, claimed.len())
+                placeholders(self.backend(), 1, claimed.len())
             );
             let mut query = sqlx::query(&sql);
             for op in &claimed {
@@ -274,7 +274,7 @@ impl SyncBatch {
                     let sql = format!(
                         "INSERT INTO customer_addresses ({}) VALUES ({})",
                         columns.join(", "),
-                        placeholders(1, columns.len())
+                        placeholders(self.db.backend(), 1, columns.len())
                     );
                     let mut query = sqlx::query(&sql).bind(account);
                     for (column, value) in &changes.address {

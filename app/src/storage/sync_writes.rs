@@ -5,7 +5,7 @@
 
 use std::collections::HashMap;
 
-use super::{col, placeholders, sync::SyncBatch};
+use super::{col, placeholders, sync::SyncBatch, Backend};
 use crate::{
     model::{changes::CustomerChanges, channel_api::CustomerChange, CustomerField},
     validate::FieldError,
@@ -39,9 +39,9 @@ fn address_columns() -> Vec<&'static str> {
 }
 
 /// `(…), (…)` rows of `width` placeholders each, numbered from `$first`.
-fn value_rows(first: usize, rows: usize, width: usize) -> String {
+fn value_rows(backend: Backend, first: usize, rows: usize, width: usize) -> String {
     (0..rows)
-        .map(|r| format!("({})", placeholders(first + r * width, width)))
+        .map(|r| format!("({})", placeholders(backend, first + r * width, width)))
         .collect::<Vec<_>>()
         .join(", ")
 }
@@ -74,7 +74,7 @@ impl SyncBatch {
         for chunk in emails.chunks(1_000) {
             let sql = format!(
                 "SELECT email, account FROM customers WHERE legal_entity_id = $1 AND email IN ({})",
-                placeholders(2, chunk.len())
+                placeholders(self.db.backend(), 2, chunk.len())
             );
             let mut query = sqlx::query(&sql).bind(legal_entity_id);
             for email in chunk {
@@ -94,7 +94,10 @@ impl SyncBatch {
     ) -> Result<HashMap<String, String>, sqlx::Error> {
         let mut found = HashMap::new();
         for chunk in keys.chunks(1_000) {
-            let sql = format!("{select_in} ({})", placeholders(1, chunk.len()));
+            let sql = format!(
+                "{select_in} ({})",
+                placeholders(self.db.backend(), 1, chunk.len())
+            );
             let mut query = sqlx::query(&sql);
             for key in chunk {
                 query = query.bind(*key);
@@ -127,7 +130,7 @@ impl SyncBatch {
                 "INSERT INTO customers ({}, {}) VALUES {}",
                 keys.join(", "),
                 fields.join(", "),
-                value_rows(1, chunk.len(), width)
+                value_rows(self.db.backend(), 1, chunk.len(), width)
             );
             let mut query = sqlx::query(&sql);
             for c in chunk {
@@ -156,7 +159,7 @@ impl SyncBatch {
             let sql = format!(
                 "INSERT INTO customer_addresses (customer_account, {}) VALUES {}",
                 columns.join(", "),
-                value_rows(1, chunk.len(), width)
+                value_rows(self.db.backend(), 1, chunk.len(), width)
             );
             let mut query = sqlx::query(&sql);
             for c in chunk {
@@ -188,7 +191,7 @@ impl SyncBatch {
             let sql = format!(
                 "INSERT INTO customer_attribute_values (customer_account, attribute_name, value) \
                  VALUES {}",
-                value_rows(1, chunk.len(), 3)
+                value_rows(self.db.backend(), 1, chunk.len(), 3)
             );
             let mut query = sqlx::query(&sql);
             for (account, name, value) in chunk {
@@ -208,7 +211,7 @@ impl SyncBatch {
             let sql = format!(
                 "INSERT INTO customer_changes (customer_account, legal_entity_id, change, changed_at) \
                  VALUES {}",
-                value_rows(1, chunk.len(), 4)
+                value_rows(self.db.backend(), 1, chunk.len(), 4)
             );
             let mut query = sqlx::query(&sql);
             for (account, entity, change) in chunk {
@@ -233,7 +236,7 @@ impl SyncBatch {
                  error_code = NULL, error_field = NULL, error_message = NULL, next_retry_at = NULL, \
                  updated_at = $1, version = version + 1 \
                  FROM (VALUES {}) AS v WHERE operations.id = v.column1 AND operations.status = 'pending'",
-                value_rows(2, chunk.len(), 2)
+                value_rows(self.db.backend(), 2, chunk.len(), 2)
             );
             let mut query = sqlx::query(&sql).bind(self.now);
             for (id, account, _) in chunk {
@@ -257,7 +260,7 @@ impl SyncBatch {
                  error_field = v.column3, error_message = v.column4, next_retry_at = NULL, \
                  updated_at = $1, version = version + 1 \
                  FROM (VALUES {}) AS v WHERE operations.id = v.column1 AND operations.status = 'pending'",
-                value_rows(2, chunk.len(), 4)
+                value_rows(self.db.backend(), 2, chunk.len(), 4)
             );
             let mut query = sqlx::query(&sql).bind(self.now);
             for (id, error) in chunk {
@@ -282,7 +285,7 @@ impl SyncBatch {
             let sql = format!(
                 "SELECT id, async_account FROM operations WHERE status = 'waiting' \
                  AND async_account IN ({}) ORDER BY operation_at DESC, id DESC",
-                placeholders(1, chunk.len())
+                placeholders(self.db.backend(), 1, chunk.len())
             );
             let mut query = sqlx::query(&sql);
             for account in chunk {
@@ -298,7 +301,7 @@ impl SyncBatch {
             let sql = format!(
                 "UPDATE operations SET status = 'pending', updated_at = $1, version = version + 1 \
                  WHERE status = 'waiting' AND id IN ({})",
-                placeholders(2, chunk.len())
+                placeholders(self.db.backend(), 2, chunk.len())
             );
             let mut query = sqlx::query(&sql).bind(self.now);
             for id in chunk {
@@ -321,7 +324,11 @@ mod tests {
 
     #[test]
     fn value_rows_number_their_placeholders_row_by_row() {
-        assert_eq!(value_rows(2, 2, 3), "($2, $3, $4), ($5, $6, $7)");
+        assert_eq!(
+            value_rows(Backend::Postgres, 2, 2, 3),
+            "($2, $3, $4), ($5, $6, $7)"
+        );
+        assert_eq!(value_rows(Backend::Sqlite, 2, 2, 2), "(?2, ?3), (?4, ?5)");
     }
 
     #[test]
