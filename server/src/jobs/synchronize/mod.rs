@@ -18,10 +18,13 @@ use app::{
 
 use super::Outcome;
 
+mod decide;
+
+pub use decide::backoff_seconds;
+use decide::{claim_email, decide_create, duplicate_email};
+
 /// Operations one step claims (one transaction).
 pub const BATCH: i64 = 200;
-/// The longest wait between two tries of an operation that failed for a transient reason.
-const MAX_BACKOFF_SECONDS: i64 = 3_600;
 
 /// The Synchronize job of one instance, with the reference data it has read (read again at
 /// every run, so a changed definition counts from the next run on).
@@ -313,103 +316,11 @@ impl Synchronize {
     }
 }
 
-/// Seconds to wait before try number `retries` + 1.
-pub fn backoff_seconds(retries: i64) -> i64 {
-    let exponent = retries.clamp(1, 20) - 1;
-    (10_i64 << exponent).min(MAX_BACKOFF_SECONDS)
-}
-
-/// A create's account, or why it cannot be made: a customer already came from this async
-/// account, its email belongs to another customer of the legal entity, or the number sequence is
-/// exhausted.
-fn decide_create(
-    op: &ClaimedOperation,
-    changes: &CustomerChanges,
-    existing: &HashMap<String, String>,
-    email_owners: &HashMap<(String, String), String>,
-    numbers: &mut HashMap<String, std::vec::IntoIter<String>>,
-) -> Result<String, FieldError> {
-    if let Some(account) = existing.get(&op.async_account) {
-        return Err(FieldError::new(
-            "async_account",
-            ErrorCode::AlreadyExists,
-            format!("a customer was already created from this async account ({account})"),
-        ));
-    }
-    if let Some(error) = duplicate_email(op, changes, email_owners, None) {
-        return Err(error);
-    }
-    numbers
-        .get_mut(&op.legal_entity_id)
-        .and_then(Iterator::next)
-        .ok_or_else(|| {
-            FieldError::new(
-                "customer_account",
-                ErrorCode::NumberSequenceExhausted,
-                format!(
-                    "the account number sequence of {} is exhausted; extend it and synchronize again",
-                    op.legal_entity_id
-                ),
-            )
-        })
-}
-
-/// The duplicate-email error, if another customer of the legal entity has the email `changes`
-/// gives (`except` is the customer being updated).
-fn duplicate_email(
-    op: &ClaimedOperation,
-    changes: &CustomerChanges,
-    email_owners: &HashMap<(String, String), String>,
-    except: Option<&str>,
-) -> Option<FieldError> {
-    let email = changes.email()?;
-    let owner = email_owners.get(&(op.legal_entity_id.clone(), email.to_owned()))?;
-    (Some(owner.as_str()) != except).then(|| {
-        FieldError::new(
-            "email",
-            ErrorCode::DuplicateEmail,
-            format!(
-                "{email} is already the email of customer {owner} in {}",
-                op.legal_entity_id
-            ),
-        )
-    })
-}
-
-/// Notes that `account` now has the email `changes` gives, for the rest of the batch.
-fn claim_email(
-    owners: &mut HashMap<(String, String), String>,
-    op: &ClaimedOperation,
-    changes: &CustomerChanges,
-    account: &str,
-) {
-    if let Some(email) = changes.email() {
-        owners.insert(
-            (op.legal_entity_id.clone(), email.to_owned()),
-            account.to_owned(),
-        );
-    }
-}
-
 fn count(outcome: &mut Outcome, settled: &Settled) {
     outcome.seen += 1;
     match settled {
         Settled::Succeeded { .. } => outcome.succeeded += 1,
         Settled::Failed(_) => outcome.failed += 1,
         Settled::Skipped => outcome.skipped += 1,
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_backoff_doubles_from_ten_seconds_up_to_an_hour() {
-        assert_eq!(backoff_seconds(1), 10);
-        assert_eq!(backoff_seconds(2), 20);
-        assert_eq!(backoff_seconds(3), 40);
-        assert_eq!(backoff_seconds(12), 3_600);
-        assert_eq!(backoff_seconds(1_000), 3_600);
     }
 }
