@@ -8,7 +8,7 @@
 //!    `waiting` behind an earlier operation of the same async customer, and the session turns
 //!    `applied`. Each step is one transaction: a crash repeats a step, never half of one.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use sqlx::{Any, Transaction};
 
@@ -46,40 +46,68 @@ impl Db {
         now_micros: i64,
     ) -> Result<Vec<i64>, ReceiveError> {
         let mut tx = self.begin_write().await?;
-        let mut ids = Vec::with_capacity(items.len());
-        let mut reused = Vec::new();
-        for (operation_id, payload) in items {
-            let inserted = sqlx::query(
-                "INSERT INTO channel_inbox (channel_id, channel_operation_id, payload, received_at) \
-                 VALUES ($1, $2, $3, $4) \
-                 ON CONFLICT (channel_id, channel_operation_id) DO NOTHING RETURNING id",
-            )
-            .bind(channel_id)
-            .bind(operation_id)
-            .bind(payload)
-            .bind(now_micros)
-            .fetch_optional(&mut *tx)
-            .await?;
-            let id = match inserted {
-                Some(row) => col(&row, "id")?,
-                None => {
-                    let row = sqlx::query(
-                        "SELECT id, payload FROM channel_inbox \
-                         WHERE channel_id = $1 AND channel_operation_id = $2",
+        let backend = self.backend();
+        // Multi-row inserts (50 rows a statement); what was received before comes back
+        // from a second read, and must be what it was.
+        let mut stored: HashMap<String, i64> = HashMap::with_capacity(items.len());
+        for chunk in items.chunks(50) {
+            // Numbered on SQLite throughout: a named `$2` after `?3` would take index 3's slot.
+            let (channel, received) = (placeholders(backend, 1, 1), placeholders(backend, 2, 1));
+            let rows: Vec<String> = (0..chunk.len())
+                .map(|i| {
+                    format!(
+                        "({channel}, {}, {received})",
+                        placeholders(backend, 3 + 2 * i, 2)
                     )
-                    .bind(channel_id)
-                    .bind(operation_id)
-                    .fetch_one(&mut *tx)
-                    .await?;
-                    let stored: String = col(&row, "payload")?;
-                    if &stored != payload {
-                        reused.push(operation_id.clone());
-                    }
-                    col(&row, "id")?
-                }
-            };
-            ids.push(id);
+                })
+                .collect();
+            let sql = format!(
+                "INSERT INTO channel_inbox (channel_id, channel_operation_id, payload, received_at) \
+                 VALUES {} ON CONFLICT (channel_id, channel_operation_id) DO NOTHING \
+                 RETURNING id, channel_operation_id",
+                rows.join(", ")
+            );
+            let mut query = sqlx::query(&sql).bind(channel_id).bind(now_micros);
+            for (operation_id, payload) in chunk {
+                query = query.bind(operation_id).bind(payload);
+            }
+            for row in query.fetch_all(&mut *tx).await? {
+                stored.insert(col(&row, "channel_operation_id")?, col(&row, "id")?);
+            }
         }
+        let before: Vec<&(String, String)> = items
+            .iter()
+            .filter(|(id, _)| !stored.contains_key(id))
+            .collect();
+        let mut reused = Vec::new();
+        for chunk in before.chunks(500) {
+            let sql = format!(
+                "SELECT id, channel_operation_id, payload FROM channel_inbox \
+                 WHERE channel_id = $1 AND channel_operation_id IN ({})",
+                placeholders(backend, 2, chunk.len())
+            );
+            let mut query = sqlx::query(&sql).bind(channel_id);
+            for (operation_id, _) in chunk {
+                query = query.bind(operation_id);
+            }
+            let rows = query.fetch_all(&mut *tx).await?;
+            for (operation_id, payload) in chunk {
+                let row = rows
+                    .iter()
+                    .find(|r| {
+                        col::<String>(r, "channel_operation_id").ok().as_ref() == Some(operation_id)
+                    })
+                    .ok_or(sqlx::Error::RowNotFound)?;
+                if &col::<String>(row, "payload")? != payload {
+                    reused.push(operation_id.clone());
+                }
+                stored.insert(operation_id.clone(), col(row, "id")?);
+            }
+        }
+        let ids = items
+            .iter()
+            .map(|(id, _)| stored.get(id).copied().ok_or(sqlx::Error::RowNotFound))
+            .collect::<Result<Vec<i64>, _>>()?;
         if !reused.is_empty() {
             tx.rollback().await?;
             return Err(ReceiveError::ReusedIds(reused));
