@@ -66,7 +66,13 @@ impl SimulatedChannel {
         seed: u64,
     ) -> Self {
         let mut rng = ChaCha8Rng::seed_from_u64(seed);
-        let run_id = format!("sim-{:08x}", rng.random::<u32>());
+        // Unique per run (the clock), so a second run never reuses an operation id for other
+        // content, which the API rightly refuses.
+        let run_id = format!(
+            "sim-{:x}-{:04x}",
+            chrono::Utc::now().timestamp_millis(),
+            rng.random::<u16>()
+        );
         Self {
             channel,
             client,
