@@ -112,3 +112,30 @@ storage_test! {
         assert_eq!(db.count_operations().await.unwrap(), 100);
     }
 }
+
+storage_test! {
+    async fn every_demo_failure_was_written_by_a_real_synchronize_run(db) {
+        seed_demo(&db, &DemoConfig { operations: 1_500, seed: 5, days: 3, now: None }, false).await.unwrap();
+        let scalar = |sql: &'static str| {
+            let db = db.db.clone();
+            async move { sqlx::query_scalar::<_, i64>(sql).fetch_one(db.pool()).await.unwrap() }
+        };
+        let failed = scalar("SELECT COUNT(*) FROM operations WHERE status = 'failed'").await;
+        let outside_runs = scalar(
+            "SELECT COUNT(*) FROM operations o WHERE o.status = 'failed' AND NOT EXISTS (\
+             SELECT 1 FROM job_runs r WHERE r.job = 'synchronize_customers' AND r.status = 'succeeded' \
+             AND o.updated_at BETWEEN r.started_at AND r.finished_at)",
+        )
+        .await;
+        let failed_in_runs = scalar(
+            "SELECT CAST(COALESCE(SUM(failed), 0) AS BIGINT) FROM job_runs WHERE job = 'synchronize_customers'",
+        )
+        .await;
+        assert!(failed > 0);
+        assert_eq!(outside_runs, 0, "failures not written by a Synchronize run");
+        assert!(failed <= failed_in_runs, "{failed} failed, the runs failed {failed_in_runs}");
+        assert_eq!(db.unassigned_inbox().await.unwrap(), 0, "every upload is staged");
+        let feed = scalar("SELECT COUNT(*) FROM distribution_feed").await;
+        assert!(feed >= db.count_customers().await.unwrap(), "1010 distributed every customer");
+    }
+}

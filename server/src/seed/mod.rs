@@ -1,15 +1,17 @@
 //! `custsync seed-demo`: a realistic demo retailer in an empty database — twelve channels in two
-//! legal entities, reference data, attribute definitions of every type, and operations over the
-//! past days with the statuses the jobs would have given them.
+//! legal entities, reference data, attribute definitions of every type — and the operations its
+//! channels made over the past days, sent through the real pipeline: the channel inbox, then
+//! the P-job, Synchronize customers and 1010 jobs, which give them their statuses.
 //!
-//! Deterministic for a seed (the clock aside), and fast at a million operations: everything
-//! goes through the bulk loader in one transaction, so a failed seed leaves nothing behind.
+//! Deterministic for a seed (the clock aside). The retailer's set-up is one bulk transaction;
+//! the operations then go in as channels send them, each upload all or nothing.
 
 mod catalog;
 pub mod live;
 mod mistakes;
 mod people;
 mod persona;
+mod pipeline;
 mod plan;
 mod simulate;
 mod write;
@@ -22,7 +24,7 @@ use std::{
 
 use anyhow::{bail, Context};
 use app::{
-    model::SyncStatus,
+    model::JobName,
     storage::{to_micros, Db},
     validate::ValidationContext,
 };
@@ -30,6 +32,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 
+use simulate::UNPROCESSED_WINDOW;
 pub use simulate::{SimCustomer, SimOperation};
 
 /// What to generate.
@@ -164,40 +167,50 @@ pub async fn seed_demo(db: &Db, config: &DemoConfig, progress: bool) -> anyhow::
         ProgressBar::hidden()
     };
 
+    // The retailer's set-up, all or nothing.
     let mut loader = db.bulk_loader().await.context("starting the bulk load")?;
     write::catalog(&mut loader, &entities, &channels, &references, &definitions).await?;
-    write::sessions(&mut loader, &sim.sessions).await?;
-    let mut by_status: BTreeMap<&'static str, u64> = BTreeMap::new();
+    write::number_sequences(&mut loader, &sim.sequences).await?;
+    loader
+        .commit()
+        .await
+        .context("committing the demo retailer")?;
+    db.ensure_job_schedules(60).await?;
+
+    // The channels' operations through the real pipeline; the last minutes' uploads are left
+    // to the running server's jobs.
+    let poster = pipeline::Poster::new(db, &sim.sessions).await?;
+    let recent_from = now - UNPROCESSED_WINDOW;
+    let mut recent: Vec<SimOperation> = Vec::new();
     let mut batch: Vec<SimOperation> = Vec::with_capacity(BATCH);
     while sim.remaining() > 0 {
         batch.clear();
         while batch.len() < BATCH {
             match sim.next_operation() {
-                Some(op) => {
-                    *by_status.entry(op.status.as_str()).or_default() += 1;
-                    batch.push(op);
-                }
+                Some(op) if op.received_at >= recent_from => recent.push(op),
+                Some(op) => batch.push(op),
                 None => break,
             }
         }
-        write::operations(&mut loader, &batch).await?;
+        poster.post(&batch).await?;
         bar.inc(batch.len() as u64);
     }
-    bar.set_message("customers");
-    write::customers(&mut loader, &sim.customers).await?;
-    write::number_sequences(&mut loader, &sim.sequences).await?;
-    bar.set_message("committing");
-    loader.commit().await.context("committing the demo data")?;
+    pipeline::run_jobs(db, JobName::ALL, &bar).await?;
+    poster.post(&recent).await?;
+    bar.inc(recent.len() as u64);
+    pipeline::run_jobs(db, &[JobName::PJob], &bar).await?;
     bar.finish_and_clear();
-    db.ensure_job_schedules(60).await?;
 
-    for status in SyncStatus::ALL {
-        by_status.entry(status.as_str()).or_default();
-    }
+    let by_status: BTreeMap<&'static str, u64> = db
+        .status_counts()
+        .await?
+        .into_iter()
+        .map(|(status, n)| (status.as_str(), n as u64))
+        .collect();
     Ok(SeedReport {
         backend: db.backend().name(),
         operations: config.operations,
-        customers: sim.customers.len() as u64,
+        customers: db.count_customers().await? as u64,
         channels: channels.len(),
         by_status,
         elapsed: started.elapsed(),

@@ -48,7 +48,7 @@ pub fn plan(
         })
         .collect();
     slots.sort_by_key(|s| s.operation_at);
-    let sessions = assign_sessions(&mut slots, channels, first_session_id, now, rng);
+    let sessions = assign_sessions(&mut slots, first_session_id, now);
     (slots, sessions)
 }
 
@@ -69,13 +69,7 @@ fn busy_hour_time(rng: &mut ChaCha8Rng, now: i64, span: i64) -> i64 {
 }
 
 /// Groups operations into upload sessions: one per channel per 15-minute P-job cycle.
-fn assign_sessions(
-    slots: &mut [Slot],
-    channels: &[(Channel, u32)],
-    first_id: i64,
-    now: i64,
-    rng: &mut ChaCha8Rng,
-) -> Vec<SimSession> {
+fn assign_sessions(slots: &mut [Slot], first_id: i64, now: i64) -> Vec<SimSession> {
     let cycle = 15 * MINUTE;
     let mut by_key: HashMap<(usize, i64), usize> = HashMap::new();
     let mut sessions: Vec<SimSession> = Vec::new();
@@ -85,13 +79,10 @@ fn assign_sessions(
         let slot = &mut slots[i];
         let key = (slot.channel, slot.received_at / cycle);
         let index = *by_key.entry(key).or_insert_with(|| {
-            let created_at = ((key.1 + 1) * cycle).min(now);
             sessions.push(SimSession {
                 id: first_id + sessions.len() as i64,
-                channel_id: channels[slot.channel].0.id,
                 operation_count: 0,
-                created_at,
-                applied_at: (created_at + rng.random_range(MINUTE..3 * MINUTE)).min(now),
+                created_at: ((key.1 + 1) * cycle).min(now),
             });
             sessions.len() - 1
         });

@@ -6,16 +6,12 @@ use app::{
     model::{AttributeDefinition, Channel, LegalEntity},
     storage::{
         bulk::{BulkLoader, Table, Value},
-        customers::{CUSTOMERS, CUSTOMER_ADDRESSES, CUSTOMER_ATTRIBUTE_VALUES},
-        operations::{OPERATIONS, OPERATION_FIELDS, UPLOAD_SESSIONS},
+        operations::{OPERATIONS, OPERATION_FIELDS},
         to_micros,
     },
 };
 
-use super::{
-    catalog::ReferenceSet,
-    simulate::{SimCustomer, SimOperation, SimSession},
-};
+use super::{catalog::ReferenceSet, simulate::SimOperation};
 
 const LEGAL_ENTITIES: Table = Table {
     name: "legal_entities",
@@ -140,27 +136,6 @@ pub async fn catalog(
     Ok(())
 }
 
-/// Upload sessions.
-pub async fn sessions(loader: &mut BulkLoader, sessions: &[SimSession]) -> anyhow::Result<()> {
-    for chunk in sessions.chunks(10_000) {
-        let rows: Vec<Vec<Value>> = chunk
-            .iter()
-            .map(|s| {
-                vec![
-                    s.id.into(),
-                    s.channel_id.into(),
-                    "applied".into(),
-                    s.operation_count.into(),
-                    s.created_at.into(),
-                    s.applied_at.into(),
-                ]
-            })
-            .collect();
-        loader.insert(UPLOAD_SESSIONS, &rows).await?;
-    }
-    Ok(())
-}
-
 /// A batch of operations and their fields.
 pub async fn operations(loader: &mut BulkLoader, batch: &[SimOperation]) -> anyhow::Result<()> {
     let mut rows = Vec::with_capacity(batch.len());
@@ -205,81 +180,6 @@ pub async fn operations(loader: &mut BulkLoader, batch: &[SimOperation]) -> anyh
     loader.insert(OPERATIONS, &rows).await?;
     loader.insert(OPERATION_FIELDS, &field_rows).await?;
     Ok(())
-}
-
-/// The customer master: customers, their primary addresses and attribute values.
-pub async fn customers(loader: &mut BulkLoader, customers: &[SimCustomer]) -> anyhow::Result<()> {
-    for chunk in customers.chunks(5_000) {
-        let mut rows = Vec::with_capacity(chunk.len());
-        let mut addresses = Vec::with_capacity(chunk.len());
-        let mut attributes = Vec::with_capacity(chunk.len() * 6);
-        for c in chunk {
-            rows.push(
-                CUSTOMERS
-                    .columns
-                    .iter()
-                    .map(|column| customer_value(c, column))
-                    .collect(),
-            );
-            if c.fields.contains_key("street") {
-                addresses.push(
-                    CUSTOMER_ADDRESSES
-                        .columns
-                        .iter()
-                        .map(|column| address_value(c, column))
-                        .collect(),
-                );
-            }
-            for (name, value) in &c.attributes {
-                attributes.push(vec![
-                    c.account.as_str().into(),
-                    name.as_str().into(),
-                    value.as_str().into(),
-                ]);
-            }
-        }
-        loader.insert(CUSTOMERS, &rows).await?;
-        loader.insert(CUSTOMER_ADDRESSES, &addresses).await?;
-        loader
-            .insert(CUSTOMER_ATTRIBUTE_VALUES, &attributes)
-            .await?;
-    }
-    Ok(())
-}
-
-/// A standard field of a customer (empty values are stored as NULL).
-fn field(c: &SimCustomer, key: &str) -> Value {
-    Value::from(c.fields.get(key).cloned().filter(|v| !v.is_empty()))
-}
-
-/// The value of one `customers` column; standard fields are named like their columns.
-fn customer_value(c: &SimCustomer, column: &str) -> Value {
-    match column {
-        "account" => c.account.as_str().into(),
-        "legal_entity_id" => c.legal_entity_id.as_str().into(),
-        "async_account" => c.async_account.as_str().into(),
-        "origin_channel_id" => c.origin_channel_id.into(),
-        "blocked" => c.fields.get("blocked").is_some_and(|v| v == "true").into(),
-        "created_at" => c.created_at.into(),
-        "updated_at" => c.updated_at.into(),
-        "version" => c.version.into(),
-        standard => field(c, standard),
-    }
-}
-
-/// The value of one `customer_addresses` column for the customer's primary address.
-fn address_value(c: &SimCustomer, column: &str) -> Value {
-    match column {
-        "customer_account" => c.account.as_str().into(),
-        "name" => field(c, "address_name"),
-        "purpose" => field(c, "address_purpose"),
-        "is_primary" => c
-            .fields
-            .get("address_primary")
-            .is_none_or(|v| v == "true")
-            .into(),
-        other => field(c, other),
-    }
 }
 
 /// Each legal entity's number sequence, continuing after the accounts the demo used.

@@ -26,7 +26,7 @@ pub const MINUTE: i64 = 60_000_000;
 pub const HOUR: i64 = 60 * MINUTE;
 pub const DAY: i64 = 24 * HOUR;
 /// Operations received this recently have not been through the Synchronize job yet.
-const UNPROCESSED_WINDOW: i64 = 45 * MINUTE;
+pub const UNPROCESSED_WINDOW: i64 = 45 * MINUTE;
 /// Operations received this recently may still be retrying after a transient error.
 const RETRY_WINDOW: i64 = 8 * HOUR;
 /// Share of creates with a mistake, and of updates.
@@ -73,10 +73,9 @@ pub struct SimCustomer {
 #[derive(Debug, Clone)]
 pub struct SimSession {
     pub id: i64,
-    pub channel_id: i64,
     pub operation_count: i64,
+    /// When the upload reached headquarters.
     pub created_at: i64,
-    pub applied_at: i64,
 }
 
 /// What a simulation starts from.
