@@ -5,6 +5,7 @@ pub mod bench;
 pub mod cli;
 pub mod health;
 pub mod jobs;
+pub mod monitoring;
 pub mod seed;
 pub mod simulate;
 pub mod startup;

@@ -1,4 +1,4 @@
-//! Start-up: the router (pages, server functions, static files, health) and serving it with a
+//! Start-up: the router (pages, server functions, static files, health, metrics) and serving it with a
 //! graceful shutdown.
 
 use std::net::SocketAddr;
@@ -39,6 +39,7 @@ pub fn router(db: Db, options: LeptosOptions) -> Router {
     let routes = generate_route_list(App);
     Router::new()
         .route("/healthz", get(crate::health::healthz))
+        .route("/metrics", get(crate::monitoring::scrape))
         .nest("/api", crate::api::routes())
         .leptos_routes_with_context(&state, routes, move || provide_context(db.clone()), {
             let options = state.leptos_options.clone();
@@ -64,6 +65,7 @@ pub async fn serve(db: Db, args: &ServeArgs) -> anyhow::Result<()> {
     if !std::path::Path::new(&args.site_root).join("pkg").is_dir() {
         tracing::warn!(site_root = %args.site_root, "no built client found: pages will not hydrate (build with cargo leptos build)");
     }
+    crate::monitoring::init();
     let app = router(db.clone(), options);
     let (stop, stopped) = tokio::sync::watch::channel(false);
     let scheduler = args.run_jobs.then(|| {

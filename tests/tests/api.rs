@@ -209,3 +209,29 @@ storage_test! {
         assert_eq!(call(&db, "GET", "/api/v1/nothing-here", Some(&token), None).await.0, 404);
     }
 }
+
+storage_test! {
+    async fn metrics_show_operations_by_channel_and_status_api_requests_and_job_runs(db) {
+        let (shop, token) = setup(&db).await;
+        server::monitoring::init();
+        let body = batch(vec![incoming("pos-1", &guid(), OperationKind::Create, &[("name", "Kari Nordmann")])]);
+        assert_eq!(call(&db, "POST", "/api/v1/operations", Some(&token), Some(body)).await.0, 200);
+        let mut runner = jobs::Jobs::new(db.db.clone(), "test".into());
+        jobs::execute(&mut runner, JobName::PJob, JobTrigger::RunNow, false).await.unwrap();
+
+        let response = app(&db)
+            .oneshot(Request::builder().uri("/metrics").body(Body::empty()).unwrap())
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200);
+        let text = String::from_utf8(response.into_body().collect().await.unwrap().to_bytes().to_vec()).unwrap();
+        let has = |line: &str| text.lines().any(|l| l == line);
+        let code = &shop.bergen.code;
+        assert!(has(&format!("custsync_operations{{channel=\"{code}\",status=\"pending\"}} 1")), "{text}");
+        assert!(has(&format!("custsync_operations{{channel=\"{code}\",status=\"failed\"}} 0")), "{text}");
+        assert!(has("custsync_database_up 1"), "{text}");
+        assert!(has("custsync_api_requests_total{method=\"POST\",route=\"/api/v1/operations\",status=\"200\"} 1"), "{text}");
+        assert!(text.contains("custsync_api_request_duration_seconds_bucket{method=\"POST\",route=\"/api/v1/operations\",le=\"0.05\"}"), "{text}");
+        assert!(has("custsync_job_runs_total{job=\"p_job\",result=\"succeeded\"} 1"), "{text}");
+    }
+}

@@ -142,6 +142,28 @@ impl Db {
         Ok(counts)
     }
 
+    /// How many operations each channel has in each status (pairs with none left out), by
+    /// channel code.
+    #[tracing::instrument(skip(self), err)]
+    pub async fn status_counts_by_channel(
+        &self,
+    ) -> Result<Vec<(String, SyncStatus, i64)>, sqlx::Error> {
+        let rows = sqlx::query(
+            "SELECT c.code, o.status, o.n FROM (SELECT channel_id, status, COUNT(*) AS n \
+             FROM operations GROUP BY channel_id, status) o JOIN channels c ON c.id = o.channel_id",
+        )
+        .fetch_all(self.pool())
+        .await?;
+        let mut counts = Vec::with_capacity(rows.len());
+        for row in &rows {
+            let status: String = col(row, "status")?;
+            if let Some(status) = SyncStatus::parse(&status) {
+                counts.push((col(row, "code")?, status, col(row, "n")?));
+            }
+        }
+        Ok(counts)
+    }
+
     /// Where one operation stands now, or `None` if there is no such operation.
     #[tracing::instrument(skip(self), err)]
     pub async fn operation_state(&self, id: i64) -> Result<Option<OperationState>, sqlx::Error> {

@@ -29,4 +29,5 @@ pub fn routes() -> Router<AppState> {
         .route("/v1/channels/{channel}/customers/ack", post(feed::post_ack))
         .fallback(error::not_found)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(axum::middleware::from_fn(crate::monitoring::track_api))
 }

@@ -87,6 +87,7 @@ pub async fn execute(
     leased: bool,
 ) -> anyhow::Result<RunCounts> {
     let db = jobs.db.clone();
+    let started = std::time::Instant::now();
     let now = || to_micros(chrono::Utc::now());
     let run_id = db
         .start_job_run(job, trigger, &jobs.instance, now())
@@ -117,6 +118,7 @@ pub async fn execute(
         tracing::error!(job = %job, error = %format!("{e:#}"), "job run failed");
         run_error_sentence(e)
     });
+    crate::monitoring::record_job_run(job, result.is_ok(), started.elapsed(), &counts);
     db.finish_job_run(run_id, counts, error.as_deref(), now())
         .await?;
     match result {
