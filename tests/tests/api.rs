@@ -235,3 +235,27 @@ storage_test! {
         assert!(has("custsync_job_runs_total{job=\"p_job\",result=\"succeeded\"} 1"), "{text}");
     }
 }
+
+storage_test! {
+    async fn the_openapi_document_describes_every_endpoint_and_its_types(db) {
+        let (status, doc) = call(&db, "GET", "/api/v1/openapi.json", None, None).await;
+        assert_eq!(status, 200);
+        assert!(doc["openapi"].as_str().unwrap().starts_with("3."), "{doc}");
+        let paths = doc["paths"].as_object().unwrap();
+        assert!(paths["/api/v1/operations"]["post"].is_object());
+        assert!(paths["/api/v1/channels/{channel}/customers"]["get"].is_object());
+        assert!(paths["/api/v1/channels/{channel}/customers/ack"]["post"].is_object());
+        let schemas = doc["components"]["schemas"].as_object().unwrap();
+        for name in ["OperationBatch", "IncomingOperation", "OperationField", "BatchReceipt", "FeedPage", "FeedCustomer", "FeedAck", "ErrorResponse", "Problem"] {
+            assert!(schemas.contains_key(name), "no schema {name}");
+        }
+        let required = schemas["IncomingOperation"]["required"].as_array().unwrap();
+        for field in ["channel_operation_id", "async_account", "kind", "operation_at", "fields"] {
+            assert!(required.iter().any(|r| r == field), "{field} not required");
+        }
+        assert_eq!(doc["components"]["securitySchemes"]["channel_token"]["scheme"], "bearer");
+        let feed_params = paths["/api/v1/channels/{channel}/customers"]["get"]["parameters"].as_array().unwrap();
+        let names: Vec<&str> = feed_params.iter().map(|p| p["name"].as_str().unwrap()).collect();
+        assert_eq!(names, ["channel", "after", "limit"]);
+    }
+}

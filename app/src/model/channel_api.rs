@@ -16,6 +16,7 @@ pub const MAX_VALUE_CHARS: usize = 2_000;
 pub const MAX_OPERATION_ID_CHARS: usize = 100;
 
 /// One customer create or edit, as the channel made it.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct IncomingOperation {
@@ -34,6 +35,7 @@ pub struct IncomingOperation {
 }
 
 /// The body of `POST /api/v1/operations`.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct OperationBatch {
@@ -41,6 +43,7 @@ pub struct OperationBatch {
 }
 
 /// What became of one operation of a batch.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ReceivedOperation {
     pub channel_operation_id: String,
@@ -49,12 +52,14 @@ pub struct ReceivedOperation {
 }
 
 /// The answer to a batch: every operation was received, in the order sent.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BatchReceipt {
     pub received: Vec<ReceivedOperation>,
 }
 
 /// Whether the customer is new to the channels or changed.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum CustomerChange {
@@ -68,6 +73,7 @@ super::text_enum!(CustomerChange {
 });
 
 /// One customer in the 1010 feed: what HQ holds now, and the async account it replaces.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FeedCustomer {
     /// Position in the feed: pass the last one as `after`, and acknowledge it.
@@ -86,6 +92,7 @@ pub struct FeedCustomer {
 }
 
 /// A page of the feed.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FeedPage {
     pub customers: Vec<FeedCustomer>,
@@ -97,6 +104,7 @@ pub struct FeedPage {
 }
 
 /// The body of `POST /api/v1/channels/{channel}/customers/ack`.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct FeedAck {

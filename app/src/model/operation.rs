@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use super::SyncStatus;
 
 /// Whether an operation creates a customer or updates one.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum OperationKind {
@@ -38,6 +39,7 @@ pub struct OperationSummary {
 }
 
 /// A field an operation touches, with the value the channel knew and the one it wants.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OperationField {
     /// A [`super::CustomerField`] key or `attr:<name>` for a custom attribute.

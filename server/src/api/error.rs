@@ -12,7 +12,7 @@ use serde::Serialize;
 pub const RETRY_AFTER_SECONDS: u64 = 30;
 
 /// One problem with one value of a request.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Problem {
     /// Index of the operation in the batch, when the problem is in one.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -42,13 +42,22 @@ pub enum ApiError {
     Internal,
 }
 
-#[derive(Serialize)]
-struct Body<'a> {
+/// The body of every API error.
+#[derive(Serialize, utoipa::ToSchema)]
+#[schema(as = ErrorResponse)]
+pub struct Body<'a> {
     error: ErrorBody<'a>,
 }
 
-#[derive(Serialize)]
-struct ErrorBody<'a> {
+/// The body's name in the OpenAPI document.
+pub type ErrorResponse = Body<'static>;
+
+/// What went wrong: a stable code, a sentence, and each bad value.
+#[derive(Serialize, utoipa::ToSchema)]
+#[schema(as = ErrorDetail)]
+pub struct ErrorBody<'a> {
+    /// `bad_request`, `unauthorized`, `forbidden`, `not_found`, `conflict`,
+    /// `payload_too_large`, `unavailable` or `internal`.
     code: &'a str,
     message: &'a str,
     #[serde(skip_serializing_if = "<[Problem]>::is_empty")]

@@ -17,6 +17,7 @@ use app::{
     storage::{feed::MAX_FEED_PAGE, to_micros},
 };
 
+use super::error::ErrorResponse;
 use super::{auth::ChannelAuth, error::ApiError, operations::parse_json};
 use crate::startup::AppState;
 
@@ -24,14 +25,35 @@ use crate::startup::AppState;
 const DEFAULT_LIMIT: i64 = 100;
 
 /// The query of a feed request.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 pub struct FeedQuery {
+    /// Start after this cursor (0, or leave it out, for the beginning).
     pub after: Option<i64>,
+    /// Customers per page, 1 to 1,000 (default 100).
     pub limit: Option<i64>,
 }
 
 /// `GET /api/v1/channels/{channel}/customers?after=CURSOR&limit=N`.
+#[utoipa::path(
+    get,
+    path = "/api/v1/channels/{channel}/customers",
+    tag = "1010 feed",
+    summary = "New and changed customers for a channel, after a cursor",
+    description = "The channel's legal entity's customers created or changed since `after`, each \
+        with its real account and the async account (GUID) it replaces. Read pages until \
+        `has_more` is false, then acknowledge the last cursor.",
+    params(("channel" = String, Path, description = "The channel's code"), FeedQuery),
+    responses(
+        (status = 200, description = "A page of the feed", body = FeedPage),
+        (status = 400, description = "A bad cursor or limit", body = ErrorResponse),
+        (status = 401, description = "No valid channel token", body = ErrorResponse),
+        (status = 403, description = "The token belongs to another channel", body = ErrorResponse),
+        (status = 503, description = "The database is unreachable; retry after `Retry-After` seconds", body = ErrorResponse),
+    ),
+    security(("channel_token" = []))
+)]
 pub async fn get_feed(
     State(state): State<AppState>,
     auth: ChannelAuth,
@@ -59,6 +81,24 @@ pub async fn get_feed(
 }
 
 /// `POST /api/v1/channels/{channel}/customers/ack` with `{"cursor": N}`.
+#[utoipa::path(
+    post,
+    path = "/api/v1/channels/{channel}/customers/ack",
+    tag = "1010 feed",
+    summary = "Acknowledge the feed up to a cursor",
+    description = "Moves the channel's cursor: what it acknowledged is not offered again. A \
+        cursor never moves back.",
+    params(("channel" = String, Path, description = "The channel's code")),
+    request_body = FeedAck,
+    responses(
+        (status = 200, description = "The cursor now stored", body = FeedAck),
+        (status = 400, description = "A bad cursor", body = ErrorResponse),
+        (status = 401, description = "No valid channel token", body = ErrorResponse),
+        (status = 403, description = "The token belongs to another channel", body = ErrorResponse),
+        (status = 503, description = "The database is unreachable; retry after `Retry-After` seconds", body = ErrorResponse),
+    ),
+    security(("channel_token" = []))
+)]
 pub async fn post_ack(
     State(state): State<AppState>,
     auth: ChannelAuth,

@@ -3,10 +3,12 @@
 //! - `POST /api/v1/operations` — a batch of customer creates and edits (idempotent).
 //! - `GET  /api/v1/channels/{channel}/customers?after=&limit=` — the 1010 feed.
 //! - `POST /api/v1/channels/{channel}/customers/ack` — moves the channel's cursor.
+//! - `GET  /api/v1/openapi.json` — the OpenAPI document of all of the above.
 
 pub mod auth;
 pub mod error;
 pub mod feed;
+pub mod openapi;
 pub mod operations;
 pub mod schema;
 
@@ -24,6 +26,7 @@ pub const MAX_BODY_BYTES: usize = 8 * 1024 * 1024;
 /// The API's routes, to be nested under `/api`.
 pub fn routes() -> Router<AppState> {
     Router::new()
+        .route("/v1/openapi.json", get(openapi::document))
         .route("/v1/operations", post(operations::post_operations))
         .route("/v1/channels/{channel}/customers", get(feed::get_feed))
         .route("/v1/channels/{channel}/customers/ack", post(feed::post_ack))

@@ -14,6 +14,7 @@ use app::{
     storage::{inbox::ReceiveError, to_micros},
 };
 
+use super::error::ErrorResponse;
 use super::{
     auth::ChannelAuth,
     error::{ApiError, Problem},
@@ -22,6 +23,26 @@ use super::{
 use crate::startup::AppState;
 
 /// Stores a batch once (a resent batch gets the same answer), after schema checks only.
+#[utoipa::path(
+    post,
+    path = "/api/v1/operations",
+    tag = "operations",
+    summary = "Send a batch of customer creates and edits",
+    description = "1 to 1,000 operations from the token's channel. Idempotent: a batch sent \
+        again (after a timeout, say) stores nothing twice and gets the same answer. Only the \
+        shape is checked here; business validation happens in the Synchronize job, and its \
+        result shows on the status page and in the 1010 feed.",
+    request_body = OperationBatch,
+    responses(
+        (status = 200, description = "Every operation was received", body = BatchReceipt),
+        (status = 400, description = "The batch breaks the schema; each problem names its item and field; nothing was stored", body = ErrorResponse),
+        (status = 401, description = "No valid channel token", body = ErrorResponse),
+        (status = 409, description = "Operation ids were used before for other content; nothing was stored", body = ErrorResponse),
+        (status = 413, description = "The body is too large", body = ErrorResponse),
+        (status = 503, description = "The database is unreachable; retry after `Retry-After` seconds", body = ErrorResponse),
+    ),
+    security(("channel_token" = []))
+)]
 pub async fn post_operations(
     State(state): State<AppState>,
     auth: ChannelAuth,
