@@ -57,7 +57,9 @@ else
   failed+=("build")
 fi
 
-step "unit, storage (SQLite and PostgreSQL) and server tests"
+step "unit, storage (SQLite and PostgreSQL), server and crash tests"
+# The crash tests start and kill real `custsync` processes: the binary must match this build.
+cargo build --quiet -p server --bin custsync || failed+=("server binary")
 cargo nextest run --no-fail-fast || failed+=("cargo nextest")
 
 if [ ${#failed[@]} -gt 0 ]; then

@@ -120,6 +120,11 @@ pub struct ServeArgs {
     #[arg(long, env = "CUSTSYNC_JOB_INTERVAL_SECONDS", default_value_t = 900)]
     pub job_interval_seconds: i64,
 
+    /// How long a job run's lease lasts without renewal: after a crash, another instance (or
+    /// this one restarted) takes the run over once it expires.
+    #[arg(long, env = "CUSTSYNC_JOB_LEASE", default_value = "2m", value_parser = humantime::parse_duration)]
+    pub job_lease: std::time::Duration,
+
     /// Run the recurring jobs in this instance (`false` to serve the page and API only).
     #[arg(long, env = "CUSTSYNC_RUN_JOBS", default_value_t = true, action = clap::ArgAction::Set)]
     pub run_jobs: bool,

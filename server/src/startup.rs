@@ -69,7 +69,8 @@ pub async fn serve(db: Db, args: &ServeArgs) -> anyhow::Result<()> {
     let app = router(db.clone(), options);
     let (stop, stopped) = tokio::sync::watch::channel(false);
     let scheduler = args.run_jobs.then(|| {
-        let jobs = crate::jobs::Jobs::new(db.clone(), instance_name());
+        let mut jobs = crate::jobs::Jobs::new(db.clone(), instance_name());
+        jobs.lease = args.job_lease;
         tokio::spawn(crate::jobs::scheduler::run(jobs, stopped))
     });
     println!("custsync is serving on http://{addr}");

@@ -24,6 +24,8 @@ pub enum Backend {
 /// A fresh, migrated, empty database that lives as long as the value.
 pub struct TestDb {
     pub db: Db,
+    /// Its URL, for a `custsync` process started on it.
+    pub url: String,
     _dir: Option<tempfile::TempDir>,
 }
 
@@ -46,6 +48,7 @@ pub async fn fresh_db(backend: Backend) -> TestDb {
             let db = open(&url).await;
             TestDb {
                 db,
+                url,
                 _dir: Some(dir),
             }
         }
@@ -65,6 +68,7 @@ pub async fn fresh_db(backend: Backend) -> TestDb {
             let url = replace_database(&admin, &name);
             TestDb {
                 db: open(&url).await,
+                url,
                 _dir: None,
             }
         }
@@ -219,6 +223,32 @@ pub async fn retailer_with(db: &Db, no_sequence_max: i64) -> Retailer {
 /// [`retailer_with`] and a sequence with room for a million accounts.
 pub async fn retailer(db: &Db) -> Retailer {
     retailer_with(db, 999_999).await
+}
+
+/// The `custsync` binary of this build (`target/<profile>/custsync`, beside the test's
+/// `deps/` folder), for tests that start, kill and restart real server processes.
+pub fn custsync_binary() -> std::path::PathBuf {
+    let exe = std::env::current_exe().expect("the test's own path");
+    let profile_dir = exe
+        .parent()
+        .and_then(std::path::Path::parent)
+        .expect("target/<profile>/deps/<test>");
+    let binary = profile_dir.join("custsync");
+    assert!(
+        binary.is_file(),
+        "{} is missing: build it first with `cargo build -p server --bin custsync` \
+         (scripts/test.sh does)",
+        binary.display()
+    );
+    binary
+}
+
+/// A free loopback port (free when asked; a server started at once will get it).
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port")
 }
 
 /// A new async customer account.

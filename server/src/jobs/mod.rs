@@ -34,8 +34,8 @@ impl Outcome {
     }
 }
 
-/// How long an instance holds a job's lease without renewing it; a crashed instance's run is
-/// taken over after this.
+/// How long an instance holds a job's lease without renewing it, unless configured otherwise; a
+/// crashed instance's run is taken over after this.
 pub const LEASE: Duration = Duration::from_secs(120);
 
 /// The jobs of one instance, with what they keep between runs.
@@ -43,6 +43,8 @@ pub struct Jobs {
     pub db: Db,
     /// This instance's name in leases and run history.
     pub instance: String,
+    /// How long a lease lasts without renewal.
+    pub lease: Duration,
     pub synchronize: synchronize::Synchronize,
 }
 
@@ -52,6 +54,7 @@ impl Jobs {
             synchronize: synchronize::Synchronize::new(db.clone()),
             db,
             instance,
+            lease: LEASE,
         }
     }
 
@@ -106,7 +109,7 @@ pub async fn execute(
                 break;
             }
             db.update_job_run(run_id, counts).await?;
-            let lease_until = now() + LEASE.as_micros() as i64;
+            let lease_until = now() + jobs.lease.as_micros() as i64;
             if leased && !db.renew_job_lease(job, &jobs.instance, lease_until).await? {
                 anyhow::bail!("another instance took over the job");
             }

@@ -8,7 +8,7 @@ use std::time::Duration;
 use app::{model::JobName, storage::to_micros};
 use tokio::sync::watch;
 
-use super::{execute, Jobs, LEASE};
+use super::{execute, Jobs};
 
 /// How often the scheduler looks for due jobs.
 pub const TICK: Duration = Duration::from_secs(1);
@@ -40,7 +40,7 @@ pub async fn run(mut jobs: Jobs, mut shutdown: watch::Receiver<bool>) {
 /// Takes `job` if it is due and runs it; gives the lease back afterwards.
 pub async fn run_if_due(jobs: &mut Jobs, job: JobName) -> anyhow::Result<bool> {
     let now = to_micros(chrono::Utc::now());
-    let lease_until = now + LEASE.as_micros() as i64;
+    let lease_until = now + jobs.lease.as_micros() as i64;
     let Some(trigger) = jobs
         .db
         .take_due_job(job, &jobs.instance, now, lease_until)
