@@ -5,6 +5,8 @@
 //! databases); `scripts/test.sh` starts a throw-away cluster and sets it. Without it the
 //! PostgreSQL variants fail with a message saying so: they never pass silently.
 
+pub mod pg_cluster;
+
 use app::{
     model::{
         channel_api::IncomingOperation, AttributeDefinition, AttributeType, Channel, ChannelKind,
