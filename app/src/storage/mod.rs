@@ -324,6 +324,51 @@ pub fn placeholders(backend: Backend, first: usize, n: usize) -> String {
         .join(", ")
 }
 
+/// A whole batch as one parameter: the set-based statements of the Synchronize job bind a JSON
+/// array (one text value) instead of thousands of values, which SQLite binds in quadratic time
+/// and which costs a round trip per chunk. `json_rows` is a `FROM` item whose column `value` is
+/// each element of the array bound as parameter `n`; read an element's members with
+/// [`json_text`] and [`json_int`].
+pub fn json_rows(backend: Backend, n: usize) -> String {
+    match backend {
+        Backend::Sqlite => format!("json_each(?{n})"),
+        Backend::Postgres => format!("jsonb_array_elements(${n}::jsonb) AS j(value)"),
+    }
+}
+
+/// A subquery of the strings of the JSON array bound as parameter `n`, for `IN (…)`.
+pub fn json_texts(backend: Backend, n: usize) -> String {
+    match backend {
+        Backend::Sqlite => format!("SELECT value FROM json_each(?{n})"),
+        Backend::Postgres => format!("SELECT jsonb_array_elements_text(${n}::jsonb)"),
+    }
+}
+
+/// A subquery of the integers of the JSON array bound as parameter `n`, for `IN (…)`.
+pub fn json_ints(backend: Backend, n: usize) -> String {
+    match backend {
+        Backend::Sqlite => format!("SELECT value FROM json_each(?{n})"),
+        Backend::Postgres => {
+            format!("SELECT CAST(jsonb_array_elements_text(${n}::jsonb) AS BIGINT)")
+        }
+    }
+}
+
+/// Member `i` of a [`json_rows`] element (itself an array), as text.
+pub fn json_text(i: usize) -> String {
+    format!("value->>{i}")
+}
+
+/// Member `i` of a [`json_rows`] element (itself an array), as an integer.
+pub fn json_int(i: usize) -> String {
+    format!("CAST(value->>{i} AS BIGINT)")
+}
+
+/// A batch's rows (or a list of keys) as the JSON text a [`json_rows`] parameter takes.
+pub fn json_param<T: serde::Serialize + ?Sized>(rows: &T) -> Result<String, sqlx::Error> {
+    serde_json::to_string(rows).map_err(|e| sqlx::Error::Encode(Box::new(e)))
+}
+
 /// Reads a column, turning a decode problem into an error that names the column.
 pub(crate) fn col<'r, T>(row: &'r AnyRow, name: &str) -> Result<T, sqlx::Error>
 where

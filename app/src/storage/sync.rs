@@ -127,12 +127,10 @@ impl Db {
             let sql = format!(
                 "SELECT operation_id, field, old_value, new_value FROM operation_fields \
                  WHERE operation_id IN ({}) ORDER BY operation_id, field",
-                placeholders(self.backend(), 1, claimed.len())
+                super::json_ints(self.backend(), 1)
             );
-            let mut query = sqlx::query(&sql);
-            for op in &claimed {
-                query = query.bind(op.id);
-            }
+            let ids: Vec<i64> = claimed.iter().map(|op| op.id).collect();
+            let query = sqlx::query(&sql).bind(super::json_param(&ids)?);
             let mut fields: BTreeMap<i64, Vec<OperationField>> = BTreeMap::new();
             for row in query.fetch_all(&mut *tx).await? {
                 fields

@@ -1,11 +1,17 @@
 //! Set-based statements of a Synchronize batch: one statement per kind of read or write for the
-//! whole batch, instead of one per operation. At a few hundred operations per batch this is what
-//! makes the job fast; the per-operation statements in [`super::sync`] remain for updates, whose
-//! columns differ from operation to operation.
+//! whole batch, with the batch bound as one JSON parameter (see [`super::json_rows`]), instead
+//! of one statement per operation. This is what makes the job fast; the per-operation
+//! statements in [`super::sync`] remain for updates, whose columns differ from operation to
+//! operation.
 
 use std::collections::HashMap;
 
-use super::{col, placeholders, sync::SyncBatch, Backend};
+use serde_json::Value;
+
+use super::{
+    col, json_int, json_ints, json_param, json_rows, json_text, json_texts, placeholders,
+    sync::SyncBatch,
+};
 use crate::{
     model::{changes::CustomerChanges, channel_api::CustomerChange, CustomerField},
     validate::FieldError,
@@ -38,22 +44,33 @@ fn address_columns() -> Vec<&'static str> {
         .collect()
 }
 
-/// `(…), (…)` rows of `width` placeholders each, numbered from `$first`.
-fn value_rows(backend: Backend, first: usize, rows: usize, width: usize) -> String {
-    (0..rows)
-        .map(|r| format!("({})", placeholders(backend, first + r * width, width)))
-        .collect::<Vec<_>>()
-        .join(", ")
+/// Whether a column is a 0/1 flag (stored as an integer) rather than text.
+fn is_flag(column: &str) -> bool {
+    matches!(column, "blocked" | "is_primary")
 }
 
-/// The most rows one multi-row statement carries. Measured on SQLite (bench-sync): 200-row
-/// inserts of customers cost 50 ms each, four times what 50-row ones cost together; 20-row
-/// ones are no faster than 50.
-const ROWS_PER_STATEMENT: usize = 50;
+/// A column's value in a JSON row: flags as 0 or 1, everything else as text or null.
+fn column_value(column: &str, value: Option<&str>) -> Value {
+    if is_flag(column) {
+        Value::from(i64::from(value == Some("1")))
+    } else {
+        value.map_or(Value::Null, Value::from)
+    }
+}
 
-/// Rows per statement, so that no statement binds more than SQLite's 32,766 values.
-fn rows_per_statement(width: usize) -> usize {
-    (30_000 / width).clamp(1, ROWS_PER_STATEMENT)
+/// The select-list expressions reading `columns` from JSON rows, starting at member `first`.
+fn column_reads(columns: &[&str], first: usize) -> Vec<String> {
+    columns
+        .iter()
+        .enumerate()
+        .map(|(i, column)| {
+            if is_flag(column) {
+                json_int(first + i)
+            } else {
+                json_text(first + i)
+            }
+        })
+        .collect()
 }
 
 impl SyncBatch {
@@ -62,11 +79,20 @@ impl SyncBatch {
         &mut self,
         async_accounts: &[&str],
     ) -> Result<HashMap<String, String>, sqlx::Error> {
-        self.lookup(
-            "SELECT async_account AS k, account AS v FROM customers WHERE async_account IN",
-            async_accounts,
-        )
-        .await
+        if async_accounts.is_empty() {
+            return Ok(HashMap::new());
+        }
+        let sql = format!(
+            "SELECT async_account, account FROM customers WHERE async_account IN ({})",
+            json_texts(self.db.backend(), 1)
+        );
+        let rows = sqlx::query(&sql)
+            .bind(json_param(async_accounts)?)
+            .fetch_all(&mut *self.tx)
+            .await?;
+        rows.iter()
+            .map(|row| Ok((col(row, "async_account")?, col(row, "account")?)))
+            .collect()
     }
 
     /// Which customer of `legal_entity_id` has each of these emails, by email.
@@ -75,110 +101,96 @@ impl SyncBatch {
         legal_entity_id: &str,
         emails: &[&str],
     ) -> Result<HashMap<String, String>, sqlx::Error> {
-        let mut owners = HashMap::new();
-        for chunk in emails.chunks(1_000) {
-            let sql = format!(
-                "SELECT email, account FROM customers WHERE legal_entity_id = $1 AND email IN ({})",
-                placeholders(self.db.backend(), 2, chunk.len())
-            );
-            let mut query = sqlx::query(&sql).bind(legal_entity_id);
-            for email in chunk {
-                query = query.bind(*email);
-            }
-            for row in query.fetch_all(&mut *self.tx).await? {
-                owners.insert(col(&row, "email")?, col(&row, "account")?);
-            }
+        if emails.is_empty() {
+            return Ok(HashMap::new());
         }
-        Ok(owners)
+        let sql = format!(
+            "SELECT email, account FROM customers WHERE legal_entity_id = {} AND email IN ({})",
+            placeholders(self.db.backend(), 1, 1),
+            json_texts(self.db.backend(), 2)
+        );
+        let rows = sqlx::query(&sql)
+            .bind(legal_entity_id)
+            .bind(json_param(emails)?)
+            .fetch_all(&mut *self.tx)
+            .await?;
+        rows.iter()
+            .map(|row| Ok((col(row, "email")?, col(row, "account")?)))
+            .collect()
     }
 
-    async fn lookup(
-        &mut self,
-        select_in: &str,
-        keys: &[&str],
-    ) -> Result<HashMap<String, String>, sqlx::Error> {
-        let mut found = HashMap::new();
-        for chunk in keys.chunks(1_000) {
-            let sql = format!(
-                "{select_in} ({})",
-                placeholders(self.db.backend(), 1, chunk.len())
-            );
-            let mut query = sqlx::query(&sql);
-            for key in chunk {
-                query = query.bind(*key);
-            }
-            for row in query.fetch_all(&mut *self.tx).await? {
-                found.insert(col(&row, "k")?, col(&row, "v")?);
-            }
-        }
-        Ok(found)
-    }
-
-    /// Creates customers with their primary addresses and attribute values, a few statements
-    /// for the whole batch.
+    /// Creates customers with their primary addresses and attribute values: one statement per
+    /// table for the whole batch.
     pub async fn insert_customers(&mut self, new: &[NewCustomer<'_>]) -> Result<(), sqlx::Error> {
         if new.is_empty() {
             return Ok(());
         }
+        let backend = self.db.backend();
         let fields = customer_columns();
-        let keys = [
-            "account",
-            "legal_entity_id",
-            "async_account",
-            "origin_channel_id",
-            "created_at",
-            "updated_at",
-        ];
-        let width = keys.len() + fields.len();
-        for chunk in new.chunks(rows_per_statement(width)) {
-            let sql = format!(
-                "INSERT INTO customers ({}, {}) VALUES {}",
-                keys.join(", "),
-                fields.join(", "),
-                value_rows(self.db.backend(), 1, chunk.len(), width)
-            );
-            let mut query = sqlx::query(&sql);
-            for c in chunk {
-                query = query
-                    .bind(c.account)
-                    .bind(c.legal_entity_id)
-                    .bind(c.async_account)
-                    .bind(c.origin_channel_id)
-                    .bind(self.now)
-                    .bind(self.now);
-                for column in &fields {
-                    let value = c.changes.customer.get(column).and_then(|v| v.as_deref());
-                    query = super::sync::bind_column(query, column, value);
-                }
-            }
-            query.execute(&mut *self.tx).await?;
-        }
+        let rows: Vec<Vec<Value>> = new
+            .iter()
+            .map(|c| {
+                let mut row = vec![
+                    Value::from(c.account),
+                    Value::from(c.legal_entity_id),
+                    Value::from(c.async_account),
+                    Value::from(c.origin_channel_id),
+                ];
+                row.extend(fields.iter().map(|column| {
+                    column_value(
+                        column,
+                        c.changes.customer.get(column).and_then(|v| v.as_deref()),
+                    )
+                }));
+                row
+            })
+            .collect();
+        let now = placeholders(backend, 2, 1);
+        let sql = format!(
+            "INSERT INTO customers (account, legal_entity_id, async_account, origin_channel_id, \
+             created_at, updated_at, {}) SELECT {}, {}, {}, {}, {now}, {now}, {} FROM {}",
+            fields.join(", "),
+            json_text(0),
+            json_text(1),
+            json_text(2),
+            json_int(3),
+            column_reads(&fields, 4).join(", "),
+            json_rows(backend, 1)
+        );
+        sqlx::query(&sql)
+            .bind(json_param(&rows)?)
+            .bind(self.now)
+            .execute(&mut *self.tx)
+            .await?;
 
         let columns = address_columns();
-        let with_address: Vec<&NewCustomer> = new
+        let rows: Vec<Vec<Value>> = new
             .iter()
             .filter(|c| !c.changes.address.is_empty())
-            .collect();
-        let width = columns.len() + 1;
-        for chunk in with_address.chunks(rows_per_statement(width)) {
-            let sql = format!(
-                "INSERT INTO customer_addresses (customer_account, {}) VALUES {}",
-                columns.join(", "),
-                value_rows(self.db.backend(), 1, chunk.len(), width)
-            );
-            let mut query = sqlx::query(&sql);
-            for c in chunk {
-                query = query.bind(c.account);
-                for column in &columns {
-                    let value = c.changes.address.get(column).and_then(|v| v.as_deref());
-                    query = match (*column, value) {
+            .map(|c| {
+                let mut row = vec![Value::from(c.account)];
+                row.extend(columns.iter().map(|column| {
+                    match (*column, c.changes.address.get(column).and_then(|v| v.as_deref())) {
                         // A new customer's only address is its primary one unless it says not.
-                        ("is_primary", None) => query.bind(1_i64),
-                        _ => super::sync::bind_column(query, column, value),
-                    };
-                }
-            }
-            query.execute(&mut *self.tx).await?;
+                        ("is_primary", None) => Value::from(1),
+                        (column, value) => column_value(column, value),
+                    }
+                }));
+                row
+            })
+            .collect();
+        if !rows.is_empty() {
+            let sql = format!(
+                "INSERT INTO customer_addresses (customer_account, {}) SELECT {}, {} FROM {}",
+                columns.join(", "),
+                json_text(0),
+                column_reads(&columns, 1).join(", "),
+                json_rows(backend, 1)
+            );
+            sqlx::query(&sql)
+                .bind(json_param(&rows)?)
+                .execute(&mut *self.tx)
+                .await?;
         }
 
         let attributes: Vec<(&str, &str, &str)> = new
@@ -192,17 +204,19 @@ impl SyncBatch {
                     })
             })
             .collect();
-        for chunk in attributes.chunks(rows_per_statement(3)) {
+        if !attributes.is_empty() {
             let sql = format!(
                 "INSERT INTO customer_attribute_values (customer_account, attribute_name, value) \
-                 VALUES {}",
-                value_rows(self.db.backend(), 1, chunk.len(), 3)
+                 SELECT {}, {}, {} FROM {}",
+                json_text(0),
+                json_text(1),
+                json_text(2),
+                json_rows(backend, 1)
             );
-            let mut query = sqlx::query(&sql);
-            for (account, name, value) in chunk {
-                query = query.bind(*account).bind(*name).bind(*value);
-            }
-            query.execute(&mut *self.tx).await?;
+            sqlx::query(&sql)
+                .bind(json_param(&attributes)?)
+                .execute(&mut *self.tx)
+                .await?;
         }
         Ok(())
     }
@@ -212,22 +226,28 @@ impl SyncBatch {
         &mut self,
         changes: &[(&str, &str, CustomerChange)],
     ) -> Result<(), sqlx::Error> {
-        for chunk in changes.chunks(rows_per_statement(4)) {
-            let sql = format!(
-                "INSERT INTO customer_changes (customer_account, legal_entity_id, change, changed_at) \
-                 VALUES {}",
-                value_rows(self.db.backend(), 1, chunk.len(), 4)
-            );
-            let mut query = sqlx::query(&sql);
-            for (account, entity, change) in chunk {
-                query = query
-                    .bind(*account)
-                    .bind(*entity)
-                    .bind(change.as_str())
-                    .bind(self.now);
-            }
-            query.execute(&mut *self.tx).await?;
+        if changes.is_empty() {
+            return Ok(());
         }
+        let backend = self.db.backend();
+        let rows: Vec<(&str, &str, &str)> = changes
+            .iter()
+            .map(|(account, entity, change)| (*account, *entity, change.as_str()))
+            .collect();
+        let sql = format!(
+            "INSERT INTO customer_changes (customer_account, legal_entity_id, change, changed_at) \
+             SELECT {}, {}, {}, {} FROM {}",
+            json_text(0),
+            json_text(1),
+            json_text(2),
+            placeholders(backend, 2, 1),
+            json_rows(backend, 1)
+        );
+        sqlx::query(&sql)
+            .bind(json_param(&rows)?)
+            .bind(self.now)
+            .execute(&mut *self.tx)
+            .await?;
         Ok(())
     }
 
@@ -235,23 +255,18 @@ impl SyncBatch {
     /// operation waiting behind each. Fails (so the batch rolls back) if any of them was no
     /// longer Pending.
     pub async fn succeed_all(&mut self, done: &[(i64, &str, &str)]) -> Result<(), sqlx::Error> {
-        for chunk in done.chunks(rows_per_statement(2)) {
-            let sql = format!(
-                "UPDATE operations SET status = 'succeeded', customer_account = v.column2, \
-                 error_code = NULL, error_field = NULL, error_message = NULL, next_retry_at = NULL, \
-                 updated_at = $1, version = version + 1 \
-                 FROM (VALUES {}) AS v WHERE operations.id = v.column1 AND operations.status = 'pending'",
-                value_rows(self.db.backend(), 2, chunk.len(), 2)
-            );
-            let mut query = sqlx::query(&sql).bind(self.now);
-            for (id, account, _) in chunk {
-                query = query.bind(*id).bind(*account);
-            }
-            let updated = query.execute(&mut *self.tx).await?.rows_affected();
-            if updated != chunk.len() as u64 {
-                return Err(settled_meanwhile());
-            }
+        if done.is_empty() {
+            return Ok(());
         }
+        let rows: Vec<(i64, &str)> = done.iter().map(|(id, account, _)| (*id, *account)).collect();
+        self.settle_all(
+            "status = 'succeeded', customer_account = v.account, error_code = NULL, \
+             error_field = NULL, error_message = NULL",
+            &format!("{} AS id, {} AS account", json_int(0), json_text(1)),
+            json_param(&rows)?,
+            rows.len(),
+        )
+        .await?;
         let async_accounts: Vec<&str> = done.iter().map(|(_, _, a)| *a).collect();
         self.release_waiting(&async_accounts).await
     }
@@ -259,61 +274,90 @@ impl SyncBatch {
     /// Marks claimed operations Failed with their errors; like [`Self::succeed_all`], all or
     /// nothing.
     pub async fn fail_all(&mut self, failed: &[(i64, &FieldError)]) -> Result<(), sqlx::Error> {
-        for chunk in failed.chunks(rows_per_statement(4)) {
-            let sql = format!(
-                "UPDATE operations SET status = 'failed', error_code = v.column2, \
-                 error_field = v.column3, error_message = v.column4, next_retry_at = NULL, \
-                 updated_at = $1, version = version + 1 \
-                 FROM (VALUES {}) AS v WHERE operations.id = v.column1 AND operations.status = 'pending'",
-                value_rows(self.db.backend(), 2, chunk.len(), 4)
-            );
-            let mut query = sqlx::query(&sql).bind(self.now);
-            for (id, error) in chunk {
-                query = query
-                    .bind(*id)
-                    .bind(error.code.as_str())
-                    .bind(error.field.as_str())
-                    .bind(error.message.as_str());
-            }
-            let updated = query.execute(&mut *self.tx).await?.rows_affected();
-            if updated != chunk.len() as u64 {
-                return Err(settled_meanwhile());
-            }
+        if failed.is_empty() {
+            return Ok(());
+        }
+        let rows: Vec<(i64, &str, &str, &str)> = failed
+            .iter()
+            .map(|(id, e)| (*id, e.code.as_str(), e.field.as_str(), e.message.as_str()))
+            .collect();
+        self.settle_all(
+            "status = 'failed', error_code = v.code, error_field = v.field, \
+             error_message = v.message",
+            &format!(
+                "{} AS id, {} AS code, {} AS field, {} AS message",
+                json_int(0),
+                json_text(1),
+                json_text(2),
+                json_text(3)
+            ),
+            json_param(&rows)?,
+            rows.len(),
+        )
+        .await
+    }
+
+    /// Sets `assignments` on the Pending operations of `rows` (read by `reads`, with an `id`);
+    /// an error if any of them was no longer Pending.
+    async fn settle_all(
+        &mut self,
+        assignments: &str,
+        reads: &str,
+        rows: String,
+        expected: usize,
+    ) -> Result<(), sqlx::Error> {
+        let backend = self.db.backend();
+        let sql = format!(
+            "UPDATE operations SET {assignments}, next_retry_at = NULL, updated_at = {}, \
+             version = version + 1 FROM (SELECT {reads} FROM {}) AS v \
+             WHERE operations.id = v.id AND operations.status = 'pending'",
+            placeholders(backend, 2, 1),
+            json_rows(backend, 1)
+        );
+        let updated = sqlx::query(&sql)
+            .bind(rows)
+            .bind(self.now)
+            .execute(&mut *self.tx)
+            .await?
+            .rows_affected();
+        if updated != expected as u64 {
+            return Err(settled_meanwhile());
         }
         Ok(())
     }
 
     /// The oldest Waiting operation of each async account becomes Pending.
     async fn release_waiting(&mut self, async_accounts: &[&str]) -> Result<(), sqlx::Error> {
+        let backend = self.db.backend();
+        let sql = format!(
+            "SELECT id, async_account FROM operations WHERE status = 'waiting' \
+             AND async_account IN ({}) ORDER BY operation_at DESC, id DESC",
+            json_texts(backend, 1)
+        );
+        let rows = sqlx::query(&sql)
+            .bind(json_param(async_accounts)?)
+            .fetch_all(&mut *self.tx)
+            .await?;
+        // Newest first, so the oldest of each account is the one that stays.
         let mut next: HashMap<String, i64> = HashMap::new();
-        for chunk in async_accounts.chunks(1_000) {
-            let sql = format!(
-                "SELECT id, async_account FROM operations WHERE status = 'waiting' \
-                 AND async_account IN ({}) ORDER BY operation_at DESC, id DESC",
-                placeholders(self.db.backend(), 1, chunk.len())
-            );
-            let mut query = sqlx::query(&sql);
-            for account in chunk {
-                query = query.bind(*account);
-            }
-            // Newest first, so the oldest of each account is the one that stays.
-            for row in query.fetch_all(&mut *self.tx).await? {
-                next.insert(col(&row, "async_account")?, col(&row, "id")?);
-            }
+        for row in &rows {
+            next.insert(col(row, "async_account")?, col(row, "id")?);
+        }
+        if next.is_empty() {
+            return Ok(());
         }
         let ids: Vec<i64> = next.into_values().collect();
-        for chunk in ids.chunks(1_000) {
-            let sql = format!(
-                "UPDATE operations SET status = 'pending', updated_at = $1, version = version + 1 \
-                 WHERE status = 'waiting' AND id IN ({})",
-                placeholders(self.db.backend(), 2, chunk.len())
-            );
-            let mut query = sqlx::query(&sql).bind(self.now);
-            for id in chunk {
-                query = query.bind(*id);
-            }
-            query.execute(&mut *self.tx).await?;
-        }
+        let sql = format!(
+            "UPDATE operations SET status = 'pending', updated_at = {}, version = version + 1 \
+             WHERE status = 'waiting' AND id IN ({})",
+            placeholders(backend, 1, 1),
+            json_ints(backend, 2)
+        );
+        sqlx::query(&sql)
+            .bind(self.now)
+            .bind(json_param(&ids)?)
+            .execute(&mut *self.tx)
+            .await?;
         Ok(())
     }
 }
@@ -328,18 +372,10 @@ mod tests {
     use super::*;
 
     #[test]
-    fn value_rows_number_their_placeholders_row_by_row() {
-        assert_eq!(
-            value_rows(Backend::Postgres, 2, 2, 3),
-            "($2, $3, $4), ($5, $6, $7)"
-        );
-        assert_eq!(value_rows(Backend::Sqlite, 2, 2, 2), "(?2, ?3), (?4, ?5)");
-    }
-
-    #[test]
-    fn no_statement_binds_more_values_than_sqlite_allows() {
-        for width in [1, 3, 28, 500] {
-            assert!(rows_per_statement(width) * width <= 32_766);
-        }
+    fn flags_are_stored_as_integers_and_other_columns_as_text() {
+        assert_eq!(column_value("blocked", Some("1")), Value::from(1));
+        assert_eq!(column_value("blocked", None), Value::from(0));
+        assert_eq!(column_value("email", None), Value::Null);
+        assert_eq!(column_reads(&["email", "blocked"], 4), ["value->>4", "CAST(value->>5 AS BIGINT)"]);
     }
 }
