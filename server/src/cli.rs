@@ -49,6 +49,10 @@ pub struct BenchSyncArgs {
     /// Pending creates for each of the two (bare loop, job).
     #[arg(long, default_value_t = 100_000)]
     pub operations: u64,
+    /// Synchronize workers running at once (each claims its own batches with `FOR UPDATE
+    /// SKIP LOCKED`, as a second instance would); more than one helps only PostgreSQL.
+    #[arg(long, default_value_t = 1)]
+    pub workers: usize,
 }
 
 /// Options of `simulate`.

@@ -60,7 +60,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::BenchSync(args) => {
             let db = open_database(&cli.database_url).await?;
-            let report = bench::sync_bench(&db, args.operations).await?;
+            let report = bench::sync_bench(&db, args.operations, args.workers).await?;
             println!("{report}");
             db.close().await;
             Ok(())

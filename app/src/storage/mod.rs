@@ -364,6 +364,18 @@ pub fn json_int(i: usize) -> String {
     format!("CAST(value->>{i} AS BIGINT)")
 }
 
+/// An aggregate of a group's rows as the JSON text of an array of arrays of `exprs`: one
+/// value per group instead of a row each (every row SQLite returns is a hop between threads).
+pub fn json_group(backend: Backend, exprs: &[&str]) -> String {
+    match backend {
+        Backend::Sqlite => format!("json_group_array(json_array({}))", exprs.join(", ")),
+        Backend::Postgres => format!(
+            "CAST(json_agg(json_build_array({})) AS TEXT)",
+            exprs.join(", ")
+        ),
+    }
+}
+
 /// A batch's rows (or a list of keys) as the JSON text a [`json_rows`] parameter takes.
 pub fn json_param<T: serde::Serialize + ?Sized>(rows: &T) -> Result<String, sqlx::Error> {
     serde_json::to_string(rows).map_err(|e| sqlx::Error::Encode(Box::new(e)))

@@ -6,8 +6,6 @@
 //! every status change is guarded by the status it expects, so an operation is applied once even
 //! if two runs ever met it.
 
-use std::collections::BTreeMap;
-
 use sqlx::{any::AnyRow, Any, Transaction};
 
 use super::{col, placeholders, Backend, Db};
@@ -106,12 +104,15 @@ impl Db {
         now_micros: i64,
     ) -> Result<(SyncBatch, Vec<ClaimedOperation>), sqlx::Error> {
         let mut tx = self.begin_write().await?;
-        let only_filter = if only.is_some() { " AND id = $3" } else { "" };
+        let only_filter = if only.is_some() { " AND o.id = $3" } else { "" };
+        // Each operation comes with its fields as one JSON value.
         let sql = format!(
-            "SELECT id, channel_id, legal_entity_id, async_account, customer_account, kind, \
-             retry_count FROM operations \
-             WHERE status = 'pending' AND (next_retry_at IS NULL OR next_retry_at <= $1){only_filter} \
-             ORDER BY operation_at, id LIMIT $2{}",
+            "SELECT o.id, o.channel_id, o.legal_entity_id, o.async_account, o.customer_account, \
+             o.kind, o.retry_count, (SELECT {} FROM operation_fields f \
+             WHERE f.operation_id = o.id) AS fields FROM operations o \
+             WHERE o.status = 'pending' AND (o.next_retry_at IS NULL OR o.next_retry_at <= $1)\
+             {only_filter} ORDER BY o.operation_at, o.id LIMIT $2{}",
+            super::json_group(self.backend(), &["f.field", "f.old_value", "f.new_value"]),
             self.skip_locked()
         );
         let mut query = sqlx::query(&sql).bind(now_micros).bind(limit);
@@ -119,33 +120,10 @@ impl Db {
             query = query.bind(id);
         }
         let rows = query.fetch_all(&mut *tx).await?;
-        let mut claimed = rows
+        let claimed = rows
             .iter()
             .map(claimed_from_row)
             .collect::<Result<Vec<_>, _>>()?;
-        if !claimed.is_empty() {
-            let sql = format!(
-                "SELECT operation_id, field, old_value, new_value FROM operation_fields \
-                 WHERE operation_id IN ({}) ORDER BY operation_id, field",
-                super::json_ints(self.backend(), 1)
-            );
-            let ids: Vec<i64> = claimed.iter().map(|op| op.id).collect();
-            let query = sqlx::query(&sql).bind(super::json_param(&ids)?);
-            let mut fields: BTreeMap<i64, Vec<OperationField>> = BTreeMap::new();
-            for row in query.fetch_all(&mut *tx).await? {
-                fields
-                    .entry(col(&row, "operation_id")?)
-                    .or_default()
-                    .push(OperationField {
-                        field: col(&row, "field")?,
-                        old_value: col(&row, "old_value")?,
-                        new_value: col(&row, "new_value")?,
-                    });
-            }
-            for op in &mut claimed {
-                op.fields = fields.remove(&op.id).unwrap_or_default();
-            }
-        }
         Ok((
             SyncBatch {
                 tx,
@@ -170,8 +148,27 @@ fn claimed_from_row(row: &AnyRow) -> Result<ClaimedOperation, sqlx::Error> {
             source: format!("unknown operation kind “{kind}”").into(),
         })?,
         retry_count: col(row, "retry_count")?,
-        fields: Vec::new(),
+        fields: fields_from_json(col(row, "fields")?)?,
     })
+}
+
+/// An operation's fields from their JSON aggregate (`[[field, old, new], …]`), by field name.
+fn fields_from_json(json: Option<String>) -> Result<Vec<OperationField>, sqlx::Error> {
+    let Some(json) = json else {
+        return Ok(Vec::new());
+    };
+    let triples: Vec<(String, Option<String>, Option<String>)> =
+        serde_json::from_str(&json).map_err(|e| sqlx::Error::Decode(Box::new(e)))?;
+    let mut fields: Vec<OperationField> = triples
+        .into_iter()
+        .map(|(field, old_value, new_value)| OperationField {
+            field,
+            old_value,
+            new_value,
+        })
+        .collect();
+    fields.sort_by(|a, b| a.field.cmp(&b.field));
+    Ok(fields)
 }
 
 impl SyncBatch {

@@ -170,7 +170,10 @@ impl SyncBatch {
             .map(|c| {
                 let mut row = vec![Value::from(c.account)];
                 row.extend(columns.iter().map(|column| {
-                    match (*column, c.changes.address.get(column).and_then(|v| v.as_deref())) {
+                    match (
+                        *column,
+                        c.changes.address.get(column).and_then(|v| v.as_deref()),
+                    ) {
                         // A new customer's only address is its primary one unless it says not.
                         ("is_primary", None) => Value::from(1),
                         (column, value) => column_value(column, value),
@@ -258,7 +261,10 @@ impl SyncBatch {
         if done.is_empty() {
             return Ok(());
         }
-        let rows: Vec<(i64, &str)> = done.iter().map(|(id, account, _)| (*id, *account)).collect();
+        let rows: Vec<(i64, &str)> = done
+            .iter()
+            .map(|(id, account, _)| (*id, *account))
+            .collect();
         self.settle_all(
             "status = 'succeeded', customer_account = v.account, error_code = NULL, \
              error_field = NULL, error_message = NULL",
@@ -298,7 +304,9 @@ impl SyncBatch {
     }
 
     /// Sets `assignments` on the Pending operations of `rows` (read by `reads`, with an `id`);
-    /// an error if any of them was no longer Pending.
+    /// an error if any of them was no longer Pending. The `ORDER BY` keeps SQLite from
+    /// flattening the rows into the join: it then looks each operation up by id instead of
+    /// scanning every Pending one for each row (seconds instead of milliseconds).
     async fn settle_all(
         &mut self,
         assignments: &str,
@@ -309,7 +317,7 @@ impl SyncBatch {
         let backend = self.db.backend();
         let sql = format!(
             "UPDATE operations SET {assignments}, next_retry_at = NULL, updated_at = {}, \
-             version = version + 1 FROM (SELECT {reads} FROM {}) AS v \
+             version = version + 1 FROM (SELECT {reads} FROM {} ORDER BY 1) AS v \
              WHERE operations.id = v.id AND operations.status = 'pending'",
             placeholders(backend, 2, 1),
             json_rows(backend, 1)
@@ -326,11 +334,13 @@ impl SyncBatch {
         Ok(())
     }
 
-    /// The oldest Waiting operation of each async account becomes Pending.
+    /// The oldest Waiting operation of each async account becomes Pending. (`status || ''`
+    /// keeps SQLite, which has no statistics, from reading every Waiting operation through the
+    /// status index instead of going to the few of these accounts.)
     async fn release_waiting(&mut self, async_accounts: &[&str]) -> Result<(), sqlx::Error> {
         let backend = self.db.backend();
         let sql = format!(
-            "SELECT id, async_account FROM operations WHERE status = 'waiting' \
+            "SELECT id, async_account FROM operations WHERE status || '' = 'waiting' \
              AND async_account IN ({}) ORDER BY operation_at DESC, id DESC",
             json_texts(backend, 1)
         );
@@ -349,7 +359,7 @@ impl SyncBatch {
         let ids: Vec<i64> = next.into_values().collect();
         let sql = format!(
             "UPDATE operations SET status = 'pending', updated_at = {}, version = version + 1 \
-             WHERE status = 'waiting' AND id IN ({})",
+             WHERE status || '' = 'waiting' AND id IN ({})",
             placeholders(backend, 1, 1),
             json_ints(backend, 2)
         );
@@ -376,6 +386,9 @@ mod tests {
         assert_eq!(column_value("blocked", Some("1")), Value::from(1));
         assert_eq!(column_value("blocked", None), Value::from(0));
         assert_eq!(column_value("email", None), Value::Null);
-        assert_eq!(column_reads(&["email", "blocked"], 4), ["value->>4", "CAST(value->>5 AS BIGINT)"]);
+        assert_eq!(
+            column_reads(&["email", "blocked"], 4),
+            ["value->>4", "CAST(value->>5 AS BIGINT)"]
+        );
     }
 }

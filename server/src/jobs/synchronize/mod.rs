@@ -24,7 +24,7 @@ pub use decide::backoff_seconds;
 use decide::{claim_email, decide_create, duplicate_email};
 
 /// Operations one step claims (one transaction).
-pub const BATCH: i64 = 200;
+pub const BATCH: i64 = 500;
 
 /// The Synchronize job of one instance, with the reference data it has read (read again at
 /// every run, so a changed definition counts from the next run on).
