@@ -79,6 +79,10 @@ pub struct SimulateArgs {
     /// The random seed.
     #[arg(long, default_value_t = 7)]
     pub seed: u64,
+    /// After sending, keep reading the feeds this long (e.g. `3m`) until every create came back
+    /// with its real account, to measure the end-to-end time.
+    #[arg(long, default_value = "0s", value_parser = humantime::parse_duration)]
+    pub settle: std::time::Duration,
 }
 
 /// What to do with channel API tokens.

@@ -75,6 +75,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 batch: args.batch,
                 mistake_rate: args.mistake_rate,
                 seed: args.seed,
+                settle: args.settle,
             };
             let report = simulate::run(&db, &config).await?;
             println!("{report}");

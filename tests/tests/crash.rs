@@ -247,6 +247,7 @@ async fn two_instances_on_one_postgresql_under_simulated_load_make_each_async_cu
                 batch: 10,
                 mistake_rate: 0.1,
                 seed: u64::from(port),
+                settle: Duration::ZERO,
             };
             server::simulate::run(&db, &config).await.unwrap()
         })

@@ -33,6 +33,7 @@ storage_test! {
             batch: 10,
             mistake_rate: 0.3,
             seed: 11,
+            settle: Duration::ZERO,
         };
         let sent = simulate::run(&db, &config).await.unwrap();
         assert_eq!(sent.totals.rejected_batches, 0, "{sent}");

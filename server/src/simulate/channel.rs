@@ -29,6 +29,11 @@ pub struct ChannelTotals {
     pub latencies: Vec<Duration>,
     pub feed_customers: u64,
     pub mapped: u64,
+    /// Creates the API took.
+    pub creates: u64,
+    /// For each of our customers that reached the feed: from its create's receipt to the feed
+    /// read that brought its real account (at most [`FEED_EVERY`] late).
+    pub end_to_end: Vec<Duration>,
 }
 
 impl ChannelTotals {
@@ -40,6 +45,8 @@ impl ChannelTotals {
         self.latencies.extend(other.latencies);
         self.feed_customers += other.feed_customers;
         self.mapped += other.mapped;
+        self.creates += other.creates;
+        self.end_to_end.extend(other.end_to_end);
     }
 }
 
@@ -51,6 +58,8 @@ pub struct SimulatedChannel {
     rng: ChaCha8Rng,
     /// Our customers: async account → real account once the feed told us.
     customers: HashMap<String, Option<String>>,
+    /// When the API took each of our creates.
+    posted: HashMap<String, Instant>,
     guids: Vec<String>,
     emails: Vec<String>,
     next_id: u64,
@@ -80,6 +89,7 @@ impl SimulatedChannel {
             token,
             rng,
             customers: HashMap::new(),
+            posted: HashMap::new(),
             guids: Vec::new(),
             emails: Vec::new(),
             next_id: 0,
@@ -87,13 +97,15 @@ impl SimulatedChannel {
         }
     }
 
-    /// Sends `rate` operations per second in batches of `batch` for `duration`.
+    /// Sends `rate` operations per second in batches of `batch` for `duration`, then keeps
+    /// reading the feed for up to `settle` until every create came back with its account.
     pub async fn run(
         mut self,
         rate: f64,
         batch: usize,
         mistake_rate: f64,
         duration: Duration,
+        settle: Duration,
     ) -> anyhow::Result<ChannelTotals> {
         let mut totals = ChannelTotals::default();
         let every = Duration::from_secs_f64(batch as f64 / rate.max(0.001));
@@ -105,6 +117,11 @@ impl SimulatedChannel {
             ticker.tick().await;
             let ops: Vec<IncomingOperation> =
                 (0..batch).map(|_| self.operation(mistake_rate)).collect();
+            let creates: Vec<String> = ops
+                .iter()
+                .filter(|op| op.kind == OperationKind::Create)
+                .map(|op| op.async_account.clone())
+                .collect();
             let sent = Instant::now();
             let response = self
                 .client
@@ -119,6 +136,11 @@ impl SimulatedChannel {
             if response.status().is_success() {
                 let receipt: BatchReceipt = response.json().await.context("reading a receipt")?;
                 totals.operations += receipt.received.len() as u64;
+                totals.creates += creates.len() as u64;
+                let received = Instant::now();
+                for guid in creates {
+                    self.posted.insert(guid, received);
+                }
             } else {
                 totals.rejected_batches += 1;
                 tracing::warn!(channel = %self.channel.code, status = %response.status(), "batch refused");
@@ -129,6 +151,11 @@ impl SimulatedChannel {
             }
         }
         self.read_feed(&mut totals).await?;
+        let settle_until = Instant::now() + settle;
+        while Instant::now() < settle_until && totals.mapped < totals.creates {
+            tokio::time::sleep(FEED_EVERY.min(settle_until - Instant::now())).await;
+            self.read_feed(&mut totals).await?;
+        }
         Ok(totals)
     }
 
@@ -199,6 +226,10 @@ impl SimulatedChannel {
                 {
                     if slot.is_none() {
                         totals.mapped += 1;
+                        let async_account = customer.async_account.as_deref().unwrap_or_default();
+                        if let Some(posted) = self.posted.get(async_account) {
+                            totals.end_to_end.push(posted.elapsed());
+                        }
                     }
                     *slot = Some(customer.account.clone());
                 }

@@ -26,6 +26,8 @@ pub struct SimulateConfig {
     /// Share of operations with a mistake a person must fix.
     pub mistake_rate: f64,
     pub seed: u64,
+    /// After sending, how long to keep reading the feeds until every create came back.
+    pub settle: Duration,
 }
 
 pub use channel::ChannelTotals;
@@ -38,13 +40,17 @@ pub struct SimulateReport {
     pub totals: ChannelTotals,
 }
 
+/// The `p` quantile of sorted durations (zero when there are none).
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    if sorted.is_empty() {
+        return Duration::ZERO;
+    }
+    sorted[((sorted.len() - 1) as f64 * p).round() as usize]
+}
+
 impl SimulateReport {
     fn percentile(&self, p: f64) -> Duration {
-        let latencies = &self.totals.latencies;
-        if latencies.is_empty() {
-            return Duration::ZERO;
-        }
-        latencies[((latencies.len() - 1) as f64 * p).round() as usize]
+        percentile(&self.totals.latencies, p)
     }
 }
 
@@ -55,7 +61,9 @@ impl std::fmt::Display for SimulateReport {
             f,
             "simulate: {} channels sent {} operations in {} batches over {:.1} s ({:.0} operations/s); \
              batch answer p50 {:.1} ms, p99 {:.1} ms, max {:.1} ms; {} batches refused; \
-             feed: {} customers read, {} of our async accounts replaced by real accounts",
+             feed: {} customers read, {} of our async accounts replaced by real accounts; \
+             end to end (create received → its account in the feed): {} of {} creates, \
+             p50 {:.1} s, p99 {:.1} s, max {:.1} s",
             self.channels,
             self.totals.operations,
             self.totals.batches,
@@ -67,6 +75,11 @@ impl std::fmt::Display for SimulateReport {
             self.totals.rejected_batches,
             self.totals.feed_customers,
             self.totals.mapped,
+            self.totals.end_to_end.len(),
+            self.totals.creates,
+            percentile(&self.totals.end_to_end, 0.5).as_secs_f64(),
+            percentile(&self.totals.end_to_end, 0.99).as_secs_f64(),
+            self.totals.end_to_end.last().copied().unwrap_or_default().as_secs_f64(),
         )
     }
 }
@@ -109,6 +122,7 @@ pub async fn run(db: &Db, config: &SimulateConfig) -> anyhow::Result<SimulateRep
             config.batch.max(1),
             config.mistake_rate,
             config.duration,
+            config.settle,
         )));
     }
     let mut report = SimulateReport {
@@ -121,5 +135,6 @@ pub async fn run(db: &Db, config: &SimulateConfig) -> anyhow::Result<SimulateRep
     }
     report.elapsed = started.elapsed();
     report.totals.latencies.sort();
+    report.totals.end_to_end.sort();
     Ok(report)
 }
