@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Benchmark: the Synchronize customers job beside a bare sqlx loop doing the same claims, reads
 # and writes, on SQLite and on PostgreSQL (a throw-away cluster), with the release binary.
+# PostgreSQL runs twice: one Synchronize worker, then two side by side (as a second instance).
 # usage: scripts/bench-sync.sh [OPERATIONS]      (default 100000 for each of the two)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -8,10 +9,12 @@ source scripts/common.sh
 source scripts/pg.sh
 n="${1:-100000}"
 bin="$CARGO_TARGET_DIR/release/custsync"
-[ -x "$bin" ] || cargo build --release -p server --bin custsync
+cargo build --release -p server --bin custsync
 work="$(mktemp -d /tmp/custsync-bench.XXXXXX)"
 trap 'pg_stop; rm -rf "$work"' EXIT
 pg_start
 "$bin" --log warn --database-url "sqlite://$work/sync.db?mode=rwc" bench-sync --operations "$n"
 psql "$CUSTSYNC_TEST_PG" -qc "DROP DATABASE IF EXISTS bench_sync" -c "CREATE DATABASE bench_sync"
 "$bin" --log warn --database-url "${CUSTSYNC_TEST_PG%/postgres}/bench_sync" bench-sync --operations "$n"
+psql "$CUSTSYNC_TEST_PG" -qc "DROP DATABASE IF EXISTS bench_sync" -c "CREATE DATABASE bench_sync"
+"$bin" --log warn --database-url "${CUSTSYNC_TEST_PG%/postgres}/bench_sync" bench-sync --operations "$n" --workers 2

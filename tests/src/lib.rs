@@ -245,6 +245,71 @@ pub fn custsync_binary() -> std::path::PathBuf {
     binary
 }
 
+/// A `custsync serve` process on the database at `url`, listening on `port`, running the jobs
+/// with a one-second lease (so a killed instance's run is taken over quickly). Killed on drop.
+pub struct ServerProcess(std::process::Child);
+
+impl ServerProcess {
+    pub fn start(url: &str, port: u16) -> Self {
+        let child = std::process::Command::new(custsync_binary())
+            .args(["--log", "error", "--database-url", url, "serve"])
+            .args(["--listen", &format!("127.0.0.1:{port}")])
+            .args(["--site-root", "target/site", "--job-lease", "1s"])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("start custsync");
+        Self(child)
+    }
+
+    /// Kills it at once (SIGKILL), as a crash or a pulled plug would.
+    pub fn kill(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+impl Drop for ServerProcess {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
+
+/// Waits until custsync on `port` answers `/healthz` (with any status).
+pub async fn wait_until_serving(port: u16) {
+    let url = format!("http://127.0.0.1:{port}/healthz");
+    let client = reqwest::Client::new();
+    for _ in 0..300 {
+        if client.get(&url).send().await.is_ok() {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("custsync on port {port} did not start");
+}
+
+/// The one integer a query returns.
+pub async fn scalar(db: &Db, sql: &str) -> i64 {
+    sqlx::query_scalar::<_, i64>(sql)
+        .fetch_one(db.pool())
+        .await
+        .unwrap()
+}
+
+/// A new API token for `channel`.
+pub async fn token_for(db: &Db, channel: &Channel) -> String {
+    let token = server::api::auth::new_token();
+    db.insert_channel_token(
+        channel.id,
+        &server::api::auth::token_hash(&token),
+        None,
+        app::storage::to_micros(chrono::Utc::now()),
+    )
+    .await
+    .unwrap();
+    token
+}
+
 /// A free loopback port (free when asked; a server started at once will get it).
 pub fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")

@@ -2,33 +2,20 @@
 //! batches, schema errors that name each item and field, the 1010 feed and its cursor.
 
 use axum::{body::Body, http::Request, Router};
-use custsync_tests::{guid, incoming, retailer, storage_test, Retailer};
+use custsync_tests::{guid, incoming, retailer, storage_test, token_for, Retailer};
 use http_body_util::BodyExt;
 use serde_json::{json, Value};
 use tower::ServiceExt;
 
 use app::{
-    model::{channel_api::OperationBatch, Channel, JobName, JobTrigger, OperationKind},
-    storage::{to_micros, Db},
+    model::{channel_api::OperationBatch, JobName, JobTrigger, OperationKind},
+    storage::Db,
 };
-use server::{api::auth, jobs};
+use server::jobs;
 
 fn app(db: &Db) -> Router {
     let options = server::startup::leptos_options("target/site", "127.0.0.1:0".parse().unwrap());
     server::startup::router(db.clone(), options)
-}
-
-async fn token_for(db: &Db, channel: &Channel) -> String {
-    let token = auth::new_token();
-    db.insert_channel_token(
-        channel.id,
-        &auth::token_hash(&token),
-        None,
-        to_micros(chrono::Utc::now()),
-    )
-    .await
-    .unwrap();
-    token
 }
 
 /// Sends a request; returns the status and the JSON body (`Null` when there is none).

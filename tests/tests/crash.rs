@@ -4,41 +4,17 @@
 //! channel's feed is complete. On PostgreSQL, two instances run the jobs on one database under
 //! `simulate` load: every async customer becomes exactly one customer.
 
-use std::{
-    process::{Child, Command, Stdio},
-    time::{Duration, Instant},
-};
+use std::time::{Duration, Instant};
 
 use app::{
     model::{channel_api::IncomingOperation, OperationKind},
     storage::Db,
 };
 use custsync_tests::{
-    custsync_binary, free_port, fresh_db, guid, incoming, receive, retailer, storage_test, Backend,
+    free_port, fresh_db, guid, incoming, receive, retailer, scalar, storage_test,
+    wait_until_serving, Backend, ServerProcess,
 };
 use sqlx::Row;
-
-/// A `custsync serve` process running the jobs every second, with a one-second lease so a
-/// killed instance's run is taken over quickly.
-fn start_instance(url: &str, port: u16) -> Child {
-    Command::new(custsync_binary())
-        .args(["--log", "warn", "--database-url", url, "serve"])
-        .args(["--listen", &format!("127.0.0.1:{port}")])
-        .args(["--site-root", "target/site", "--job-lease", "1s"])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("start custsync")
-}
-
-async fn scalar(db: &Db, sql: &str) -> i64 {
-    sqlx::query(sql)
-        .fetch_one(db.pool())
-        .await
-        .unwrap()
-        .try_get::<i64, _>(0)
-        .unwrap()
-}
 
 /// A few failed operations' errors, to say why a run went wrong.
 async fn failures(db: &Db) -> Vec<String> {
@@ -133,10 +109,9 @@ storage_test! {
                 "the pipeline did not finish after {kills} kills; failures: {:?}",
                 failures(&db).await
             );
-            let mut server = start_instance(&db.url, free_port());
+            let mut server = ServerProcess::start(&db.url, free_port());
             tokio::time::sleep(random_pause(400, 1_500)).await;
-            server.kill().unwrap();
-            server.wait().unwrap();
+            server.kill();
             kills += 1;
         }
         let cut_off = scalar(
@@ -230,7 +205,10 @@ async fn two_instances_on_one_postgresql_under_simulated_load_make_each_async_cu
         .await
         .unwrap();
     let ports = [free_port(), free_port()];
-    let mut instances: Vec<Child> = ports.iter().map(|p| start_instance(&db.url, *p)).collect();
+    let mut instances: Vec<ServerProcess> = ports
+        .iter()
+        .map(|p| ServerProcess::start(&db.url, *p))
+        .collect();
     for port in ports {
         wait_until_serving(port).await;
     }
@@ -278,8 +256,7 @@ async fn two_instances_on_one_postgresql_under_simulated_load_make_each_async_cu
         tokio::time::sleep(Duration::from_millis(250)).await;
     }
     for instance in &mut instances {
-        instance.kill().unwrap();
-        instance.wait().unwrap();
+        instance.kill();
     }
 
     let instances_that_ran: i64 = scalar(
@@ -317,21 +294,4 @@ async fn two_instances_on_one_postgresql_under_simulated_load_make_each_async_cu
         0,
         "an operation was staged twice"
     );
-}
-
-async fn wait_until_serving(port: u16) {
-    let url = format!("http://127.0.0.1:{port}/healthz");
-    let client = reqwest::Client::new();
-    for _ in 0..200 {
-        if client
-            .get(&url)
-            .send()
-            .await
-            .is_ok_and(|r| r.status().is_success())
-        {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    panic!("custsync on port {port} did not start");
 }

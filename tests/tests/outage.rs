@@ -2,55 +2,17 @@
 //! channels get 503 with `Retry-After`, the page says the database is unreachable, and when it
 //! is back the API and the jobs recover by themselves — custsync is never restarted.
 
-use std::{
-    process::{Child, Command, Stdio},
-    time::{Duration, Instant},
-};
+use std::time::{Duration, Instant};
 
 use app::{
     model::{channel_api::OperationBatch, OperationKind},
-    storage::{to_micros, Db, PoolSettings},
+    storage::{Db, PoolSettings},
 };
 use custsync_tests::{
-    custsync_binary, free_port, fresh_db, guid, incoming, pg_cluster::PgCluster, retailer, Backend,
+    free_port, fresh_db, guid, incoming, pg_cluster::PgCluster, retailer, scalar, token_for,
+    wait_until_serving, Backend, ServerProcess,
 };
-use server::api::auth;
 use sqlx::{Connection, Executor};
-
-struct Instance(Child);
-
-impl Drop for Instance {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn start_instance(url: &str, port: u16) -> Instance {
-    Instance(
-        Command::new(custsync_binary())
-            .args(["--log", "error", "--database-url", url, "serve"])
-            .args(["--listen", &format!("127.0.0.1:{port}")])
-            .args(["--site-root", "target/site", "--job-lease", "1s"])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("start custsync"),
-    )
-}
-
-async fn token_for(db: &Db, channel_id: i64) -> String {
-    let token = auth::new_token();
-    db.insert_channel_token(
-        channel_id,
-        &auth::token_hash(&token),
-        None,
-        to_micros(chrono::Utc::now()),
-    )
-    .await
-    .unwrap();
-    token
-}
 
 fn batch(prefix: &str) -> OperationBatch {
     OperationBatch {
@@ -82,13 +44,6 @@ async fn post(
         .expect("the server answers even without its database")
 }
 
-async fn count(db: &Db, sql: &str) -> i64 {
-    sqlx::query_scalar::<_, i64>(sql)
-        .fetch_one(db.pool())
-        .await
-        .unwrap()
-}
-
 #[tokio::test]
 async fn while_postgresql_is_down_channels_get_503_and_everything_recovers_when_it_is_back() {
     let cluster = PgCluster::start();
@@ -98,16 +53,12 @@ async fn while_postgresql_is_down_channels_get_503_and_everything_recovers_when_
     db.migrate().await.unwrap();
     let shop = retailer(&db).await;
     db.ensure_job_schedules(1).await.unwrap();
-    let token = token_for(&db, shop.oslo.id).await;
+    let token = token_for(&db, &shop.oslo).await;
     let port = free_port();
-    let _server = start_instance(&cluster.url(), port);
+    let _server = ServerProcess::start(&cluster.url(), port);
     let base = format!("http://127.0.0.1:{port}");
     let client = reqwest::Client::new();
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while client.get(format!("{base}/healthz")).send().await.is_err() {
-        assert!(Instant::now() < deadline, "custsync did not start");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    wait_until_serving(port).await;
     assert_eq!(
         post(&client, &base, &token, &batch("before"))
             .await
@@ -169,7 +120,7 @@ async fn while_postgresql_is_down_channels_get_503_and_everything_recovers_when_
     let db = Db::connect(&cluster.url(), &PoolSettings::default())
         .await
         .unwrap();
-    while count(
+    while scalar(
         &db,
         "SELECT COUNT(*) FROM operations WHERE status = 'succeeded'",
     )
@@ -179,23 +130,19 @@ async fn while_postgresql_is_down_channels_get_503_and_everything_recovers_when_
         assert!(Instant::now() < deadline, "the jobs did not recover");
         tokio::time::sleep(Duration::from_millis(250)).await;
     }
-    assert_eq!(count(&db, "SELECT COUNT(*) FROM customers").await, 10);
+    assert_eq!(scalar(&db, "SELECT COUNT(*) FROM customers").await, 10);
 }
 
 #[tokio::test]
 async fn while_another_program_locks_the_sqlite_file_channels_get_503_then_it_works_again() {
     let db = fresh_db(Backend::Sqlite).await;
     let shop = retailer(&db).await;
-    let token = token_for(&db, shop.oslo.id).await;
+    let token = token_for(&db, &shop.oslo).await;
     let port = free_port();
-    let _server = start_instance(&db.url, port);
+    let _server = ServerProcess::start(&db.url, port);
     let base = format!("http://127.0.0.1:{port}");
     let client = reqwest::Client::new();
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while client.get(format!("{base}/healthz")).send().await.is_err() {
-        assert!(Instant::now() < deadline, "custsync did not start");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    wait_until_serving(port).await;
 
     // Another program (a backup tool, say) holds an exclusive lock on the file.
     let mut locker = sqlx::SqliteConnection::connect(&db.url).await.unwrap();
@@ -209,7 +156,7 @@ async fn while_another_program_locks_the_sqlite_file_channels_get_503_then_it_wo
     let response = post(&client, &base, &token, &batch("unlocked")).await;
     assert_eq!(response.status(), 200);
     assert_eq!(
-        count(&db, "SELECT COUNT(*) FROM channel_inbox").await,
+        scalar(&db, "SELECT COUNT(*) FROM channel_inbox").await,
         5,
         "nothing half-stored"
     );

@@ -5,9 +5,8 @@ use app::{
     model::{JobName, JobTrigger, OperationKind, SyncStatus},
     storage::{to_micros, Db},
 };
-use custsync_tests::{guid, incoming, receive, retailer, retailer_with, storage_test};
+use custsync_tests::{guid, incoming, receive, retailer, retailer_with, scalar, storage_test};
 use server::jobs::{self, Jobs};
-use sqlx::Row;
 
 fn jobs_of(db: &Db) -> Jobs {
     Jobs::new(db.clone(), "test-instance".into())
@@ -30,15 +29,6 @@ async fn status_of(db: &Db, async_account: &str) -> Vec<SyncStatus> {
         .iter()
         .map(|op| op.status)
         .collect()
-}
-
-async fn scalar(db: &Db, sql: &str) -> i64 {
-    sqlx::query(sql)
-        .fetch_one(db.pool())
-        .await
-        .unwrap()
-        .try_get::<i64, _>(0)
-        .unwrap()
 }
 
 const KARI: &[(&str, &str)] = &[

@@ -47,33 +47,29 @@ impl Db {
     ) -> Result<Vec<i64>, ReceiveError> {
         let mut tx = self.begin_write().await?;
         let backend = self.backend();
-        // Multi-row inserts (50 rows a statement); what was received before comes back
-        // from a second read, and must be what it was.
+        // One statement for the whole batch (bound as one JSON parameter); what was received
+        // before comes back from a second read, and must be what it was. (`WHERE true` tells
+        // SQLite's parser the `ON CONFLICT` belongs to the insert, not to a join.)
         let mut stored: HashMap<String, i64> = HashMap::with_capacity(items.len());
-        for chunk in items.chunks(50) {
-            // Numbered on SQLite throughout: a named `$2` after `?3` would take index 3's slot.
-            let (channel, received) = (placeholders(backend, 1, 1), placeholders(backend, 2, 1));
-            let rows: Vec<String> = (0..chunk.len())
-                .map(|i| {
-                    format!(
-                        "({channel}, {}, {received})",
-                        placeholders(backend, 3 + 2 * i, 2)
-                    )
-                })
-                .collect();
-            let sql = format!(
-                "INSERT INTO channel_inbox (channel_id, channel_operation_id, payload, received_at) \
-                 VALUES {} ON CONFLICT (channel_id, channel_operation_id) DO NOTHING \
-                 RETURNING id, channel_operation_id",
-                rows.join(", ")
-            );
-            let mut query = sqlx::query(&sql).bind(channel_id).bind(now_micros);
-            for (operation_id, payload) in chunk {
-                query = query.bind(operation_id).bind(payload);
-            }
-            for row in query.fetch_all(&mut *tx).await? {
-                stored.insert(col(&row, "channel_operation_id")?, col(&row, "id")?);
-            }
+        let sql = format!(
+            "INSERT INTO channel_inbox (channel_id, channel_operation_id, payload, received_at) \
+             SELECT {}, {}, {}, {} FROM {} WHERE true \
+             ON CONFLICT (channel_id, channel_operation_id) DO NOTHING \
+             RETURNING id, channel_operation_id",
+            placeholders(backend, 2, 1),
+            super::json_text(0),
+            super::json_text(1),
+            placeholders(backend, 3, 1),
+            super::json_rows(backend, 1)
+        );
+        let rows = sqlx::query(&sql)
+            .bind(super::json_param(items)?)
+            .bind(channel_id)
+            .bind(now_micros)
+            .fetch_all(&mut *tx)
+            .await?;
+        for row in &rows {
+            stored.insert(col(row, "channel_operation_id")?, col(row, "id")?);
         }
         let before: Vec<&(String, String)> = items
             .iter()

@@ -91,10 +91,14 @@ impl Default for PoolSettings {
     }
 }
 
-/// The database: a connection pool and which backend it is.
+/// The database: a connection pool and which backend it is. On SQLite, write transactions
+/// have a pool of their own with one connection: writers queue there, in order, instead of
+/// holding read connections while they wait for the file's write lock (which starved the page
+/// and the feeds while a dozen channels posted at once).
 #[derive(Debug, Clone)]
 pub struct Db {
     pool: AnyPool,
+    writer: Option<AnyPool>,
     backend: Backend,
     url: String,
 }
@@ -115,36 +119,40 @@ impl Db {
         if backend == Backend::Sqlite {
             prepare_sqlite_file(url)?;
         }
-        let pool = AnyPoolOptions::new()
-            .max_connections(match backend {
-                // One writer at a time in SQLite: a small pool avoids lock convoys.
-                Backend::Sqlite => settings.max_connections.min(4),
-                Backend::Postgres => settings.max_connections,
-            })
-            .acquire_timeout(settings.acquire_timeout)
-            .after_connect(move |conn, _meta| {
-                Box::pin(async move {
-                    if backend == Backend::Sqlite {
-                        conn.execute(
-                            "PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; \
-                             PRAGMA synchronous = NORMAL;",
-                        )
-                        .await?;
-                    }
-                    Ok(())
+        let open = |max_connections: u32| {
+            AnyPoolOptions::new()
+                .max_connections(max_connections)
+                .acquire_timeout(settings.acquire_timeout)
+                .after_connect(move |conn, _meta| {
+                    Box::pin(async move {
+                        if backend == Backend::Sqlite {
+                            conn.execute(
+                                "PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; \
+                                 PRAGMA synchronous = NORMAL;",
+                            )
+                            .await?;
+                        }
+                        Ok(())
+                    })
                 })
-            })
-            .connect(url)
+                .connect(url)
+        };
+        let pool = open(settings.max_connections)
             .await
             .map_err(connect_error)?;
-        if backend == Backend::Sqlite {
-            // WAL is a property of the file: set once, kept by every later connection.
-            pool.execute("PRAGMA journal_mode = WAL")
-                .await
-                .map_err(connect_error)?;
-        }
+        let writer = match backend {
+            Backend::Sqlite => {
+                // WAL is a property of the file: set once, kept by every later connection.
+                pool.execute("PRAGMA journal_mode = WAL")
+                    .await
+                    .map_err(connect_error)?;
+                Some(open(1).await.map_err(connect_error)?)
+            }
+            Backend::Postgres => None,
+        };
         Ok(Self {
             pool,
+            writer,
             backend,
             url: url.to_owned(),
         })
@@ -186,9 +194,9 @@ impl Db {
     /// (`BEGIN IMMEDIATE`): a deferred transaction that reads before it writes can fail to
     /// upgrade when another connection committed meanwhile, whatever the busy timeout.
     pub async fn begin_write(&self) -> Result<Transaction<'static, Any>, sqlx::Error> {
-        match self.backend {
-            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await,
-            Backend::Postgres => self.pool.begin().await,
+        match &self.writer {
+            Some(writer) => writer.begin_with("BEGIN IMMEDIATE").await,
+            None => self.pool.begin().await,
         }
     }
 
@@ -219,6 +227,9 @@ impl Db {
 
     /// Closes every connection (at shutdown).
     pub async fn close(&self) {
+        if let Some(writer) = &self.writer {
+            writer.close().await;
+        }
         self.pool.close().await;
     }
 }

@@ -17,6 +17,10 @@ use crate::seed::live;
 
 /// How often a channel reads its feed.
 const FEED_EVERY: Duration = Duration::from_secs(2);
+/// How long a channel waits before sending a batch again after a 503.
+const RESEND_AFTER: Duration = Duration::from_secs(1);
+/// The most 503s a channel takes before it reports the batch as refused.
+const MAX_RESENDS: u64 = 100;
 /// Share of operations that edit a customer the channel created before.
 const EDIT_SHARE: f64 = 0.3;
 
@@ -26,6 +30,8 @@ pub struct ChannelTotals {
     pub operations: u64,
     pub batches: u64,
     pub rejected_batches: u64,
+    /// Answers "database unreachable" (503), each followed by a resend or a later feed read.
+    pub unavailable: u64,
     pub latencies: Vec<Duration>,
     pub feed_customers: u64,
     pub mapped: u64,
@@ -42,6 +48,7 @@ impl ChannelTotals {
         self.operations += other.operations;
         self.batches += other.batches;
         self.rejected_batches += other.rejected_batches;
+        self.unavailable += other.unavailable;
         self.latencies.extend(other.latencies);
         self.feed_customers += other.feed_customers;
         self.mapped += other.mapped;
@@ -122,15 +129,28 @@ impl SimulatedChannel {
                 .filter(|op| op.kind == OperationKind::Create)
                 .map(|op| op.async_account.clone())
                 .collect();
-            let sent = Instant::now();
-            let response = self
-                .client
-                .post(format!("{}/api/v1/operations", self.base))
-                .bearer_auth(&self.token)
-                .json(&OperationBatch { operations: ops })
-                .send()
-                .await
-                .context("posting a batch")?;
+            let body = OperationBatch { operations: ops };
+            let (response, sent) = loop {
+                let sent = Instant::now();
+                let response = self
+                    .client
+                    .post(format!("{}/api/v1/operations", self.base))
+                    .bearer_auth(&self.token)
+                    .json(&body)
+                    .send()
+                    .await
+                    .context("posting a batch")?;
+                // Like a POS: while HQ's database is unreachable, send the same batch again
+                // a little later (it is idempotent).
+                if response.status() == reqwest::StatusCode::SERVICE_UNAVAILABLE
+                    && totals.unavailable < MAX_RESENDS
+                {
+                    totals.unavailable += 1;
+                    tokio::time::sleep(RESEND_AFTER).await;
+                    continue;
+                }
+                break (response, sent);
+            };
             totals.latencies.push(sent.elapsed());
             totals.batches += 1;
             if response.status().is_success() {
@@ -202,7 +222,7 @@ impl SimulatedChannel {
     /// Reads the feed after our cursor, replaces our GUIDs with real accounts, acknowledges.
     async fn read_feed(&mut self, totals: &mut ChannelTotals) -> anyhow::Result<()> {
         loop {
-            let page: FeedPage = self
+            let response = self
                 .client
                 .get(format!(
                     "{}/api/v1/channels/{}/customers?limit=1000",
@@ -211,7 +231,13 @@ impl SimulatedChannel {
                 .bearer_auth(&self.token)
                 .send()
                 .await
-                .context("reading the feed")?
+                .context("reading the feed")?;
+            if response.status() == reqwest::StatusCode::SERVICE_UNAVAILABLE {
+                // HQ's database is unreachable: read again next time.
+                totals.unavailable += 1;
+                return Ok(());
+            }
+            let page: FeedPage = response
                 .error_for_status()
                 .context("reading the feed")?
                 .json()

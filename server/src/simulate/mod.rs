@@ -60,7 +60,7 @@ impl std::fmt::Display for SimulateReport {
         write!(
             f,
             "simulate: {} channels sent {} operations in {} batches over {:.1} s ({:.0} operations/s); \
-             batch answer p50 {:.1} ms, p99 {:.1} ms, max {:.1} ms; {} batches refused; \
+             batch answer p50 {:.1} ms, p99 {:.1} ms, max {:.1} ms; {} batches refused, {} answers 503; \
              feed: {} customers read, {} of our async accounts replaced by real accounts; \
              end to end (create received → its account in the feed): {} of {} creates, \
              p50 {:.1} s, p99 {:.1} s, max {:.1} s",
@@ -73,6 +73,7 @@ impl std::fmt::Display for SimulateReport {
             self.percentile(0.99).as_secs_f64() * 1e3,
             self.totals.latencies.last().copied().unwrap_or_default().as_secs_f64() * 1e3,
             self.totals.rejected_batches,
+            self.totals.unavailable,
             self.totals.feed_customers,
             self.totals.mapped,
             self.totals.end_to_end.len(),
