@@ -133,6 +133,11 @@ pub struct ServeArgs {
     #[arg(long, env = "CUSTSYNC_JOB_LEASE", default_value = "2m", value_parser = humantime::parse_duration)]
     pub job_lease: std::time::Duration,
 
+    /// Synchronize batches run side by side on PostgreSQL (each claims its own operations);
+    /// SQLite always runs one.
+    #[arg(long, env = "CUSTSYNC_SYNC_WORKERS", default_value_t = crate::jobs::SYNC_WORKERS)]
+    pub sync_workers: usize,
+
     /// Run the recurring jobs in this instance (`false` to serve the page and API only).
     #[arg(long, env = "CUSTSYNC_RUN_JOBS", default_value_t = true, action = clap::ArgAction::Set)]
     pub run_jobs: bool,

@@ -71,6 +71,7 @@ pub async fn serve(db: Db, args: &ServeArgs) -> anyhow::Result<()> {
     let scheduler = args.run_jobs.then(|| {
         let mut jobs = crate::jobs::Jobs::new(db.clone(), instance_name());
         jobs.lease = args.job_lease;
+        jobs.sync_workers = args.sync_workers;
         tokio::spawn(crate::jobs::scheduler::run(jobs, stopped))
     });
     println!("custsync is serving on http://{addr}");

@@ -255,3 +255,29 @@ storage_test! {
         assert_eq!(runs[0].error, None);
     }
 }
+
+storage_test! {
+    async fn synchronize_workers_side_by_side_never_give_two_customers_one_email(db) {
+        let shop = retailer(&db).await;
+        // Operation i and i + 600 share an email: with 500 a batch, two workers take them at once.
+        let ops: Vec<_> = (0..1_200)
+            .map(|i| {
+                let email = format!("kunde{}@example.no", i % 600);
+                incoming(&format!("w-{i}"), &guid(), OperationKind::Create, &[("name", "Kunde"), ("email", &email)])
+            })
+            .collect();
+        for chunk in ops.chunks(1_000) {
+            receive(&db, &shop.oslo, chunk).await;
+        }
+        while jobs::p_job::run_once(&db).await.unwrap().more {}
+        let mut sync = server::jobs::synchronize::Synchronize::new(db.db.clone());
+        while sync.run_step(2).await.unwrap().more {}
+        assert_eq!(scalar(&db, "SELECT COUNT(*) FROM operations WHERE status = 'succeeded'").await, 600);
+        assert_eq!(
+            scalar(&db, "SELECT COUNT(*) FROM operations WHERE status = 'failed' AND error_code = 'duplicate_email'").await,
+            600
+        );
+        assert_eq!(scalar(&db, "SELECT COUNT(DISTINCT email) FROM customers").await, 600);
+        assert_eq!(scalar(&db, "SELECT COUNT(*) FROM customers").await, 600);
+    }
+}

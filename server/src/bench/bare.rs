@@ -3,7 +3,7 @@
 //! parameter), without validation, model types, defaults or decisions. Every create succeeds.
 //! It is what the database alone costs, the yardstick of the job's overhead.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use app::storage::{
     json_group, json_int, json_param, json_rows, json_text, json_texts, placeholders, to_micros,
@@ -95,12 +95,13 @@ pub async fn bare_loop(db: &Db, n: i64) -> anyhow::Result<()> {
             by_entity.entry(c.entity.as_str()).or_default().push(c);
         }
         let mut accounts: HashMap<i64, String> = HashMap::new();
+        let mut duplicate_emails: HashSet<i64> = HashSet::new();
         for (entity, ops) in &by_entity {
             let emails: Vec<&str> = ops
                 .iter()
                 .filter_map(|c| c.values.get("email").and_then(|v| v.as_deref()))
                 .collect();
-            sqlx::query(&format!(
+            let owned = sqlx::query(&format!(
                 "SELECT email, account FROM customers WHERE legal_entity_id = {} AND email IN ({})",
                 p(1),
                 json_texts(backend, 2)
@@ -109,6 +110,19 @@ pub async fn bare_loop(db: &Db, n: i64) -> anyhow::Result<()> {
             .bind(json_param(&emails)?)
             .fetch_all(&mut *tx)
             .await?;
+            // An email another customer has (or an earlier one of the batch) is left out, as
+            // the unique index requires; the job fails such an operation instead.
+            let mut taken: HashSet<String> = owned
+                .iter()
+                .map(|row| row.try_get::<String, _>("email"))
+                .collect::<Result<_, _>>()?;
+            for c in ops {
+                if let Some(email) = c.values.get("email").and_then(|v| v.as_deref()) {
+                    if !taken.insert(email.to_owned()) {
+                        duplicate_emails.insert(c.id);
+                    }
+                }
+            }
             for (c, account) in ops
                 .iter()
                 .zip(take_numbers(db, &mut tx, entity, ops.len()).await?)
@@ -127,7 +141,10 @@ pub async fn bare_loop(db: &Db, n: i64) -> anyhow::Result<()> {
                     c.async_account.clone().into(),
                     c.channel_id.into(),
                 ];
-                row.extend(CUSTOMER_FIELDS.iter().map(|f| value(c, f).into()));
+                row.extend(CUSTOMER_FIELDS.iter().map(|f| match *f {
+                    "email" if duplicate_emails.contains(&c.id) => serde_json::Value::Null,
+                    _ => value(c, f).into(),
+                }));
                 row
             })
             .collect();

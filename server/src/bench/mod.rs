@@ -87,28 +87,15 @@ pub async fn sync_bench(
     let bare = started.elapsed();
 
     let started = Instant::now();
-    let tasks: Vec<_> = (0..workers.max(1))
-        .map(|_| {
-            let mut job = Synchronize::new(db.clone());
-            tokio::spawn(async move {
-                let (mut succeeded, mut failed) = (0, 0);
-                loop {
-                    let outcome = job.run_once(None).await?;
-                    succeeded += outcome.succeeded;
-                    failed += outcome.failed;
-                    if !outcome.more {
-                        break;
-                    }
-                }
-                anyhow::Ok((succeeded, failed))
-            })
-        })
-        .collect();
+    let mut job = Synchronize::new(db.clone());
     let (mut succeeded, mut failed) = (0, 0);
-    for task in tasks {
-        let (s, f) = task.await??;
-        succeeded += s;
-        failed += f;
+    loop {
+        let outcome = job.run_step(workers).await?;
+        succeeded += outcome.succeeded;
+        failed += outcome.failed;
+        if !outcome.more {
+            break;
+        }
     }
     let job_time = started.elapsed();
     Ok(SyncBenchReport {

@@ -38,6 +38,9 @@ impl Outcome {
 /// crashed instance's run is taken over after this.
 pub const LEASE: Duration = Duration::from_secs(120);
 
+/// Synchronize batches an instance runs side by side on PostgreSQL, unless configured otherwise.
+pub const SYNC_WORKERS: usize = 2;
+
 /// The jobs of one instance, with what they keep between runs.
 pub struct Jobs {
     pub db: Db,
@@ -45,6 +48,8 @@ pub struct Jobs {
     pub instance: String,
     /// How long a lease lasts without renewal.
     pub lease: Duration,
+    /// Synchronize batches run side by side on PostgreSQL.
+    pub sync_workers: usize,
     pub synchronize: synchronize::Synchronize,
 }
 
@@ -55,6 +60,7 @@ impl Jobs {
             db,
             instance,
             lease: LEASE,
+            sync_workers: SYNC_WORKERS,
         }
     }
 
@@ -62,7 +68,7 @@ impl Jobs {
     pub async fn run_once(&mut self, job: JobName) -> anyhow::Result<Outcome> {
         match job {
             JobName::PJob => p_job::run_once(&self.db).await,
-            JobName::SynchronizeCustomers => self.synchronize.run_once(None).await,
+            JobName::SynchronizeCustomers => self.synchronize.run_step(self.sync_workers).await,
             JobName::Distribution => distribution::run_once(&self.db).await,
         }
     }

@@ -136,6 +136,9 @@ fn incoming(op: &SimOperation) -> IncomingOperation {
 /// Runs `jobs` one after the other, each to the end of its work, as "Run now" would.
 pub async fn run_jobs(db: &Db, jobs: &[JobName], bar: &ProgressBar) -> anyhow::Result<()> {
     let mut runner = Jobs::new(db.clone(), SEED_INSTANCE.to_owned());
+    // One Synchronize batch at a time: accounts are then handed out in the same order on every
+    // database, so the same seed gives the same customers.
+    runner.sync_workers = 1;
     for job in jobs {
         bar.set_message(job.as_str());
         execute(&mut runner, *job, JobTrigger::RunNow, false)

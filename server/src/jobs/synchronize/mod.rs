@@ -28,6 +28,7 @@ pub const BATCH: i64 = 500;
 
 /// The Synchronize job of one instance, with the reference data it has read (read again at
 /// every run, so a changed definition counts from the next run on).
+#[derive(Clone)]
 pub struct Synchronize {
     db: Db,
     channels: HashMap<i64, Channel>,
@@ -58,6 +59,34 @@ impl Synchronize {
     pub fn refresh(&mut self) {
         self.channels.clear();
         self.contexts.clear();
+    }
+
+    /// One step of `workers` batches side by side on PostgreSQL (each claims its own rows with
+    /// `FOR UPDATE SKIP LOCKED`, on a connection of its own), or of one batch on SQLite, whose
+    /// single writer would only make them queue.
+    pub async fn run_step(&mut self, workers: usize) -> anyhow::Result<Outcome> {
+        if workers <= 1 || self.db.backend() == app::storage::Backend::Sqlite {
+            return self.run_once(None).await;
+        }
+        if self.channels.is_empty() {
+            // Read once here, so the workers do not each read it.
+            self.load_all_reference_data().await?;
+        }
+        let mut tasks = tokio::task::JoinSet::new();
+        for _ in 0..workers {
+            let mut worker = self.clone();
+            tasks.spawn(async move { worker.run_once(None).await });
+        }
+        let mut step = Outcome::default();
+        while let Some(done) = tasks.join_next().await {
+            let outcome = done??;
+            step.seen += outcome.seen;
+            step.succeeded += outcome.succeeded;
+            step.failed += outcome.failed;
+            step.skipped += outcome.skipped;
+            step.more |= outcome.more;
+        }
+        Ok(step)
     }
 
     /// One step: claims up to [`BATCH`] due Pending operations (or only `only`) and settles
@@ -107,6 +136,27 @@ impl Synchronize {
         // A full batch leaves more behind, and a success may have released a waiting edit.
         outcome.more = claimed.len() as i64 == BATCH || (only.is_none() && outcome.succeeded > 0);
         Ok(outcome)
+    }
+
+    /// Every channel, and the validation context of each of their legal entities.
+    async fn load_all_reference_data(&mut self) -> anyhow::Result<()> {
+        self.channels = self
+            .db
+            .channels()
+            .await?
+            .into_iter()
+            .map(|c| (c.id, c))
+            .collect();
+        let entities: std::collections::BTreeSet<String> = self
+            .channels
+            .values()
+            .map(|c| c.legal_entity_id.clone())
+            .collect();
+        for entity in entities {
+            let ctx = self.db.validation_context(&entity).await?;
+            self.contexts.insert(entity, ctx);
+        }
+        Ok(())
     }
 
     async fn load_reference_data(&mut self, claimed: &[ClaimedOperation]) -> anyhow::Result<()> {
