@@ -138,8 +138,7 @@ impl Synchronize {
         Ok(outcome)
     }
 
-    /// Every channel, and the validation context of each of their legal entities.
-    async fn load_all_reference_data(&mut self) -> anyhow::Result<()> {
+    async fn load_channels(&mut self) -> anyhow::Result<()> {
         self.channels = self
             .db
             .channels()
@@ -147,6 +146,12 @@ impl Synchronize {
             .into_iter()
             .map(|c| (c.id, c))
             .collect();
+        Ok(())
+    }
+
+    /// Every channel, and the validation context of each of their legal entities.
+    async fn load_all_reference_data(&mut self) -> anyhow::Result<()> {
+        self.load_channels().await?;
         let entities: std::collections::BTreeSet<String> = self
             .channels
             .values()
@@ -164,13 +169,7 @@ impl Synchronize {
             .iter()
             .any(|op| !self.channels.contains_key(&op.channel_id))
         {
-            self.channels = self
-                .db
-                .channels()
-                .await?
-                .into_iter()
-                .map(|c| (c.id, c))
-                .collect();
+            self.load_channels().await?;
         }
         for op in claimed {
             if !self.contexts.contains_key(&op.legal_entity_id) {
