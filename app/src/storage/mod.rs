@@ -12,12 +12,14 @@ pub mod customers;
 pub mod feed;
 pub mod inbox;
 pub mod jobs;
+mod json;
 pub mod operations;
 pub mod reference;
 pub mod sync;
 pub mod sync_writes;
 pub mod tokens;
 
+pub use json::{json_group, json_int, json_ints, json_param, json_rows, json_text, json_texts};
 use std::{path::Path, str::FromStr, time::Duration};
 
 use chrono::{DateTime, Utc};
@@ -335,63 +337,6 @@ pub fn placeholders(backend: Backend, first: usize, n: usize) -> String {
         .map(|i| format!("{mark}{i}"))
         .collect::<Vec<_>>()
         .join(", ")
-}
-
-/// A whole batch as one parameter: the set-based statements of the Synchronize job bind a JSON
-/// array (one text value) instead of thousands of values, which SQLite binds in quadratic time
-/// and which costs a round trip per chunk. `json_rows` is a `FROM` item whose column `value` is
-/// each element of the array bound as parameter `n`; read an element's members with
-/// [`json_text`] and [`json_int`].
-pub fn json_rows(backend: Backend, n: usize) -> String {
-    match backend {
-        Backend::Sqlite => format!("json_each(?{n})"),
-        Backend::Postgres => format!("jsonb_array_elements(${n}::jsonb) AS j(value)"),
-    }
-}
-
-/// A subquery of the strings of the JSON array bound as parameter `n`, for `IN (…)`.
-pub fn json_texts(backend: Backend, n: usize) -> String {
-    match backend {
-        Backend::Sqlite => format!("SELECT value FROM json_each(?{n})"),
-        Backend::Postgres => format!("SELECT jsonb_array_elements_text(${n}::jsonb)"),
-    }
-}
-
-/// A subquery of the integers of the JSON array bound as parameter `n`, for `IN (…)`.
-pub fn json_ints(backend: Backend, n: usize) -> String {
-    match backend {
-        Backend::Sqlite => format!("SELECT value FROM json_each(?{n})"),
-        Backend::Postgres => {
-            format!("SELECT CAST(jsonb_array_elements_text(${n}::jsonb) AS BIGINT)")
-        }
-    }
-}
-
-/// Member `i` of a [`json_rows`] element (itself an array), as text.
-pub fn json_text(i: usize) -> String {
-    format!("value->>{i}")
-}
-
-/// Member `i` of a [`json_rows`] element (itself an array), as an integer.
-pub fn json_int(i: usize) -> String {
-    format!("CAST(value->>{i} AS BIGINT)")
-}
-
-/// An aggregate of a group's rows as the JSON text of an array of arrays of `exprs`: one
-/// value per group instead of a row each (every row SQLite returns is a hop between threads).
-pub fn json_group(backend: Backend, exprs: &[&str]) -> String {
-    match backend {
-        Backend::Sqlite => format!("json_group_array(json_array({}))", exprs.join(", ")),
-        Backend::Postgres => format!(
-            "CAST(json_agg(json_build_array({})) AS TEXT)",
-            exprs.join(", ")
-        ),
-    }
-}
-
-/// A batch's rows (or a list of keys) as the JSON text a [`json_rows`] parameter takes.
-pub fn json_param<T: serde::Serialize + ?Sized>(rows: &T) -> Result<String, sqlx::Error> {
-    serde_json::to_string(rows).map_err(|e| sqlx::Error::Encode(Box::new(e)))
 }
 
 /// Reads a column, turning a decode problem into an error that names the column.
