@@ -281,3 +281,21 @@ storage_test! {
         assert_eq!(scalar(&db, "SELECT COUNT(*) FROM customers").await, 600);
     }
 }
+
+storage_test! {
+    async fn a_create_sent_after_its_edit_in_the_same_batch_still_goes_first(db) {
+        let shop = retailer(&db).await;
+        let kari = guid();
+        let edit = incoming("b-2", &kari, OperationKind::Update, &[("phone", "+47 55 12 34 56")]);
+        let mut create = incoming("b-1", &kari, OperationKind::Create, KARI);
+        create.operation_at = edit.operation_at - chrono::Duration::minutes(5);
+        receive(&db, &shop.bergen, &[edit, create]).await;
+        jobs::p_job::run_once(&db).await.unwrap();
+        let history = db.async_customer_history(&kari).await.unwrap();
+        let statuses: Vec<_> = history.iter().map(|o| (o.kind, o.status)).collect();
+        assert_eq!(statuses, [(OperationKind::Create, SyncStatus::Pending), (OperationKind::Update, SyncStatus::Waiting)]);
+        assert_eq!(scalar(&db, "SELECT COUNT(*) FROM operation_fields").await, KARI.len() as i64 + 1);
+        run_pipeline(&db).await;
+        assert_eq!(status_of(&db, &kari).await, [SyncStatus::Succeeded; 2]);
+    }
+}

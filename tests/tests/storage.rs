@@ -234,3 +234,27 @@ storage_test! {
         assert!(schedules.iter().all(|s| s.interval_seconds == 900 && !s.paused));
     }
 }
+
+storage_test! {
+    async fn a_token_notes_its_last_use_to_the_minute_and_stops_working_when_revoked(db) {
+        let channel = entity_and_channel(&db).await;
+        let minute = app::storage::tokens::LAST_USED_RESOLUTION_MICROS;
+        let t0 = 1_764_000_000_000_000_i64;
+        db.insert_channel_token(channel.id, "hash-a", None, t0).await.unwrap();
+        let last_used = || async {
+            custsync_tests::scalar(&db, "SELECT last_used_at FROM channel_tokens").await
+        };
+        assert_eq!(db.channel_of_token("hash-a", t0).await.unwrap(), Some(channel.id));
+        assert_eq!(last_used().await, t0);
+        assert_eq!(db.channel_of_token("hash-a", t0 + minute - 1).await.unwrap(), Some(channel.id));
+        assert_eq!(last_used().await, t0, "a use within the minute is only read");
+        db.channel_of_token("hash-a", t0 + minute).await.unwrap();
+        assert_eq!(last_used().await, t0 + minute);
+        assert_eq!(db.channel_of_token("hash-b", t0).await.unwrap(), None);
+        sqlx::query("UPDATE channel_tokens SET revoked_at = 1")
+            .execute(db.pool())
+            .await
+            .unwrap();
+        assert_eq!(db.channel_of_token("hash-a", t0 + 2 * minute).await.unwrap(), None);
+    }
+}

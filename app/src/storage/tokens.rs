@@ -3,6 +3,9 @@
 use super::{col, Db};
 use crate::model::Channel;
 
+/// How stale a token's last-used time may get before a request writes it again (one minute).
+pub const LAST_USED_RESOLUTION_MICROS: i64 = 60_000_000;
+
 impl Db {
     /// Stores a new token's hash for `channel_id`; returns the token's id.
     #[tracing::instrument(skip(self, token_hash), err)]
@@ -27,22 +30,35 @@ impl Db {
     }
 
     /// The channel a token (by hash) speaks for, if the token exists and is not revoked. Notes
-    /// when it was last used.
+    /// when it was last used, to the minute: a token used again within a minute is only read,
+    /// so a busy channel's requests do not queue for the database's write lock.
     #[tracing::instrument(skip(self, token_hash), err)]
     pub async fn channel_of_token(
         &self,
         token_hash: &str,
         now_micros: i64,
     ) -> Result<Option<i64>, sqlx::Error> {
-        let row = sqlx::query(
-            "UPDATE channel_tokens SET last_used_at = $2 \
-             WHERE token_hash = $1 AND revoked_at IS NULL RETURNING channel_id",
+        let Some(row) = sqlx::query(
+            "SELECT id, channel_id, last_used_at FROM channel_tokens \
+             WHERE token_hash = $1 AND revoked_at IS NULL",
         )
         .bind(token_hash)
-        .bind(now_micros)
         .fetch_optional(self.pool())
-        .await?;
-        row.map(|row| col(&row, "channel_id")).transpose()
+        .await?
+        else {
+            return Ok(None);
+        };
+        let last_used: Option<i64> = col(&row, "last_used_at")?;
+        if last_used.is_none_or(|at| now_micros - at >= LAST_USED_RESOLUTION_MICROS) {
+            let mut tx = self.begin_write().await?;
+            sqlx::query("UPDATE channel_tokens SET last_used_at = $2 WHERE id = $1")
+                .bind(col::<i64>(&row, "id")?)
+                .bind(now_micros)
+                .execute(&mut *tx)
+                .await?;
+            tx.commit().await?;
+        }
+        col(&row, "channel_id").map(Some)
     }
 
     /// The channel with this code (e.g. `BGO-STS`) or numeric id.

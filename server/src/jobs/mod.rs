@@ -51,7 +51,14 @@ pub struct Jobs {
     /// Synchronize batches run side by side on PostgreSQL.
     pub sync_workers: usize,
     pub synchronize: synchronize::Synchronize,
+    /// Turns true when the instance shuts down: a run stops after its current step.
+    pub shutdown: Option<tokio::sync::watch::Receiver<bool>>,
 }
+
+/// A run ended early because the instance shut down (between two steps: nothing is lost).
+#[derive(Debug, thiserror::Error)]
+#[error("the instance shut down during the run")]
+pub struct ShutDown;
 
 impl Jobs {
     pub fn new(db: Db, instance: String) -> Self {
@@ -61,7 +68,12 @@ impl Jobs {
             instance,
             lease: LEASE,
             sync_workers: SYNC_WORKERS,
+            shutdown: None,
         }
+    }
+
+    fn shutting_down(&self) -> bool {
+        self.shutdown.as_ref().is_some_and(|s| *s.borrow())
     }
 
     /// One step of `job`.
@@ -114,6 +126,9 @@ pub async fn execute(
             if !outcome.more {
                 break;
             }
+            if jobs.shutting_down() {
+                return Err(ShutDown.into());
+            }
             db.update_job_run(run_id, counts).await?;
             let lease_until = now() + jobs.lease.as_micros() as i64;
             if leased && !db.renew_job_lease(job, &jobs.instance, lease_until).await? {
@@ -124,7 +139,11 @@ pub async fn execute(
     }
     .await;
     let error = result.as_ref().err().map(|e| {
-        tracing::error!(job = %job, error = %format!("{e:#}"), "job run failed");
+        if e.is::<ShutDown>() {
+            tracing::info!(job = %job, "job run stopped for the shutdown");
+        } else {
+            tracing::error!(job = %job, error = %format!("{e:#}"), "job run failed");
+        }
         run_error_sentence(e)
     });
     crate::monitoring::record_job_run(job, result.is_ok(), started.elapsed(), &counts);
@@ -141,6 +160,9 @@ pub async fn execute(
 
 /// What the Jobs panel says of a failed run: never database text.
 fn run_error_sentence(error: &anyhow::Error) -> String {
+    if error.is::<ShutDown>() {
+        return "custsync shut down during the run; the next run takes the rest.".to_owned();
+    }
     match error.downcast_ref::<sqlx::Error>() {
         Some(e) if app::storage::is_unavailable(e) => {
             "The database was unreachable; the job will try again at its next run.".to_owned()

@@ -13,10 +13,11 @@ use super::{execute, Jobs};
 /// How often the scheduler looks for due jobs.
 pub const TICK: Duration = Duration::from_secs(1);
 
-/// Runs due jobs until `shutdown` turns true. A run that is going on when it does finishes
-/// its current step first (each step is a transaction, so stopping between steps loses nothing).
+/// Runs due jobs until `shutdown` turns true. A run that is going on when it does stops after
+/// its current step (each step is a transaction, so stopping between steps loses nothing).
 pub async fn run(mut jobs: Jobs, mut shutdown: watch::Receiver<bool>) {
     tracing::info!(instance = %jobs.instance, "scheduler started");
+    jobs.shutdown = Some(shutdown.clone());
     loop {
         for job in JobName::ALL {
             if *shutdown.borrow() {
