@@ -4,12 +4,15 @@
 # server whose jobs are off (the API alone), then against one running its jobs on the demo's schedule (every
 # minute: the inbox is drained and customers are created while channels post). Prints simulate's report:
 # operations/s sustained and the batch answer times (p50, p99, max).
-# usage: scripts/bench-ingest.sh [RATE] [DURATION]       (default 6000 2m)
+# With SETTLE (e.g. 5m), the second run then keeps reading the feeds until every create came back
+# with its real account, and reports the end-to-end time at that load.
+# usage: scripts/bench-ingest.sh [RATE] [DURATION] [SETTLE]      (default 6000 2m 0s)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/common.sh
 rate="${1:-6000}"
 duration="${2:-2m}"
+settle="${3:-0s}"
 bin="$CARGO_TARGET_DIR/release/custsync"
 cargo build --release -p server --bin custsync
 work="$(mktemp -d /tmp/custsync-ingest.XXXXXX)"
@@ -18,7 +21,7 @@ trap '[ -n "$server" ] && kill "$server" 2>/dev/null; rm -rf "$work"' EXIT
 
 # Serves a fresh demo database with jobs on or off ($1), simulates, stops the server.
 run() {
-  local jobs="$1" port db
+  local jobs="$1" settle="$2" port db
   port="$(free_port)"
   db="sqlite://$work/ingest-$jobs.db?mode=rwc"
   "$bin" --log warn --database-url "$db" seed-demo --quiet --operations 1000
@@ -31,8 +34,8 @@ run() {
   done
   echo "== jobs $jobs"
   "$bin" --log warn --database-url "$db" simulate --url "http://127.0.0.1:$port" \
-    --channels 12 --batch 100 --rate "$rate" --duration "$duration"
+    --channels 12 --batch 100 --rate "$rate" --duration "$duration" --settle "$settle"
   kill "$server"; wait "$server" 2>/dev/null || true; server=""
 }
-run false
-run true
+run false 0s
+run true "$settle"

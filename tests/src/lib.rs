@@ -367,6 +367,42 @@ pub async fn receive(db: &Db, channel: &Channel, ops: &[IncomingOperation]) -> V
     .unwrap()
 }
 
+/// The jobs of a test instance.
+pub fn jobs_of(db: &Db) -> server::jobs::Jobs {
+    server::jobs::Jobs::new(db.clone(), "test-instance".into())
+}
+
+/// Runs the three jobs to the end of their work, in pipeline order.
+pub async fn run_pipeline(db: &Db) {
+    let mut jobs = jobs_of(db);
+    for job in app::model::JobName::ALL {
+        server::jobs::execute(&mut jobs, *job, app::model::JobTrigger::RunNow, false)
+            .await
+            .unwrap();
+    }
+}
+
+/// The statuses of an async customer's operations, in the order they apply.
+pub async fn status_of(db: &Db, async_account: &str) -> Vec<app::model::SyncStatus> {
+    db.async_customer_history(async_account)
+        .await
+        .unwrap()
+        .iter()
+        .map(|op| op.status)
+        .collect()
+}
+
+/// A complete create of Kari Nordmann in Bergen (with a custom attribute).
+pub const KARI: &[(&str, &str)] = &[
+    ("name", "Kari Nordmann"),
+    ("email", "kari.nordmann@example.no"),
+    ("street", "Strandgaten 12"),
+    ("city", "Bergen"),
+    ("zip", "5013"),
+    ("country", "NO"),
+    ("attr:loyalty_tier", "Gold"),
+];
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -3,43 +3,13 @@
 
 use app::{
     model::{JobName, JobTrigger, OperationKind, SyncStatus},
-    storage::{to_micros, Db},
+    storage::to_micros,
 };
-use custsync_tests::{guid, incoming, receive, retailer, retailer_with, scalar, storage_test};
-use server::jobs::{self, Jobs};
-
-fn jobs_of(db: &Db) -> Jobs {
-    Jobs::new(db.clone(), "test-instance".into())
-}
-
-/// Runs the three jobs to the end of their work, in pipeline order.
-async fn run_pipeline(db: &Db) {
-    let mut jobs = jobs_of(db);
-    for job in JobName::ALL {
-        jobs::execute(&mut jobs, *job, JobTrigger::RunNow, false)
-            .await
-            .unwrap();
-    }
-}
-
-async fn status_of(db: &Db, async_account: &str) -> Vec<SyncStatus> {
-    db.async_customer_history(async_account)
-        .await
-        .unwrap()
-        .iter()
-        .map(|op| op.status)
-        .collect()
-}
-
-const KARI: &[(&str, &str)] = &[
-    ("name", "Kari Nordmann"),
-    ("email", "kari.nordmann@example.no"),
-    ("street", "Strandgaten 12"),
-    ("city", "Bergen"),
-    ("zip", "5013"),
-    ("country", "NO"),
-    ("attr:loyalty_tier", "Gold"),
-];
+use custsync_tests::{
+    guid, incoming, jobs_of, receive, retailer, retailer_with, run_pipeline, scalar, status_of,
+    storage_test, KARI,
+};
+use server::jobs;
 
 storage_test! {
     async fn a_create_travels_from_the_inbox_to_the_customer_master_and_the_feed(db) {

@@ -2,6 +2,7 @@
 
 pub mod error_box;
 pub mod jobs_panel;
+pub mod operation_detail;
 pub mod operation_list;
 pub mod status_badge;
 pub mod status_counts;

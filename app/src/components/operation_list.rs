@@ -5,9 +5,14 @@ use leptos::prelude::*;
 use super::{format_timestamp, short_guid, status_badge::StatusBadge};
 use crate::model::{OperationPage, OperationSummary};
 
-/// A table of operations and the link to older ones.
+/// A table of operations and the link to older ones. Each row opens its detail (`?op=`),
+/// keeping the page position `before`; the `selected` one is marked.
 #[component]
-pub fn OperationList(page: OperationPage) -> impl IntoView {
+pub fn OperationList(
+    page: OperationPage,
+    before: Option<String>,
+    selected: Signal<Option<String>>,
+) -> impl IntoView {
     if page.operations.is_empty() {
         return view! {
             <div class="empty-state">
@@ -36,7 +41,13 @@ pub fn OperationList(page: OperationPage) -> impl IntoView {
                     </tr>
                 </thead>
                 <tbody>
-                    {page.operations.into_iter().map(|op| view! { <OperationRow op /> }).collect_view()}
+                    {page.operations.into_iter().map(|op| {
+                        let href = match &before {
+                            Some(before) => format!("/?before={before}&op={}", op.id),
+                            None => format!("/?op={}", op.id),
+                        };
+                        view! { <OperationRow op href selected /> }
+                    }).collect_view()}
                 </tbody>
             </table>
         </div>
@@ -48,12 +59,23 @@ pub fn OperationList(page: OperationPage) -> impl IntoView {
     .into_any()
 }
 
+/// One operation; its channel name is the link that opens it, stretched over the whole row.
 #[component]
-fn OperationRow(op: OperationSummary) -> impl IntoView {
+fn OperationRow(
+    op: OperationSummary,
+    href: String,
+    selected: Signal<Option<String>>,
+) -> impl IntoView {
     let timestamp = op.operation_at.to_rfc3339();
+    let id = op.id.to_string();
+    let is_selected = Memo::new(move |_| selected.get().as_deref() == Some(id.as_str()));
     view! {
-        <tr data-operation-id=op.id>
-            <td class="cell-channel">{op.channel_name}</td>
+        <tr data-operation-id=op.id class:selected=is_selected>
+            <td class="cell-channel">
+                <a class="row-link" href=href aria-current=move || is_selected.get().then_some("true")>
+                    {op.channel_name}
+                </a>
+            </td>
             <td class="cell-account num">
                 {match op.customer_account {
                     Some(account) => view! { <span>{account}</span> }.into_any(),

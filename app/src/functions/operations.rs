@@ -2,7 +2,10 @@
 
 use leptos::prelude::*;
 
-use crate::{model::OperationPage, AppError};
+use crate::{
+    model::{OperationDetail, OperationPage},
+    AppError,
+};
 
 /// How many operations one page of the status list shows.
 pub const PAGE_SIZE: i64 = 50;
@@ -32,4 +35,28 @@ pub async fn page(
         })?),
     };
     Ok(db.operations_page(cursor, PAGE_SIZE).await?)
+}
+
+/// One operation in full, for the detail. `id` comes from the URL (`?op=`), so it is checked
+/// here, not trusted.
+#[server(endpoint = "operations/detail")]
+pub async fn open_operation(id: String) -> Result<OperationDetail, AppError> {
+    let db = super::db()?;
+    detail(&db, &id).await.map_err(super::fail)
+}
+
+/// The plain function behind [`open_operation`].
+#[cfg(feature = "ssr")]
+pub async fn detail(db: &crate::storage::Db, id: &str) -> Result<OperationDetail, AppError> {
+    let id: i64 = id
+        .trim()
+        .parse()
+        .ok()
+        .filter(|id| *id > 0)
+        .ok_or_else(|| AppError::validation("op", "is not an operation number"))?;
+    db.operation_detail(id)
+        .await?
+        .ok_or_else(|| AppError::NotFound {
+            what: format!("operation {id}"),
+        })
 }

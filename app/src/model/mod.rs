@@ -6,6 +6,7 @@ pub mod changes;
 pub mod channel;
 pub mod channel_api;
 pub mod customer;
+pub mod detail;
 pub mod field;
 pub mod job;
 pub mod operation;
@@ -14,6 +15,7 @@ pub mod status;
 pub use attribute::{AttributeDefinition, AttributeType};
 pub use channel::{Channel, ChannelKind, LegalEntity};
 pub use customer::{Customer, CustomerAddress};
+pub use detail::{ChangeDescription, GridRow, OperationDetail};
 pub use field::{CustomerField, FieldKind, ReferenceKind};
 pub use job::{JobAction, JobName, JobOverview, JobRun, JobSchedule, JobTrigger};
 pub use operation::{

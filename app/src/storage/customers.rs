@@ -1,7 +1,12 @@
 //! The customer master: customers, their addresses and attribute values, and the number
 //! sequences that give them real accounts.
 
+use std::collections::BTreeMap;
+
+use sqlx::{any::AnyRow, AnyConnection};
+
 use super::{bulk::Table, col, Db};
+use crate::model::CustomerField;
 
 /// Columns of `customers` a bulk load fills, in this order.
 pub const CUSTOMERS: Table = Table {
@@ -157,4 +162,72 @@ impl Db {
             .await?;
         col(&row, "n")
     }
+}
+
+/// A customer as HQ holds it, by field key: what the 1010 feed sends and what the detail's
+/// attributes grid shows beside the operation's values.
+#[derive(Debug, Default, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct CustomerValues {
+    /// Standard fields and the primary address ([`CustomerField`] keys); empty ones left out.
+    pub fields: BTreeMap<String, String>,
+    /// Attribute values by definition name.
+    pub attributes: BTreeMap<String, String>,
+}
+
+impl CustomerValues {
+    /// The value of a field key (`attr:<name>` for an attribute).
+    pub fn get(&self, key: &str) -> Option<&String> {
+        match key.strip_prefix(crate::model::field::ATTRIBUTE_PREFIX) {
+            Some(name) => self.attributes.get(name),
+            None => self.fields.get(key),
+        }
+    }
+}
+
+/// The values of `customer` (a whole `customers` row), its primary address and attributes.
+pub(crate) async fn customer_values(
+    conn: &mut AnyConnection,
+    customer: &AnyRow,
+) -> Result<CustomerValues, sqlx::Error> {
+    let account: String = col(customer, "account")?;
+    let mut fields = BTreeMap::new();
+    for field in CustomerField::ALL.iter().filter(|f| !f.is_address()) {
+        let value = match field.key() {
+            "blocked" => Some((col::<i64>(customer, "blocked")? != 0).to_string()),
+            key => col::<Option<String>>(customer, key)?,
+        };
+        if let Some(value) = value {
+            fields.insert(field.key().to_owned(), value);
+        }
+    }
+    let address = sqlx::query(
+        "SELECT * FROM customer_addresses WHERE customer_account = $1 \
+         ORDER BY is_primary DESC, id LIMIT 1",
+    )
+    .bind(&account)
+    .fetch_optional(&mut *conn)
+    .await?;
+    if let Some(address) = address {
+        for field in CustomerField::ALL.iter().filter(|f| f.is_address()) {
+            let column = crate::model::changes::address_column(*field);
+            let value = match column {
+                "is_primary" => Some((col::<i64>(&address, column)? != 0).to_string()),
+                _ => col::<Option<String>>(&address, column)?,
+            };
+            if let Some(value) = value {
+                fields.insert(field.key().to_owned(), value);
+            }
+        }
+    }
+    let rows = sqlx::query(
+        "SELECT attribute_name, value FROM customer_attribute_values WHERE customer_account = $1",
+    )
+    .bind(&account)
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut attributes = BTreeMap::new();
+    for row in &rows {
+        attributes.insert(col(row, "attribute_name")?, col(row, "value")?);
+    }
+    Ok(CustomerValues { fields, attributes })
 }

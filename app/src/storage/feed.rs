@@ -1,25 +1,17 @@
 //! The 1010 distribution: customer-master changes into the feed of their legal entity, and
 //! each channel's reading of that feed with a cursor it acknowledges.
 
-use std::collections::BTreeMap;
+use sqlx::any::AnyRow;
 
-use sqlx::{any::AnyRow, Any, Transaction};
-
-use super::{col, from_micros, Db};
-use crate::model::{
-    channel_api::{CustomerChange, FeedCustomer, FeedPage},
-    CustomerField,
+use super::{
+    col,
+    customers::{customer_values, CustomerValues},
+    from_micros, Db,
 };
+use crate::model::channel_api::{CustomerChange, FeedCustomer, FeedPage};
 
 /// The most feed rows one page may return.
 pub const MAX_FEED_PAGE: i64 = 1_000;
-
-/// What a feed row stores: the customer as HQ holds it when the 1010 job ran.
-#[derive(Debug, serde::Serialize, serde::Deserialize)]
-struct FeedPayload {
-    fields: BTreeMap<String, String>,
-    attributes: BTreeMap<String, String>,
-}
 
 impl Db {
     /// Distributes up to `limit` undistributed customer changes, oldest first, in one
@@ -47,7 +39,7 @@ impl Db {
                 .bind(&account)
                 .fetch_one(&mut *tx)
                 .await?;
-            let payload = snapshot(&mut tx, &customer).await?;
+            let payload = customer_values(&mut tx, &customer).await?;
             sqlx::query(
                 "INSERT INTO distribution_feed (legal_entity_id, customer_account, async_account, \
                  origin_channel_id, change, payload, created_at) \
@@ -161,58 +153,10 @@ impl Db {
     }
 }
 
-/// The customer as the feed shows it: standard fields, primary address, attributes.
-async fn snapshot(
-    tx: &mut Transaction<'static, Any>,
-    customer: &AnyRow,
-) -> Result<FeedPayload, sqlx::Error> {
-    let account: String = col(customer, "account")?;
-    let mut fields = BTreeMap::new();
-    for field in CustomerField::ALL.iter().filter(|f| !f.is_address()) {
-        let value = match field.key() {
-            "blocked" => Some((col::<i64>(customer, "blocked")? != 0).to_string()),
-            key => col::<Option<String>>(customer, key)?,
-        };
-        if let Some(value) = value {
-            fields.insert(field.key().to_owned(), value);
-        }
-    }
-    let address = sqlx::query(
-        "SELECT * FROM customer_addresses WHERE customer_account = $1 \
-         ORDER BY is_primary DESC, id LIMIT 1",
-    )
-    .bind(&account)
-    .fetch_optional(&mut **tx)
-    .await?;
-    if let Some(address) = address {
-        for field in CustomerField::ALL.iter().filter(|f| f.is_address()) {
-            let column = crate::model::changes::address_column(*field);
-            let value = match column {
-                "is_primary" => Some((col::<i64>(&address, column)? != 0).to_string()),
-                _ => col::<Option<String>>(&address, column)?,
-            };
-            if let Some(value) = value {
-                fields.insert(field.key().to_owned(), value);
-            }
-        }
-    }
-    let rows = sqlx::query(
-        "SELECT attribute_name, value FROM customer_attribute_values WHERE customer_account = $1",
-    )
-    .bind(&account)
-    .fetch_all(&mut **tx)
-    .await?;
-    let mut attributes = BTreeMap::new();
-    for row in &rows {
-        attributes.insert(col(row, "attribute_name")?, col(row, "value")?);
-    }
-    Ok(FeedPayload { fields, attributes })
-}
-
 fn feed_customer_from_row(row: &AnyRow) -> Result<FeedCustomer, sqlx::Error> {
     let change: String = col(row, "change")?;
     let payload: String = col(row, "payload")?;
-    let payload: FeedPayload =
+    let payload: CustomerValues =
         serde_json::from_str(&payload).map_err(|e| sqlx::Error::Decode(e.into()))?;
     Ok(FeedCustomer {
         cursor: col(row, "id")?,

@@ -9,6 +9,7 @@
 pub mod bulk;
 pub mod channels;
 pub mod customers;
+pub mod detail;
 pub mod feed;
 pub mod inbox;
 pub mod jobs;

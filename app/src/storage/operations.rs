@@ -58,10 +58,11 @@ pub const UPLOAD_SESSIONS: Table = Table {
     explicit_id: true,
 };
 
-const SUMMARY_COLUMNS: &str = "o.id, o.channel_id, c.name AS channel_name, o.customer_account, \
+pub(super) const SUMMARY_COLUMNS: &str =
+    "o.id, o.channel_id, c.name AS channel_name, o.customer_account, \
      o.async_account, o.kind, o.operation_at, o.status";
 
-fn summary_from_row(row: &AnyRow) -> Result<OperationSummary, sqlx::Error> {
+pub(super) fn summary_from_row(row: &AnyRow) -> Result<OperationSummary, sqlx::Error> {
     let kind: String = col(row, "kind")?;
     let status: String = col(row, "status")?;
     Ok(OperationSummary {
@@ -73,6 +74,23 @@ fn summary_from_row(row: &AnyRow) -> Result<OperationSummary, sqlx::Error> {
         kind: OperationKind::parse(&kind).ok_or_else(|| decode_error("kind", &kind))?,
         operation_at: from_micros(col(row, "operation_at")?),
         status: SyncStatus::parse(&status).ok_or_else(|| decode_error("status", &status))?,
+    })
+}
+
+/// An operation's state from a row with [`SUMMARY_COLUMNS`], `retry_count`, `version` and the
+/// `error_` columns.
+pub(super) fn state_from_row(row: &AnyRow) -> Result<OperationState, sqlx::Error> {
+    let code: Option<String> = col(row, "error_code")?;
+    let message: Option<String> = col(row, "error_message")?;
+    Ok(OperationState {
+        summary: summary_from_row(row)?,
+        retry_count: col(row, "retry_count")?,
+        version: col(row, "version")?,
+        last_error: code.map(|code| LastError {
+            code,
+            field: col(row, "error_field").ok().flatten(),
+            message: message.unwrap_or_default(),
+        }),
     })
 }
 
@@ -176,21 +194,7 @@ impl Db {
             .bind(id)
             .fetch_optional(self.pool())
             .await?;
-        row.map(|row| {
-            let code: Option<String> = col(&row, "error_code")?;
-            let message: Option<String> = col(&row, "error_message")?;
-            Ok(OperationState {
-                summary: summary_from_row(&row)?,
-                retry_count: col(&row, "retry_count")?,
-                version: col(&row, "version")?,
-                last_error: code.map(|code| LastError {
-                    code,
-                    field: col(&row, "error_field").ok().flatten(),
-                    message: message.unwrap_or_default(),
-                }),
-            })
-        })
-        .transpose()
+        row.map(|row| state_from_row(&row)).transpose()
     }
 
     /// Every operation of one async customer, in the order they apply.

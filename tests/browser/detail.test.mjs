@@ -1,0 +1,57 @@
+// The detail of an operation: opened from the list, beside it on a desktop and as its own view
+// with a way back on a phone; the selected operation lives in the URL.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { launch, openHydrated, screenshotOnFailure } from './helpers.mjs';
+
+let browser;
+before(async () => { browser = await launch(); });
+after(async () => { await browser?.close(); });
+
+test('a row opens its detail beside the list, with the grid, the history and its place in the URL', async (t) => {
+  const { page, errors } = await openHydrated(browser, '/');
+  try {
+    const row = page.locator('.operation-table tbody tr').nth(2);
+    const id = await row.getAttribute('data-operation-id');
+    await row.locator('.row-link').click();
+    await page.waitForURL(new RegExp(`[?&]op=${id}`));
+    const detail = page.locator(`.detail[data-operation-id="${id}"]`);
+    await detail.waitFor();
+    assert.ok(await page.locator('.operation-table').isVisible(), 'the list stays beside the detail');
+    assert.equal(await row.getAttribute('class'), 'selected');
+    assert.match(await detail.locator('.change-description').innerText(), /Customer created|Account update|Sync failed/);
+    assert.ok(await detail.locator('.attribute-grid tbody tr').count() > 0, 'the grid lists the fields');
+    assert.deepEqual(
+      (await detail.locator('.attribute-grid thead th').allInnerTexts()).map((h) => h.trim().toLowerCase()),
+      ['field', 'old value', 'new value', 'hq now'],
+    );
+    assert.equal(await detail.locator('.history li.current').count(), 1, 'the history marks this operation');
+    // The same URL, opened fresh, shows the same detail (bookmarkable).
+    const again = await openHydrated(browser, new URL(page.url()).pathname + new URL(page.url()).search);
+    await again.page.locator(`.detail[data-operation-id="${id}"]`).waitFor();
+    await again.page.close();
+    assert.deepEqual(errors, [], 'no console errors');
+  } catch (e) {
+    await screenshotOnFailure(t, page);
+    throw e;
+  } finally {
+    await page.close();
+  }
+});
+
+test('on a phone the detail is a view of its own, and Back returns to the list', async (t) => {
+  const { page } = await openHydrated(browser, '/', { width: 390, height: 844 });
+  try {
+    await page.locator('.operation-table tbody tr .row-link').first().click();
+    await page.locator('.detail').waitFor();
+    assert.equal(await page.locator('.operation-table').isVisible(), false, 'the list makes room');
+    await page.getByRole('link', { name: /Back to the list/ }).click();
+    await page.locator('.operation-table').waitFor({ state: 'visible' });
+    assert.equal(await page.locator('.detail').count(), 0);
+  } catch (e) {
+    await screenshotOnFailure(t, page);
+    throw e;
+  } finally {
+    await page.close();
+  }
+});
