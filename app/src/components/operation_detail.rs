@@ -31,16 +31,20 @@ pub fn OperationDetailView(detail: OperationDetail, close_href: String) -> impl 
         OperationKind::Update => "Update",
     };
     let this_id = summary.id;
+    let account = summary
+        .customer_account
+        .clone()
+        .or_else(|| detail.customer_account.clone());
     let fields = detail.grid.len();
     view! {
         <section class="detail" aria-labelledby="detail-title" data-operation-id=this_id>
             <header class="detail-head">
                 <a class="button button-quiet detail-close" href=close_href>
-                    <span aria-hidden="true">"←"</span>" Back to the list"
+                    <span aria-hidden="true">"← "</span>"Back to the list"
                 </a>
                 <div class="detail-title-row">
                     <h2 id="detail-title">
-                        {summary.customer_account.clone().unwrap_or_else(|| "Pending sync".to_owned())}
+                        {account.clone().unwrap_or_else(|| "Pending sync".to_owned())}
                     </h2>
                     <StatusBadge status=summary.status />
                 </div>
@@ -61,7 +65,7 @@ pub fn OperationDetailView(detail: OperationDetail, close_href: String) -> impl 
             })}
             <dl class="detail-facts">
                 <Fact term="Customer account">
-                    {match summary.customer_account.clone() {
+                    {match account {
                         Some(a) => view! { <span class="num">{a}</span> }.into_any(),
                         None => view! { <span class="muted">"Pending sync"</span> }.into_any(),
                     }}

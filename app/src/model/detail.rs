@@ -22,6 +22,9 @@ pub struct OperationDetail {
     pub received_at: DateTime<Utc>,
     /// When a job or a person last changed it.
     pub updated_at: DateTime<Utc>,
+    /// The real account of the customer this operation made or changes, once HQ has it (an
+    /// edit that failed does not carry it itself).
+    pub customer_account: Option<String>,
     /// One row per field the operation carries, standard fields first.
     pub grid: Vec<GridRow>,
     /// Every operation of the same async customer, in the order they apply (this one included).
@@ -298,6 +301,7 @@ mod tests {
             upload_session_id: Some(1),
             received_at: summary.operation_at,
             updated_at: summary.operation_at,
+            customer_account: None,
             grid: GridRow::build(fields, &[], None, |_| None),
             history: vec![summary],
         }

@@ -62,9 +62,12 @@ impl Db {
                     .await?
             }
         };
-        let hq = match customer {
-            Some(customer) => customer_values(&mut conn, &customer).await?,
-            None => CustomerValues::default(),
+        let (customer_account, hq) = match customer {
+            Some(customer) => (
+                Some(col::<String>(&customer, "account")?),
+                customer_values(&mut conn, &customer).await?,
+            ),
+            None => (None, CustomerValues::default()),
         };
         drop(conn);
         let definitions = self.attribute_definitions(&legal_entity_id).await?;
@@ -82,6 +85,7 @@ impl Db {
             received_at: from_micros(col(&row, "received_at")?),
             updated_at: from_micros(col(&row, "updated_at")?),
             state,
+            customer_account,
             grid,
             history,
         }))
