@@ -87,6 +87,8 @@ async fn load_operations(db: &Db, channel: &Channel, n: i64) {
                 "email".into(),
                 Value::Null,
                 format!("kunde{i}@example.no").into(),
+                (base + i * 60_000_000).into(),
+                format!("kunde{i}@example.no").into(),
             ]
         })
         .collect();

@@ -8,6 +8,7 @@ pub mod channel_api;
 pub mod customer;
 pub mod detail;
 pub mod field;
+pub mod filter;
 pub mod job;
 pub mod operation;
 pub mod status;
@@ -17,6 +18,7 @@ pub use channel::{Channel, ChannelKind, LegalEntity};
 pub use customer::{Customer, CustomerAddress};
 pub use detail::{ChangeDescription, GridRow, OperationDetail};
 pub use field::{CustomerField, FieldKind, ReferenceKind};
+pub use filter::{FieldFilter, FilterOp, OperationFilter};
 pub use job::{JobAction, JobName, JobOverview, JobRun, JobSchedule, JobTrigger};
 pub use operation::{
     LastError, OperationCursor, OperationField, OperationKind, OperationPage, OperationState,

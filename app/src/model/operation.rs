@@ -103,7 +103,10 @@ pub struct OperationPage {
     pub operations: Vec<OperationSummary>,
     /// Present when there are older operations.
     pub next: Option<OperationCursor>,
+    /// Operations per status under the page's filter (its status aside).
     pub counts: Vec<(SyncStatus, i64)>,
+    /// The counts stopped at a cap: they are of the newest matching operations only.
+    pub counts_capped: bool,
 }
 
 #[cfg(test)]

@@ -13,7 +13,7 @@ use std::collections::{BTreeMap, HashMap};
 use sqlx::{Any, Transaction};
 
 use super::{col, placeholders, Db};
-use crate::model::{channel_api::IncomingOperation, SyncStatus};
+use crate::model::{channel_api::IncomingOperation, filter::value_key, SyncStatus};
 use crate::validate::ErrorCode;
 
 /// Why a batch was not received.
@@ -247,6 +247,10 @@ impl Db {
     }
 }
 
+/// A staged field as bound to the insert: channel operation id, field, old value, new value and
+/// the new value's filter key.
+type FieldRow<'a> = (&'a str, &'a str, Option<&'a str>, Option<&'a str>, Option<String>);
+
 /// Where a session's operations are staged.
 struct Staging<'a> {
     backend: super::Backend,
@@ -366,7 +370,7 @@ impl Staging<'_> {
         .bind(self.session_id)
         .execute(&mut **tx)
         .await?;
-        let field_rows: Vec<(&str, &str, Option<&str>, Option<&str>)> = ops
+        let field_rows: Vec<FieldRow> = ops
             .iter()
             .flat_map(|(op, _)| {
                 op.fields.iter().map(|f| {
@@ -375,14 +379,16 @@ impl Staging<'_> {
                         f.field.as_str(),
                         f.old_value.as_deref(),
                         f.new_value.as_deref(),
+                        f.new_value.as_deref().map(value_key),
                     )
                 })
             })
             .collect();
         if !field_rows.is_empty() {
             sqlx::query(&format!(
-                "INSERT INTO operation_fields (operation_id, field, old_value, new_value) \
-                 SELECT o.id, {f1}, {f2}, {f3} FROM {rows} JOIN operations o \
+                "INSERT INTO operation_fields (operation_id, field, old_value, new_value, \
+                 operation_at, value_key) \
+                 SELECT o.id, {f1}, {f2}, {f3}, o.operation_at, {f4} FROM {rows} JOIN operations o \
                  ON o.channel_id = {channel} AND o.channel_operation_id = {f0}",
                 rows = super::json_rows(backend, 1),
                 channel = placeholders(backend, 2, 1),
@@ -390,6 +396,7 @@ impl Staging<'_> {
                 f1 = super::json_text(1),
                 f2 = super::json_text(2),
                 f3 = super::json_text(3),
+                f4 = super::json_text(4),
             ))
             .bind(super::json_param(&field_rows)?)
             .bind(self.channel_id)

@@ -14,6 +14,7 @@ pub mod feed;
 pub mod inbox;
 pub mod jobs;
 mod json;
+pub mod list;
 pub mod operations;
 pub mod reference;
 pub mod sync;

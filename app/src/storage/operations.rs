@@ -40,7 +40,14 @@ pub const OPERATIONS: Table = Table {
 /// Columns of `operation_fields` a bulk load fills.
 pub const OPERATION_FIELDS: Table = Table {
     name: "operation_fields",
-    columns: &["operation_id", "field", "old_value", "new_value"],
+    columns: &[
+        "operation_id",
+        "field",
+        "old_value",
+        "new_value",
+        "operation_at",
+        "value_key",
+    ],
     explicit_id: false,
 };
 
@@ -104,43 +111,13 @@ fn decode_error(column: &str, value: &str) -> sqlx::Error {
 impl Db {
     /// A page of operations, newest first, starting after `before` (the first page when `None`).
     /// Walks `operations_by_time` backwards: the cost does not grow with the table.
-    #[tracing::instrument(skip(self), err)]
     pub async fn operations_page(
         &self,
         before: Option<OperationCursor>,
         limit: i64,
     ) -> Result<OperationPage, sqlx::Error> {
-        let limit = limit.clamp(1, MAX_PAGE_SIZE);
-        let sql = format!(
-            "SELECT {SUMMARY_COLUMNS} FROM operations o JOIN channels c ON c.id = o.channel_id \
-             WHERE (o.operation_at, o.id) < ($1, $2) \
-             ORDER BY o.operation_at DESC, o.id DESC LIMIT $3"
-        );
-        let cursor = before.unwrap_or(OperationCursor {
-            operation_at_micros: i64::MAX,
-            id: i64::MAX,
-        });
-        let rows = sqlx::query(&sql)
-            .bind(cursor.operation_at_micros)
-            .bind(cursor.id)
-            .bind(limit + 1)
-            .fetch_all(self.pool())
-            .await?;
-        let mut operations = rows
-            .iter()
-            .map(summary_from_row)
-            .collect::<Result<Vec<_>, _>>()?;
-        let next = if operations.len() as i64 > limit {
-            operations.truncate(limit as usize);
-            operations.last().map(OperationCursor::after)
-        } else {
-            None
-        };
-        Ok(OperationPage {
-            operations,
-            next,
-            counts: self.status_counts().await?,
-        })
+        self.filtered_page(&crate::model::OperationFilter::default(), before, limit)
+            .await
     }
 
     /// How many operations there are in each status (every status listed, zeros included).

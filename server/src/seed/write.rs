@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 
 use app::{
-    model::{AttributeDefinition, Channel, LegalEntity},
+    model::{filter::value_key, AttributeDefinition, Channel, LegalEntity},
     storage::{
         bulk::{BulkLoader, Table, Value},
         operations::{OPERATIONS, OPERATION_FIELDS},
@@ -174,6 +174,8 @@ pub async fn operations(loader: &mut BulkLoader, batch: &[SimOperation]) -> anyh
                 f.field.as_str().into(),
                 f.old_value.clone().into(),
                 f.new_value.clone().into(),
+                op.operation_at.into(),
+                f.new_value.as_deref().map(value_key).into(),
             ]);
         }
     }

@@ -1,0 +1,443 @@
+//! The status list's filter: quick filters (status, channel, date range) and field filters on
+//! any customer field or custom attribute an operation carries, all combined with AND. The
+//! whole filter lives in the URL query (`status=failed&channel=3&from=2026-11-01&f=email~contains~gmial`),
+//! so a view can be bookmarked, shared and walked with the back button. Read on the server and
+//! in the browser with the same code; every problem names its URL parameter.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use super::{field::ATTRIBUTE_PREFIX, CustomerField, FieldKind, SyncStatus};
+
+/// At most this many field filters at once.
+pub const MAX_FIELD_FILTERS: usize = 5;
+/// The longest value a field filter may hold (characters).
+pub const MAX_FILTER_VALUE: usize = 200;
+
+/// The form of a value the filter index compares: trimmed, lower case. Computed by custsync
+/// (not the database), so SQLite and PostgreSQL agree on every letter (æ, ø, å included).
+pub fn value_key(value: &str) -> String {
+    value.trim().to_lowercase()
+}
+
+/// How a field filter compares.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum FilterOp {
+    Equals,
+    Contains,
+    StartsWith,
+    Empty,
+    NotEmpty,
+    AtLeast,
+    AtMost,
+}
+
+super::text_enum!(FilterOp {
+    Equals => "eq",
+    Contains => "contains",
+    StartsWith => "starts",
+    Empty => "empty",
+    NotEmpty => "not_empty",
+    AtLeast => "gte",
+    AtMost => "lte",
+});
+
+impl FilterOp {
+    /// Whether the operator compares with a value (all but empty / not empty).
+    pub fn needs_value(self) -> bool {
+        !matches!(self, Self::Empty | Self::NotEmpty)
+    }
+
+    /// Whether the operator compares numbers or dates.
+    pub fn is_range(self) -> bool {
+        matches!(self, Self::AtLeast | Self::AtMost)
+    }
+
+    pub fn label_en(self) -> &'static str {
+        match self {
+            Self::Equals => "equals",
+            Self::Contains => "contains",
+            Self::StartsWith => "starts with",
+            Self::Empty => "is empty",
+            Self::NotEmpty => "is not empty",
+            Self::AtLeast => "is at least",
+            Self::AtMost => "is at most",
+        }
+    }
+
+    /// The operators that fit a field of this kind of value.
+    pub fn fitting(kind: ValueKind) -> &'static [FilterOp] {
+        use FilterOp::*;
+        match kind {
+            ValueKind::Text => &[Equals, Contains, StartsWith, Empty, NotEmpty],
+            ValueKind::Code => &[Equals, StartsWith, Empty, NotEmpty],
+            ValueKind::Number | ValueKind::Date => &[Equals, AtLeast, AtMost, Empty, NotEmpty],
+            ValueKind::Boolean => &[Equals, Empty, NotEmpty],
+        }
+    }
+}
+
+/// What a field holds, as far as filtering is concerned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ValueKind {
+    Text,
+    /// A code from a list (reference data, a choice).
+    Code,
+    Number,
+    /// A date, `YYYY-MM-DD`.
+    Date,
+    Boolean,
+}
+
+impl ValueKind {
+    /// The kind of a standard field.
+    pub fn of_field(field: CustomerField) -> Self {
+        match field.kind() {
+            FieldKind::Decimal => Self::Number,
+            FieldKind::Boolean => Self::Boolean,
+            FieldKind::Reference(_) | FieldKind::Choice(_) => Self::Code,
+            _ => Self::Text,
+        }
+    }
+}
+
+/// One field filter: `field op value`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldFilter {
+    /// A [`CustomerField`] key or `attr:<name>`.
+    pub field: String,
+    pub op: FilterOp,
+    /// Empty for [`FilterOp::Empty`] and [`FilterOp::NotEmpty`].
+    pub value: String,
+}
+
+impl FieldFilter {
+    /// The URL form: `field~op~value`.
+    pub fn to_param(&self) -> String {
+        if self.op.needs_value() {
+            format!("{}~{}~{}", self.field, self.op, self.value)
+        } else {
+            format!("{}~{}", self.field, self.op)
+        }
+    }
+
+    /// Reads [`Self::to_param`]'s form, checking the field's name, the operator and the
+    /// value's size (the server then checks the field exists and the operator fits it).
+    pub fn parse(param: &str) -> Result<Self, String> {
+        let mut parts = param.splitn(3, '~');
+        let field = parts.next().unwrap_or_default().trim();
+        let op = parts.next().unwrap_or_default().trim();
+        let value = parts.next().unwrap_or_default().trim();
+        if field.is_empty() {
+            return Err("names no field; the form is field~operator~value".into());
+        }
+        let known_standard = CustomerField::from_key(field).is_some();
+        let attribute_name = field.strip_prefix(ATTRIBUTE_PREFIX);
+        let plausible_attribute = attribute_name.is_some_and(|name| {
+            !name.is_empty()
+                && name.len() <= 64
+                && name
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+        });
+        if !known_standard && !plausible_attribute {
+            return Err(format!("“{}” is not a customer field", shorten(field)));
+        }
+        let op = FilterOp::parse(op).ok_or_else(|| {
+            format!(
+                "“{}” is not an operator; use one of: {}",
+                shorten(op),
+                FilterOp::ALL
+                    .iter()
+                    .map(|o| o.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        })?;
+        if op.needs_value() && value.is_empty() {
+            return Err(format!("{} needs a value", op.label_en()));
+        }
+        if value.chars().count() > MAX_FILTER_VALUE {
+            return Err(format!(
+                "the value is longer than {MAX_FILTER_VALUE} characters"
+            ));
+        }
+        if op.is_range() && parse_bound(value).is_none() {
+            return Err(format!(
+                "“{}” is neither a number nor a date (YYYY-MM-DD)",
+                shorten(value)
+            ));
+        }
+        Ok(Self {
+            field: field.to_owned(),
+            op,
+            value: if op.needs_value() {
+                value.to_owned()
+            } else {
+                String::new()
+            },
+        })
+    }
+}
+
+/// A bound of a range filter: a number, or a date as its `YYYY-MM-DD` text (which sorts like
+/// the date).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Bound {
+    Number(f64),
+    Date(String),
+}
+
+/// Reads a range bound; `None` when it is neither a number nor a date.
+pub fn parse_bound(value: &str) -> Option<Bound> {
+    let value = value.trim();
+    if let Ok(date) = NaiveDate::parse_from_str(value, "%Y-%m-%d") {
+        return Some(Bound::Date(date.format("%Y-%m-%d").to_string()));
+    }
+    value
+        .replace(',', ".")
+        .parse::<f64>()
+        .ok()
+        .filter(|n| n.is_finite())
+        .map(Bound::Number)
+}
+
+/// The whole filter of the status list.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OperationFilter {
+    pub status: Option<SyncStatus>,
+    pub channel: Option<i64>,
+    /// First day (UTC) of the operation timestamp range, inclusive.
+    pub from: Option<NaiveDate>,
+    /// Last day (UTC) of the range, inclusive.
+    pub to: Option<NaiveDate>,
+    pub fields: Vec<FieldFilter>,
+}
+
+/// A filter parameter that cannot be read: which one, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FilterProblem {
+    pub param: String,
+    pub message: String,
+}
+
+impl OperationFilter {
+    /// Reads the filter from URL query pairs (other parameters are ignored).
+    pub fn from_query<'a>(
+        pairs: impl IntoIterator<Item = (&'a str, &'a str)>,
+    ) -> Result<Self, FilterProblem> {
+        let mut filter = Self::default();
+        let problem = |param: &str, message: String| FilterProblem {
+            param: param.to_owned(),
+            message,
+        };
+        for (key, value) in pairs {
+            let value = value.trim();
+            if value.is_empty() {
+                continue;
+            }
+            match key {
+                "status" => {
+                    filter.status = Some(SyncStatus::parse(value).ok_or_else(|| {
+                        problem("status", format!("“{}” is not a sync status", shorten(value)))
+                    })?)
+                }
+                "channel" => {
+                    filter.channel = Some(value.parse().ok().filter(|c| *c > 0).ok_or_else(
+                        || problem("channel", format!("“{}” is not a channel", shorten(value))),
+                    )?)
+                }
+                "from" | "to" => {
+                    let date = NaiveDate::parse_from_str(value, "%Y-%m-%d").map_err(|_| {
+                        problem(
+                            key,
+                            format!("“{}” is not a date (YYYY-MM-DD)", shorten(value)),
+                        )
+                    })?;
+                    if key == "from" {
+                        filter.from = Some(date);
+                    } else {
+                        filter.to = Some(date);
+                    }
+                }
+                "f" => {
+                    if filter.fields.len() == MAX_FIELD_FILTERS {
+                        return Err(problem(
+                            "f",
+                            format!("at most {MAX_FIELD_FILTERS} field filters at once"),
+                        ));
+                    }
+                    filter
+                        .fields
+                        .push(FieldFilter::parse(value).map_err(|m| problem("f", m))?);
+                }
+                _ => {}
+            }
+        }
+        if let (Some(from), Some(to)) = (filter.from, filter.to) {
+            if from > to {
+                return Err(problem("to", "is before the first day of the range".into()));
+            }
+        }
+        Ok(filter)
+    }
+
+    /// The URL query pairs of this filter, in a stable order.
+    pub fn to_query(&self) -> Vec<(&'static str, String)> {
+        let mut pairs = Vec::new();
+        if let Some(status) = self.status {
+            pairs.push(("status", status.as_str().to_owned()));
+        }
+        if let Some(channel) = self.channel {
+            pairs.push(("channel", channel.to_string()));
+        }
+        if let Some(from) = self.from {
+            pairs.push(("from", from.format("%Y-%m-%d").to_string()));
+        }
+        if let Some(to) = self.to {
+            pairs.push(("to", to.format("%Y-%m-%d").to_string()));
+        }
+        for f in &self.fields {
+            pairs.push(("f", f.to_param()));
+        }
+        pairs
+    }
+
+    /// The status page's address for this filter, with `extra` pairs (a page position, an
+    /// open operation) after it.
+    pub fn href(&self, extra: &[(&str, String)]) -> String {
+        let mut query = form_urlencoded::Serializer::new(String::new());
+        for (key, value) in self.to_query() {
+            query.append_pair(key, &value);
+        }
+        for (key, value) in extra {
+            query.append_pair(key, value);
+        }
+        let query = query.finish();
+        if query.is_empty() {
+            "/".to_owned()
+        } else {
+            format!("/?{query}")
+        }
+    }
+
+    /// Whether nothing narrows the list.
+    pub fn is_empty(&self) -> bool {
+        *self == Self::default()
+    }
+
+    /// The timestamp range in microseconds: `[from 00:00, the day after to 00:00)` in UTC.
+    pub fn micros_range(&self) -> (Option<i64>, Option<i64>) {
+        let start = |d: NaiveDate| {
+            d.and_hms_opt(0, 0, 0)
+                .map(|t| t.and_utc().timestamp_micros())
+        };
+        (
+            self.from.and_then(start),
+            self.to.and_then(|d| d.succ_opt()).and_then(start),
+        )
+    }
+}
+
+/// A user's text, cut short for an error message.
+fn shorten(text: &str) -> String {
+    const MAX: usize = 40;
+    if text.chars().count() <= MAX {
+        text.to_owned()
+    } else {
+        format!("{}…", text.chars().take(MAX).collect::<String>())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pairs(query: &str) -> Vec<(String, String)> {
+        form_urlencoded::parse(query.as_bytes())
+            .map(|(k, v)| (k.into_owned(), v.into_owned()))
+            .collect()
+    }
+
+    fn read(query: &str) -> Result<OperationFilter, FilterProblem> {
+        let pairs = pairs(query);
+        OperationFilter::from_query(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+    }
+
+    #[test]
+    fn a_filter_survives_the_url() {
+        let filter = OperationFilter {
+            status: Some(SyncStatus::Failed),
+            channel: Some(3),
+            from: NaiveDate::from_ymd_opt(2026, 11, 1),
+            to: NaiveDate::from_ymd_opt(2026, 11, 26),
+            fields: vec![
+                FieldFilter {
+                    field: "attr:loyalty_tier".into(),
+                    op: FilterOp::Equals,
+                    value: "Gold & Co ~ 100%".into(),
+                },
+                FieldFilter {
+                    field: "email".into(),
+                    op: FilterOp::Empty,
+                    value: String::new(),
+                },
+            ],
+        };
+        let href = filter.href(&[("op", "42".into())]);
+        let query = href.strip_prefix("/?").unwrap();
+        assert_eq!(read(query).unwrap(), filter);
+        assert!(query.ends_with("&op=42"));
+    }
+
+    #[test]
+    fn no_filter_is_the_plain_page() {
+        assert_eq!(OperationFilter::default().href(&[]), "/");
+        assert!(read("before=1_2&op=3").unwrap().is_empty());
+    }
+
+    #[test]
+    fn every_problem_names_its_parameter() {
+        let cases = [
+            ("status=broken", "status"),
+            ("channel=1;DROP TABLE operations", "channel"),
+            ("from=2026-13-01", "from"),
+            ("from=2026-11-02&to=2026-11-01", "to"),
+            ("f=password~eq~x", "f"),
+            ("f=email~like~x", "f"),
+            ("f=email~eq~", "f"),
+            ("f=credit_limit~gte~lots", "f"),
+            ("f=attr:Robert');--~eq~x", "f"),
+        ];
+        for (query, param) in cases {
+            let problem = read(query).expect_err(query);
+            assert_eq!(problem.param, param, "{query}: {}", problem.message);
+            assert!(!problem.message.is_empty());
+        }
+        let long = format!("f=name~contains~{}", "x".repeat(10_000));
+        let problem = read(&long).unwrap_err();
+        assert!(problem.message.contains("longer than"), "{}", problem.message);
+        let many = ["f=name~eq~a"; MAX_FIELD_FILTERS + 1].join("&");
+        assert_eq!(read(&many).unwrap_err().param, "f");
+    }
+
+    #[test]
+    fn the_date_range_covers_whole_days_in_utc() {
+        let filter = read("from=2026-11-01&to=2026-11-01").unwrap();
+        let (start, end) = filter.micros_range();
+        assert_eq!(end.unwrap() - start.unwrap(), 86_400_000_000);
+    }
+
+    #[test]
+    fn values_compare_trimmed_and_in_lower_case_with_norwegian_letters() {
+        assert_eq!(value_key("  ÅSE Ødegård "), "åse ødegård");
+    }
+
+    #[test]
+    fn range_bounds_are_numbers_or_dates() {
+        assert_eq!(parse_bound("1500,50"), Some(Bound::Number(1500.5)));
+        assert_eq!(parse_bound("2026-11-01"), Some(Bound::Date("2026-11-01".into())));
+        assert_eq!(parse_bound("NaN"), None);
+        assert_eq!(parse_bound("soon"), None);
+    }
+}

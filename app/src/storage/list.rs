@@ -1,0 +1,332 @@
+//! The status list under a filter: a keyset page, newest first, walked on the index that fits
+//! the filter best, and the counts per status for the filter.
+//!
+//! Which index drives the walk:
+//! - a field filter "equals": `operation_fields_by_value` (field, value, timestamp), so the
+//!   walk starts at the newest match and reads only matches;
+//! - else a status: `operations_by_status`; else a channel: `operations_by_channel`;
+//! - else `operations_by_time`.
+//!
+//! Every other condition is checked on the rows the walk meets (field filters as lookups of the
+//! operation's field by primary key). A page therefore costs the rows read until it is full.
+
+use super::{col, Db};
+use crate::model::{
+    filter::{parse_bound, value_key, Bound},
+    FieldFilter, FilterOp, OperationCursor, OperationFilter, OperationPage, SyncStatus,
+};
+
+/// Counts under a filter stop after this many operations (the page says "at least").
+pub const COUNT_CAP: i64 = 10_000;
+
+/// A value bound to a statement.
+#[derive(Debug, Clone)]
+enum Arg {
+    Text(String),
+    Int(i64),
+    Real(f64),
+}
+
+/// A `WHERE` clause being built, with its numbered arguments.
+#[derive(Default)]
+struct Clause {
+    conditions: Vec<String>,
+    args: Vec<Arg>,
+}
+
+impl Clause {
+    /// Adds an argument; returns its placeholder.
+    fn arg(&mut self, arg: Arg) -> String {
+        self.args.push(arg);
+        format!("${}", self.args.len())
+    }
+
+    fn text(&mut self, value: impl Into<String>) -> String {
+        self.arg(Arg::Text(value.into()))
+    }
+
+    fn int(&mut self, value: i64) -> String {
+        self.arg(Arg::Int(value))
+    }
+
+    fn and(&mut self, condition: String) {
+        self.conditions.push(condition);
+    }
+
+    fn sql(&self) -> String {
+        if self.conditions.is_empty() {
+            "TRUE".to_owned()
+        } else {
+            self.conditions.join(" AND ")
+        }
+    }
+
+    fn bind<'q>(
+        &self,
+        mut query: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
+    ) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
+        for arg in &self.args {
+            query = match arg {
+                Arg::Text(v) => query.bind(v.clone()),
+                Arg::Int(v) => query.bind(*v),
+                Arg::Real(v) => query.bind(*v),
+            };
+        }
+        query
+    }
+}
+
+/// The walk's source: which table and index lead, and the name of its timestamp and id.
+struct Walk {
+    from: String,
+    at: &'static str,
+    id: &'static str,
+}
+
+impl Db {
+    /// A page of the operations `filter` lets through, newest first, after `before`; with the
+    /// counts per status of the filter without its status (the status chips).
+    #[tracing::instrument(skip(self), err)]
+    pub async fn filtered_page(
+        &self,
+        filter: &OperationFilter,
+        before: Option<OperationCursor>,
+        limit: i64,
+    ) -> Result<OperationPage, sqlx::Error> {
+        let limit = limit.clamp(1, super::operations::MAX_PAGE_SIZE);
+        let mut clause = Clause::default();
+        let walk = self.conditions(filter, &mut clause, true);
+        if let Some(cursor) = before {
+            let at = clause.int(cursor.operation_at_micros);
+            let id = clause.int(cursor.id);
+            clause.and(format!(
+                "({a} < {at} OR ({a} = {at} AND {i} < {id}))",
+                a = walk.at,
+                i = walk.id
+            ));
+        }
+        let n = clause.int(limit + 1);
+        let sql = format!(
+            "SELECT {cols} FROM {from} JOIN channels c ON c.id = o.channel_id \
+             WHERE {cond} ORDER BY {at} DESC, {id} DESC LIMIT {n}",
+            cols = super::operations::SUMMARY_COLUMNS,
+            from = walk.from,
+            cond = clause.sql(),
+            at = walk.at,
+            id = walk.id,
+        );
+        let rows = clause
+            .bind(sqlx::query(&sql))
+            .fetch_all(self.pool())
+            .await?;
+        let mut operations = rows
+            .iter()
+            .map(super::operations::summary_from_row)
+            .collect::<Result<Vec<_>, _>>()?;
+        let next = if operations.len() as i64 > limit {
+            operations.truncate(limit as usize);
+            operations.last().map(OperationCursor::after)
+        } else {
+            None
+        };
+        let (counts, counts_capped) = self.filtered_counts(filter).await?;
+        Ok(OperationPage {
+            operations,
+            next,
+            counts,
+            counts_capped,
+        })
+    }
+
+    /// Counts per status under `filter` without its status. Exact without field filters and
+    /// dates; otherwise among the newest [`COUNT_CAP`] matches (and says so).
+    async fn filtered_counts(
+        &self,
+        filter: &OperationFilter,
+    ) -> Result<(Vec<(SyncStatus, i64)>, bool), sqlx::Error> {
+        let facet = OperationFilter {
+            status: None,
+            ..filter.clone()
+        };
+        if facet.is_empty() {
+            return Ok((self.status_counts().await?, false));
+        }
+        let mut clause = Clause::default();
+        let walk = self.conditions(&facet, &mut clause, false);
+        let exact = facet.fields.is_empty() && facet.from.is_none() && facet.to.is_none();
+        let inner_limit = if exact {
+            String::new()
+        } else {
+            format!(" LIMIT {}", clause.int(COUNT_CAP))
+        };
+        let sql = format!(
+            "SELECT status, COUNT(*) AS n FROM (SELECT o.status FROM {from} WHERE {cond} \
+             ORDER BY {at} DESC, {id} DESC{inner_limit}) m GROUP BY status",
+            from = walk.from,
+            cond = clause.sql(),
+            at = walk.at,
+            id = walk.id,
+        );
+        let rows = clause
+            .bind(sqlx::query(&sql))
+            .fetch_all(self.pool())
+            .await?;
+        let mut counts: Vec<(SyncStatus, i64)> = SyncStatus::ALL.iter().map(|s| (*s, 0)).collect();
+        let mut total = 0;
+        for row in &rows {
+            let status: String = col(row, "status")?;
+            let n: i64 = col(row, "n")?;
+            total += n;
+            if let Some(entry) = counts.iter_mut().find(|(s, _)| s.as_str() == status) {
+                entry.1 = n;
+            }
+        }
+        Ok((counts, !exact && total >= COUNT_CAP))
+    }
+
+    /// Adds `filter`'s conditions to `clause` and picks the index to walk. `by_status` lets a
+    /// status lead the walk (not for counting, where the status is what is counted).
+    fn conditions(&self, filter: &OperationFilter, clause: &mut Clause, by_status: bool) -> Walk {
+        let lead = filter
+            .fields
+            .iter()
+            .position(|f| f.op == FilterOp::Equals);
+        let walk = match lead {
+            Some(i) => {
+                let f = &filter.fields[i];
+                let field = clause.text(&f.field);
+                let value = clause.text(value_key(&f.value));
+                clause.and(format!("d.field = {field} AND d.value_key = {value}"));
+                Walk {
+                    from: "operation_fields d JOIN operations o ON o.id = d.operation_id".into(),
+                    at: "d.operation_at",
+                    id: "d.operation_id",
+                }
+            }
+            None => Walk {
+                from: format!("operations o{}", self.index_hint(filter, by_status)),
+                at: "o.operation_at",
+                id: "o.id",
+            },
+        };
+        if let Some(status) = filter.status {
+            let s = clause.text(status.as_str());
+            clause.and(format!("o.status = {s}"));
+        }
+        if let Some(channel) = filter.channel {
+            let c = clause.int(channel);
+            clause.and(format!("o.channel_id = {c}"));
+        }
+        let (start, end) = filter.micros_range();
+        if let Some(start) = start {
+            let s = clause.int(start);
+            clause.and(format!("{} >= {s}", walk.at));
+        }
+        if let Some(end) = end {
+            let e = clause.int(end);
+            clause.and(format!("{} < {e}", walk.at));
+        }
+        for (i, f) in filter.fields.iter().enumerate() {
+            if Some(i) != lead {
+                let condition = self.field_condition(f, clause);
+                clause.and(condition);
+            }
+        }
+        walk
+    }
+
+    /// SQLite picks its index by the conditions it sees; tell it which one keeps the walk in
+    /// timestamp order (PostgreSQL's planner needs no hint).
+    fn index_hint(&self, filter: &OperationFilter, by_status: bool) -> &'static str {
+        if self.backend() != super::Backend::Sqlite {
+            return "";
+        }
+        match (filter.status.filter(|_| by_status), filter.channel) {
+            (Some(_), _) => " INDEXED BY operations_by_status",
+            (None, Some(_)) => " INDEXED BY operations_by_channel",
+            (None, None) => " INDEXED BY operations_by_time",
+        }
+    }
+
+    /// One field filter as a condition on the operation `o`: a lookup of its field by key.
+    fn field_condition(&self, f: &FieldFilter, clause: &mut Clause) -> String {
+        let field = clause.text(&f.field);
+        let lookup = format!(
+            "SELECT 1 FROM operation_fields x WHERE x.operation_id = o.id AND x.field = {field}"
+        );
+        let key = value_key(&f.value);
+        match f.op {
+            FilterOp::Equals => {
+                let v = clause.text(key);
+                format!("EXISTS ({lookup} AND x.value_key = {v})")
+            }
+            FilterOp::StartsWith => {
+                let low = clause.text(key.clone());
+                let high = clause.text(format!("{key}\u{10FFFF}"));
+                format!("EXISTS ({lookup} AND x.value_key >= {low} AND x.value_key < {high})")
+            }
+            FilterOp::Contains => {
+                let escaped = key
+                    .replace('\\', "\\\\")
+                    .replace('%', "\\%")
+                    .replace('_', "\\_");
+                let pattern = clause.text(format!("%{escaped}%"));
+                format!("EXISTS ({lookup} AND x.value_key LIKE {pattern} ESCAPE '\\')")
+            }
+            FilterOp::Empty => {
+                format!("NOT EXISTS ({lookup} AND COALESCE(x.value_key, '') <> '')")
+            }
+            FilterOp::NotEmpty => format!("EXISTS ({lookup} AND COALESCE(x.value_key, '') <> '')"),
+            FilterOp::AtLeast | FilterOp::AtMost => {
+                let cmp = if f.op == FilterOp::AtLeast { ">=" } else { "<=" };
+                match parse_bound(&f.value) {
+                    Some(Bound::Date(date)) => {
+                        // ISO dates (and date-times) sort like their text.
+                        let bound = if f.op == FilterOp::AtLeast {
+                            format!("x.value_key >= {}", clause.text(date))
+                        } else {
+                            format!("x.value_key < {}", clause.text(format!("{date}\u{10FFFF}")))
+                        };
+                        format!("EXISTS ({lookup} AND {} AND {bound})", self.looks_like_date())
+                    }
+                    Some(Bound::Number(n)) => {
+                        let v = clause.arg(Arg::Real(n));
+                        format!(
+                            "EXISTS ({lookup} AND {} AND {} {cmp} {v})",
+                            self.looks_like_number("x.value_key"),
+                            self.as_number("x.value_key")
+                        )
+                    }
+                    None => "FALSE".to_owned(),
+                }
+            }
+        }
+    }
+
+    fn looks_like_date(&self) -> String {
+        match self.backend() {
+            super::Backend::Sqlite => {
+                "x.value_key GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]*'".to_owned()
+            }
+            super::Backend::Postgres => "x.value_key ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}'".to_owned(),
+        }
+    }
+
+    fn looks_like_number(&self, column: &str) -> String {
+        match self.backend() {
+            super::Backend::Sqlite => format!(
+                "{column} <> '' AND {column} NOT GLOB '*[^0-9.,-]*' AND {column} GLOB '*[0-9]*'"
+            ),
+            super::Backend::Postgres => format!("{column} ~ '^-?[0-9]+([.,][0-9]+)?$'"),
+        }
+    }
+
+    fn as_number(&self, column: &str) -> String {
+        match self.backend() {
+            super::Backend::Sqlite => format!("CAST(REPLACE({column}, ',', '.') AS REAL)"),
+            super::Backend::Postgres => {
+                format!("CAST(REPLACE({column}, ',', '.') AS DOUBLE PRECISION)")
+            }
+        }
+    }
+}
