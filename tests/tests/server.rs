@@ -114,23 +114,35 @@ async fn a_malformed_page_position_is_a_clear_message_not_a_crash() {
 }
 
 #[tokio::test]
-async fn the_page_server_function_refuses_a_bad_cursor_with_400() {
+async fn the_list_server_function_refuses_a_bad_cursor_or_filter_with_400_naming_it() {
     let db = fresh_db(Backend::Sqlite).await;
-    let router = app(&db).await;
-    let response = router
-        .oneshot(
-            Request::post("/api/operations/page")
-                .header("content-type", "application/x-www-form-urlencoded")
-                .body(Body::from("before=nonsense"))
-                .unwrap(),
-        )
-        .await
-        .unwrap();
-    assert_eq!(response.status().as_u16(), 400);
-    let body = response.into_body().collect().await.unwrap().to_bytes();
-    let text = String::from_utf8_lossy(&body);
-    assert!(text.contains("before"), "{text}");
-    assert!(!text.to_lowercase().contains("sql"), "{text}");
+    let long = format!("f=name~contains~{}", "x".repeat(10_240));
+    let cases = [
+        ("before=nonsense", "before"),
+        ("f=password~eq~x", "f"),
+        ("status=1%27%20OR%201%3D1", "status"),
+        (long.as_str(), "f"),
+    ];
+    for (query, param) in cases {
+        let body = form_urlencoded::Serializer::new(String::new())
+            .append_pair("query", query)
+            .finish();
+        let response = app(&db)
+            .await
+            .oneshot(
+                Request::post("/api/operations/list")
+                    .header("content-type", "application/x-www-form-urlencoded")
+                    .body(Body::from(body))
+                    .unwrap(),
+            )
+            .await
+            .unwrap();
+        assert_eq!(response.status().as_u16(), 400, "{query:.40}");
+        let body = response.into_body().collect().await.unwrap().to_bytes();
+        let text = String::from_utf8_lossy(&body);
+        assert!(text.contains(&format!("\"field\":\"{param}\"")), "{text}");
+        assert!(!text.to_lowercase().contains("sql"), "{text}");
+    }
 }
 
 #[tokio::test]

@@ -3,16 +3,27 @@
 use leptos::prelude::*;
 
 use super::{format_timestamp, short_guid, status_badge::StatusBadge};
-use crate::model::{OperationPage, OperationSummary};
+use crate::model::{OperationFilter, OperationPage, OperationSummary};
 
 /// A table of operations and the link to older ones. Each row opens its detail (`?op=`),
 /// keeping the page position `before`; the `selected` one is marked.
 #[component]
 pub fn OperationList(
     page: OperationPage,
+    filter: OperationFilter,
     before: Option<String>,
     selected: Signal<Option<String>>,
 ) -> impl IntoView {
+    if page.operations.is_empty() && !filter.is_empty() {
+        return view! {
+            <div class="empty-state">
+                <p class="empty-title">"No operation matches this filter"</p>
+                <p>"Searches cover every operation, not only recent ones. Remove a filter, or widen the date range."</p>
+                <a class="button" href="/">"Clear all filters"</a>
+            </div>
+        }
+        .into_any();
+    }
     if page.operations.is_empty() {
         return view! {
             <div class="empty-state">
@@ -27,7 +38,8 @@ pub fn OperationList(
     }
     let older = page
         .next
-        .map(|cursor| format!("/?before={}", cursor.encode()));
+        .map(|cursor| filter.href(&[("before", cursor.encode())]));
+    let newest = filter.href(&[]);
     view! {
         <div class="table-wrap">
             <table class="operation-table">
@@ -42,17 +54,17 @@ pub fn OperationList(
                 </thead>
                 <tbody>
                     {page.operations.into_iter().map(|op| {
-                        let href = match &before {
-                            Some(before) => format!("/?before={before}&op={}", op.id),
-                            None => format!("/?op={}", op.id),
-                        };
+                        let mut extra: Vec<(&str, String)> =
+                            before.iter().map(|b| ("before", b.clone())).collect();
+                        extra.push(("op", op.id.to_string()));
+                        let href = filter.href(&extra);
                         view! { <OperationRow op href selected /> }
                     }).collect_view()}
                 </tbody>
             </table>
         </div>
         <nav class="pager" aria-label="Pages">
-            <a class="button" href="/">"Newest"</a>
+            <a class="button" href=newest>"Newest"</a>
             {older.map(|href| view! { <a class="button" rel="next" href=href>"Older operations →"</a> })}
         </nav>
     }

@@ -10,22 +10,41 @@ use crate::{
 /// How many operations one page of the status list shows.
 pub const PAGE_SIZE: i64 = 50;
 
-/// A page of operations, newest first. `before` is the cursor of the previous page's end, as it
-/// appears in the URL; `None` for the newest operations.
-#[server(endpoint = "operations/page")]
-pub async fn operations_page(before: Option<String>) -> Result<OperationPage, AppError> {
+/// A page of the status list: the filter and page position as the page's URL query has them
+/// (`status=failed&f=email~contains~gmial&before=…`), newest first, with counts per status.
+#[server(endpoint = "operations/list")]
+pub async fn list_operations(query: String) -> Result<OperationPage, AppError> {
     let db = super::db()?;
-    page(&db, before.as_deref()).await.map_err(super::fail)
+    list(&db, &query).await.map_err(super::fail)
 }
 
-/// The plain function behind [`operations_page`].
+/// The plain function behind [`list_operations`]: every problem with the query is a
+/// validation error naming its URL parameter.
 #[cfg(feature = "ssr")]
-pub async fn page(
-    db: &crate::storage::Db,
-    before: Option<&str>,
-) -> Result<OperationPage, AppError> {
-    use crate::model::OperationCursor;
-    let cursor = match before.filter(|b| !b.is_empty()) {
+pub async fn list(db: &crate::storage::Db, query: &str) -> Result<OperationPage, AppError> {
+    use crate::model::{filter::FilterField, OperationCursor, OperationFilter};
+    const MAX_QUERY: usize = 16 * 1024;
+    if query.len() > MAX_QUERY {
+        return Err(AppError::validation("query", "the filter is too long"));
+    }
+    let pairs: Vec<(String, String)> =
+        form_urlencoded::parse(query.trim_start_matches('?').as_bytes())
+            .into_owned()
+            .collect();
+    let filter = OperationFilter::from_query(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+        .map_err(|p| AppError::validation(p.param, p.message))?;
+    if !filter.fields.is_empty() {
+        let catalog = FilterField::catalog(&db.every_attribute_definition().await?);
+        for f in &filter.fields {
+            FilterField::check(&catalog, f).map_err(|m| AppError::validation("f", m))?;
+        }
+    }
+    let before = pairs
+        .iter()
+        .find(|(k, _)| k == "before")
+        .map(|(_, v)| v.as_str())
+        .filter(|v| !v.is_empty());
+    let cursor = match before {
         None => None,
         Some(text) => Some(OperationCursor::decode(text).ok_or_else(|| {
             AppError::validation(
@@ -34,7 +53,37 @@ pub async fn page(
             )
         })?),
     };
-    Ok(db.operations_page(cursor, PAGE_SIZE).await?)
+    Ok(db.filtered_page(&filter, cursor, PAGE_SIZE).await?)
+}
+
+/// What the filter bar offers: the channels and every field with its kind.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct FilterMenu {
+    /// (id, name), by name.
+    pub channels: Vec<(i64, String)>,
+    pub fields: Vec<crate::model::filter::FilterField>,
+}
+
+/// The channels and fields the filter bar offers.
+#[server(endpoint = "operations/filter-choices")]
+pub async fn filter_choices() -> Result<FilterMenu, AppError> {
+    let db = super::db()?;
+    choices(&db).await.map_err(super::fail)
+}
+
+/// The plain function behind [`filter_choices`].
+#[cfg(feature = "ssr")]
+pub async fn choices(db: &crate::storage::Db) -> Result<FilterMenu, AppError> {
+    let mut channels: Vec<(i64, String)> = db
+        .channels()
+        .await?
+        .into_iter()
+        .map(|c| (c.id, c.name))
+        .collect();
+    channels.sort_by(|a, b| a.1.cmp(&b.1));
+    let fields =
+        crate::model::filter::FilterField::catalog(&db.every_attribute_definition().await?);
+    Ok(FilterMenu { channels, fields })
 }
 
 /// One operation in full, for the detail. `id` comes from the URL (`?op=`), so it is checked

@@ -11,6 +11,8 @@ use super::{field::ATTRIBUTE_PREFIX, CustomerField, FieldKind, SyncStatus};
 
 /// At most this many field filters at once.
 pub const MAX_FIELD_FILTERS: usize = 5;
+/// Counts under a filter with field filters or dates stop after this many operations.
+pub const COUNT_CAP: i64 = 10_000;
 /// The longest value a field filter may hold (characters).
 pub const MAX_FILTER_VALUE: usize = 200;
 
@@ -98,6 +100,85 @@ impl ValueKind {
             FieldKind::Reference(_) | FieldKind::Choice(_) => Self::Code,
             _ => Self::Text,
         }
+    }
+}
+
+impl ValueKind {
+    /// The kind of a custom attribute.
+    pub fn of_attribute(attribute_type: &super::AttributeType) -> Self {
+        use super::AttributeType as T;
+        match attribute_type {
+            T::Text { allowed } if !allowed.is_empty() => Self::Code,
+            T::Text { .. } => Self::Text,
+            T::Integer { .. } | T::Decimal { .. } | T::Currency => Self::Number,
+            T::Boolean => Self::Boolean,
+            T::DateTime => Self::Date,
+        }
+    }
+}
+
+/// A field the list can be filtered on, as the "+ Filter" menu offers it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FilterField {
+    /// A [`CustomerField`] key or `attr:<name>`.
+    pub key: String,
+    pub label_en: String,
+    pub label_nb: String,
+    /// The attribute group (custom attributes only).
+    pub group: Option<String>,
+    pub kind: ValueKind,
+}
+
+impl FilterField {
+    /// Every standard field, then every custom attribute (once per name, whichever legal
+    /// entity defines it).
+    pub fn catalog(definitions: &[super::AttributeDefinition]) -> Vec<FilterField> {
+        let mut fields: Vec<FilterField> = CustomerField::ALL
+            .iter()
+            .map(|f| FilterField {
+                key: f.key().to_owned(),
+                label_en: f.label_en().to_owned(),
+                label_nb: f.label_nb().to_owned(),
+                group: None,
+                kind: ValueKind::of_field(*f),
+            })
+            .collect();
+        for d in definitions {
+            let key = format!("{ATTRIBUTE_PREFIX}{}", d.name);
+            if fields.iter().all(|f| f.key != key) {
+                fields.push(FilterField {
+                    key,
+                    label_en: d.label_en.clone(),
+                    label_nb: d.label_nb.clone(),
+                    group: Some(d.group_name.clone()),
+                    kind: ValueKind::of_attribute(&d.attribute_type),
+                });
+            }
+        }
+        fields
+    }
+
+    /// Checks a field filter against the catalog: the field exists and the operator fits it.
+    pub fn check(catalog: &[FilterField], filter: &FieldFilter) -> Result<(), String> {
+        let Some(field) = catalog.iter().find(|f| f.key == filter.field) else {
+            return Err(format!(
+                "“{}” is not a customer field",
+                shorten(&filter.field)
+            ));
+        };
+        if !FilterOp::fitting(field.kind).contains(&filter.op) {
+            return Err(format!(
+                "“{}” does not fit {}; use one of: {}",
+                filter.op.label_en(),
+                field.label_en,
+                FilterOp::fitting(field.kind)
+                    .iter()
+                    .map(|o| o.label_en())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
+        }
+        Ok(())
     }
 }
 
@@ -239,13 +320,17 @@ impl OperationFilter {
             match key {
                 "status" => {
                     filter.status = Some(SyncStatus::parse(value).ok_or_else(|| {
-                        problem("status", format!("“{}” is not a sync status", shorten(value)))
+                        problem(
+                            "status",
+                            format!("“{}” is not a sync status", shorten(value)),
+                        )
                     })?)
                 }
                 "channel" => {
-                    filter.channel = Some(value.parse().ok().filter(|c| *c > 0).ok_or_else(
-                        || problem("channel", format!("“{}” is not a channel", shorten(value))),
-                    )?)
+                    filter.channel =
+                        Some(value.parse().ok().filter(|c| *c > 0).ok_or_else(|| {
+                            problem("channel", format!("“{}” is not a channel", shorten(value)))
+                        })?)
                 }
                 "from" | "to" => {
                     let date = NaiveDate::parse_from_str(value, "%Y-%m-%d").map_err(|_| {
@@ -416,7 +501,11 @@ mod tests {
         }
         let long = format!("f=name~contains~{}", "x".repeat(10_000));
         let problem = read(&long).unwrap_err();
-        assert!(problem.message.contains("longer than"), "{}", problem.message);
+        assert!(
+            problem.message.contains("longer than"),
+            "{}",
+            problem.message
+        );
         let many = ["f=name~eq~a"; MAX_FIELD_FILTERS + 1].join("&");
         assert_eq!(read(&many).unwrap_err().param, "f");
     }
@@ -436,7 +525,10 @@ mod tests {
     #[test]
     fn range_bounds_are_numbers_or_dates() {
         assert_eq!(parse_bound("1500,50"), Some(Bound::Number(1500.5)));
-        assert_eq!(parse_bound("2026-11-01"), Some(Bound::Date("2026-11-01".into())));
+        assert_eq!(
+            parse_bound("2026-11-01"),
+            Some(Bound::Date("2026-11-01".into()))
+        );
         assert_eq!(parse_bound("NaN"), None);
         assert_eq!(parse_bound("soon"), None);
     }

@@ -1,30 +1,63 @@
-//! The customer synchronization status page: every operation, newest first, and the detail of
-//! the selected one beside the list (or as its own view on narrow screens). The page position
-//! (`?before=`) and the selected operation (`?op=`) live in the URL, so a view can be
-//! bookmarked and shared, and the back button works.
+//! The customer synchronization status page: the filter bar, the status chips with counts, the
+//! list newest first and the detail of the selected operation beside it (or as its own view on
+//! narrow screens). The filter, the page position (`before`) and the selected operation (`op`)
+//! all live in the URL, so a view can be bookmarked and shared, and the back button works.
 
 use leptos::prelude::*;
-use leptos_router::hooks::use_query_map;
+use leptos_router::hooks::{use_location, use_query_map};
 
 use crate::{
     components::{
-        error_box::ErrorBox, jobs_panel::JobsPanel, operation_detail::OperationDetailPane,
-        operation_list::OperationList, status_counts::StatusCounts,
+        error_box::ErrorBox, filter_bar::FilterBar, jobs_panel::JobsPanel,
+        operation_detail::OperationDetailPane, operation_list::OperationList,
+        status_counts::StatusCounts,
     },
-    functions::operations::operations_page,
+    functions::operations::{filter_choices, list_operations},
+    model::OperationFilter,
 };
 
 /// The status list and the detail.
 #[component]
 pub fn StatusPage() -> impl IntoView {
     let query = use_query_map();
+    let location = use_location();
     let before = Signal::derive(move || query.read().get("before").filter(|b| !b.is_empty()));
     let selected = Signal::derive(move || query.read().get("op").filter(|o| !o.is_empty()));
-    let close_href = Signal::derive(move || match before.get() {
-        Some(before) => format!("/?before={before}"),
-        None => "/".to_owned(),
+    // The filter as the URL has it; a URL that cannot be read shows the server's message.
+    let filter = Memo::new(move |_| {
+        let query = query.read();
+        let pairs: Vec<(String, String)> = ["status", "channel", "from", "to"]
+            .iter()
+            .filter_map(|k| query.get(k).map(|v| (k.to_string(), v)))
+            .chain(
+                query
+                    .get_all("f")
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(|v| ("f".to_owned(), v)),
+            )
+            .collect();
+        OperationFilter::from_query(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+            .unwrap_or_default()
     });
-    let page = Resource::new(move || before.get(), operations_page);
+    // The list's query: everything but the open operation, so opening one does not reload it.
+    let list_query = Memo::new(move |_| {
+        let search = location.search.get();
+        let pairs: Vec<(String, String)> =
+            form_urlencoded::parse(search.trim_start_matches('?').as_bytes())
+                .into_owned()
+                .filter(|(k, _)| k != "op")
+                .collect();
+        form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(pairs)
+            .finish()
+    });
+    let close_href = Signal::derive(move || {
+        let extra: Vec<(&str, String)> = before.get().map(|b| ("before", b)).into_iter().collect();
+        filter.get().href(&extra)
+    });
+    let page = Resource::new(move || list_query.get(), list_operations);
+    let choices = Resource::new(|| (), |_| filter_choices());
 
     view! {
         <main class="status-page" class:has-detail=move || selected.get().is_some()>
@@ -36,12 +69,28 @@ pub fn StatusPage() -> impl IntoView {
                     </p>
                 </header>
                 <JobsPanel />
+                <Suspense fallback=|| ()>
+                    {move || Suspend::new(async move {
+                        choices.await.ok().map(|choices| view! {
+                            <FilterBar filter=filter.get() choices />
+                        })
+                    })}
+                </Suspense>
                 <Suspense fallback=|| view! { <p class="loading" role="status">"Loading operations…"</p> }>
                     {move || Suspend::new(async move {
                         match page.await {
                             Ok(page) => view! {
-                                <StatusCounts counts=page.counts.clone() />
-                                <OperationList page before=before.get_untracked() selected />
+                                <StatusCounts
+                                    counts=page.counts.clone()
+                                    filter=filter.get_untracked()
+                                    capped=page.counts_capped
+                                />
+                                <OperationList
+                                    page
+                                    filter=filter.get_untracked()
+                                    before=before.get_untracked()
+                                    selected
+                                />
                             }.into_any(),
                             Err(error) => view! { <ErrorBox error /> }.into_any(),
                         }

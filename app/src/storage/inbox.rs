@@ -249,7 +249,13 @@ impl Db {
 
 /// A staged field as bound to the insert: channel operation id, field, old value, new value and
 /// the new value's filter key.
-type FieldRow<'a> = (&'a str, &'a str, Option<&'a str>, Option<&'a str>, Option<String>);
+type FieldRow<'a> = (
+    &'a str,
+    &'a str,
+    Option<&'a str>,
+    Option<&'a str>,
+    Option<String>,
+);
 
 /// Where a session's operations are staged.
 struct Staging<'a> {

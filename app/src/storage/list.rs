@@ -12,12 +12,9 @@
 
 use super::{col, Db};
 use crate::model::{
-    filter::{parse_bound, value_key, Bound},
+    filter::{parse_bound, value_key, Bound, COUNT_CAP},
     FieldFilter, FilterOp, OperationCursor, OperationFilter, OperationPage, SyncStatus,
 };
-
-/// Counts under a filter stop after this many operations (the page says "at least").
-pub const COUNT_CAP: i64 = 10_000;
 
 /// A value bound to a statement.
 #[derive(Debug, Clone)]
@@ -187,10 +184,7 @@ impl Db {
     /// Adds `filter`'s conditions to `clause` and picks the index to walk. `by_status` lets a
     /// status lead the walk (not for counting, where the status is what is counted).
     fn conditions(&self, filter: &OperationFilter, clause: &mut Clause, by_status: bool) -> Walk {
-        let lead = filter
-            .fields
-            .iter()
-            .position(|f| f.op == FilterOp::Equals);
+        let lead = filter.fields.iter().position(|f| f.op == FilterOp::Equals);
         let walk = match lead {
             Some(i) => {
                 let f = &filter.fields[i];
@@ -278,7 +272,11 @@ impl Db {
             }
             FilterOp::NotEmpty => format!("EXISTS ({lookup} AND COALESCE(x.value_key, '') <> '')"),
             FilterOp::AtLeast | FilterOp::AtMost => {
-                let cmp = if f.op == FilterOp::AtLeast { ">=" } else { "<=" };
+                let cmp = if f.op == FilterOp::AtLeast {
+                    ">="
+                } else {
+                    "<="
+                };
                 match parse_bound(&f.value) {
                     Some(Bound::Date(date)) => {
                         // ISO dates (and date-times) sort like their text.
@@ -287,7 +285,10 @@ impl Db {
                         } else {
                             format!("x.value_key < {}", clause.text(format!("{date}\u{10FFFF}")))
                         };
-                        format!("EXISTS ({lookup} AND {} AND {bound})", self.looks_like_date())
+                        format!(
+                            "EXISTS ({lookup} AND {} AND {bound})",
+                            self.looks_like_date()
+                        )
                     }
                     Some(Bound::Number(n)) => {
                         let v = clause.arg(Arg::Real(n));

@@ -72,22 +72,20 @@ impl Db {
         .bind(legal_entity_id)
         .fetch_all(self.pool())
         .await?;
-        rows.iter()
-            .map(|row| {
-                let attribute_type: String = col(row, "attribute_type")?;
-                Ok(AttributeDefinition {
-                    id: col(row, "id")?,
-                    legal_entity_id: col(row, "legal_entity_id")?,
-                    name: col(row, "name")?,
-                    label_en: col(row, "label_en")?,
-                    label_nb: col(row, "label_nb")?,
-                    group_name: col(row, "group_name")?,
-                    attribute_type: serde_json::from_str::<AttributeType>(&attribute_type)
-                        .map_err(|e| sqlx::Error::Decode(e.into()))?,
-                    default_value: col(row, "default_value")?,
-                })
-            })
-            .collect()
+        rows.iter().map(definition_from_row).collect()
+    }
+
+    /// The attribute definitions of every legal entity, by group and name.
+    #[tracing::instrument(skip(self), err)]
+    pub async fn every_attribute_definition(
+        &self,
+    ) -> Result<Vec<AttributeDefinition>, sqlx::Error> {
+        let rows = sqlx::query(
+            "SELECT * FROM attribute_definitions ORDER BY group_name, name, legal_entity_id",
+        )
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter().map(definition_from_row).collect()
     }
 
     /// Everything validation needs for operations of `legal_entity_id`.
@@ -114,4 +112,19 @@ impl Db {
         }
         Ok(ctx)
     }
+}
+
+fn definition_from_row(row: &sqlx::any::AnyRow) -> Result<AttributeDefinition, sqlx::Error> {
+    let attribute_type: String = col(row, "attribute_type")?;
+    Ok(AttributeDefinition {
+        id: col(row, "id")?,
+        legal_entity_id: col(row, "legal_entity_id")?,
+        name: col(row, "name")?,
+        label_en: col(row, "label_en")?,
+        label_nb: col(row, "label_nb")?,
+        group_name: col(row, "group_name")?,
+        attribute_type: serde_json::from_str::<AttributeType>(&attribute_type)
+            .map_err(|e| sqlx::Error::Decode(e.into()))?,
+        default_value: col(row, "default_value")?,
+    })
 }

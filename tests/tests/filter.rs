@@ -1,0 +1,137 @@
+//! The status list under a filter, on SQLite and on PostgreSQL: each kind of filter lets
+//! through exactly the operations it should, newest first, page after page, with counts per
+//! status; hostile filter input is refused naming its URL parameter.
+
+use app::{
+    functions::operations::list,
+    model::{OperationCursor, OperationFilter, OperationKind, OperationSummary, SyncStatus},
+    storage::Db,
+    AppError,
+};
+use chrono::{Duration, Utc};
+use custsync_tests::{guid, incoming, receive, retailer, run_pipeline, storage_test, Retailer};
+
+/// 24 creates, one an hour back from now, alternating Bergen and Oslo; every third in the
+/// Gold loyalty tier, every fourth with a bad receipt email (they fail), names numbered.
+async fn shop_with_history(db: &Db) -> Retailer {
+    let shop = retailer(db).await;
+    for i in 0..24_i64 {
+        let channel = if i % 2 == 0 { &shop.bergen } else { &shop.oslo };
+        let tier = if i % 3 == 0 { "Gold" } else { "Silver" };
+        let email = if i % 4 == 0 {
+            "broken@@example".to_owned()
+        } else {
+            format!("kunde{i}@example.no")
+        };
+        let name = format!("Kunde Ødegård {i:02}");
+        let credit = (i * 1000).to_string();
+        let mut op = incoming(
+            &format!("op-{i}"),
+            &guid(),
+            OperationKind::Create,
+            &[
+                ("name", &name),
+                ("receipt_email", &email),
+                ("credit_limit", &credit),
+                ("attr:loyalty_tier", tier),
+            ],
+        );
+        op.operation_at = Utc::now() - Duration::hours(i);
+        receive(db, channel, &[op]).await;
+    }
+    run_pipeline(db).await;
+    shop
+}
+
+fn filter(query: &str) -> OperationFilter {
+    let pairs: Vec<(String, String)> = form_urlencoded::parse(query.as_bytes())
+        .into_owned()
+        .collect();
+    OperationFilter::from_query(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str()))).unwrap()
+}
+
+/// Every operation the filter lets through, walking pages of `size`.
+async fn walk(db: &Db, query: &str, size: i64) -> Vec<OperationSummary> {
+    let filter = filter(query);
+    let mut all = Vec::new();
+    let mut cursor: Option<OperationCursor> = None;
+    loop {
+        let page = db.filtered_page(&filter, cursor, size).await.unwrap();
+        all.extend(page.operations);
+        match page.next {
+            Some(next) => cursor = Some(next),
+            None => break,
+        }
+    }
+    let times: Vec<_> = all.iter().map(|o| o.operation_at).collect();
+    assert!(
+        times.windows(2).all(|w| w[0] >= w[1]),
+        "{query}: newest first"
+    );
+    all
+}
+
+fn names(ops: &[OperationSummary]) -> Vec<i64> {
+    ops.iter().map(|o| o.id).collect()
+}
+
+storage_test! {
+    async fn each_kind_of_field_filter_lets_through_exactly_its_operations(db) {
+        shop_with_history(&db).await;
+        assert_eq!(walk(&db, "", 5).await.len(), 24);
+        let gold = walk(&db, "f=attr:loyalty_tier~eq~gold", 3).await;
+        assert_eq!(gold.len(), 8, "equals ignores case, pages of 3");
+        let gold_failed = walk(&db, "f=attr:loyalty_tier~eq~Gold&status=failed", 2).await;
+        assert_eq!(gold_failed.len(), 2, "0 and 12: Gold (every third) with a bad email (every fourth)");
+        assert!(gold_failed.iter().all(|o| o.status == SyncStatus::Failed));
+        assert_eq!(walk(&db, "f=name~contains~ødegård 1", 4).await.len(), 10, "10 to 19");
+        assert_eq!(walk(&db, "f=name~starts~kunde ødegård 2", 4).await.len(), 4, "20 to 23");
+        assert_eq!(walk(&db, "f=credit_limit~gte~20000", 4).await.len(), 4);
+        assert_eq!(walk(&db, "f=credit_limit~lte~1000", 4).await.len(), 2);
+        assert_eq!(walk(&db, "f=phone~empty", 7).await.len(), 24, "no operation carries a phone");
+        assert_eq!(walk(&db, "f=receipt_email~not_empty", 7).await.len(), 24);
+        let both = walk(&db, "f=attr:loyalty_tier~eq~Silver&f=name~contains~0", 4).await;
+        assert_eq!(names(&both).len(), 8, "01, 02, 04, 05, 07, 08, 10 and 20: the filters combine with AND");
+    }
+}
+
+storage_test! {
+    async fn quick_filters_and_counts_follow_the_filter(db) {
+        let shop = shop_with_history(&db).await;
+        let bergen = walk(&db, &format!("channel={}", shop.bergen.id), 5).await;
+        assert_eq!(bergen.len(), 12);
+        assert!(bergen.iter().all(|o| o.channel_id == shop.bergen.id));
+        let today = Utc::now().date_naive();
+        let recent = walk(&db, &format!("from={today}&to={today}"), 50).await;
+        assert!(recent.iter().all(|o| o.operation_at.date_naive() == today));
+        let page = db.filtered_page(&filter("status=failed&f=attr:loyalty_tier~eq~gold"), None, 50).await.unwrap();
+        let count = |s: SyncStatus| page.counts.iter().find(|(x, _)| *x == s).unwrap().1;
+        assert_eq!(count(SyncStatus::Failed), 2, "counts ignore the status filter: the chips");
+        assert_eq!(count(SyncStatus::Succeeded), 6);
+        assert!(!page.counts_capped);
+    }
+}
+
+storage_test! {
+    async fn hostile_filters_are_refused_naming_their_parameter(db) {
+        shop_with_history(&db).await;
+        let cases: Vec<(Vec<(&str, String)>, &str)> = vec![
+            (vec![("f", "attr:no_such_thing~eq~x".into())], "f"),
+            (vec![("f", "name~gte~10".into())], "f"),
+            (vec![("f", "credit_limit~contains~1".into())], "f"),
+            (vec![("f", "name~eq~' OR 1=1 --".into())], ""),
+            (vec![("f", format!("name~contains~{}", "x".repeat(10_240)))], "f"),
+            (vec![("status", "DROP TABLE operations".into())], "status"),
+            (vec![("from", "yesterday".into())], "from"),
+            (vec![("before", "1_2_3".into())], "before"),
+        ];
+        for (pairs, param) in cases {
+            let query = form_urlencoded::Serializer::new(String::new()).extend_pairs(&pairs).finish();
+            match list(&db, &query).await {
+                Ok(page) if param.is_empty() => assert!(page.operations.is_empty()),
+                Err(AppError::Validation { field, .. }) => assert_eq!(field, param, "{pairs:?}"),
+                other => panic!("{pairs:?}: {other:?}"),
+            }
+        }
+    }
+}
