@@ -41,6 +41,16 @@ pub enum Command {
     Simulate(SimulateArgs),
     /// Benchmark: the Synchronize job beside a bare sqlx loop, on an empty database.
     BenchSync(BenchSyncArgs),
+    /// Benchmark: the status page's server time (list under filters, detail) on this database.
+    BenchPage(BenchPageArgs),
+}
+
+/// Options of `bench-page`.
+#[derive(Debug, Args)]
+pub struct BenchPageArgs {
+    /// Times each case is measured.
+    #[arg(long, default_value_t = 200)]
+    pub samples: usize,
 }
 
 /// Options of `bench-sync`.

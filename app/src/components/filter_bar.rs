@@ -72,12 +72,30 @@ pub fn FilterBar(filter: OperationFilter, choices: FilterMenu) -> impl IntoView 
         view! { <a class="button button-quiet" href="/">"Clear all filters"</a> }
     });
     let selected_channel = filter.channel;
+    // On a phone the controls fold away behind one button; the filters in force stay visible.
+    let open = RwSignal::new(false);
+    let in_force = filter.fields.len()
+        + usize::from(filter.channel.is_some())
+        + usize::from(filter.from.is_some() || filter.to.is_some());
     let from = filter.from.map(|d| d.to_string()).unwrap_or_default();
     let to = filter.to.map(|d| d.to_string()).unwrap_or_default();
 
     view! {
-        <section class="filter-bar" aria-label="Filter">
-            <div class="filter-row">
+        <section class="filter-bar" class:open=move || open.get() aria-label="Filter">
+            <button
+                type="button"
+                class="button filter-toggle"
+                aria-expanded=move || open.get().to_string()
+                aria-controls="filter-controls"
+                on:click=move |_| open.update(|o| *o = !*o)
+            >
+                {move || if open.get() { "Hide filters".to_owned() } else if in_force > 0 {
+                    format!("Filters ({in_force})")
+                } else {
+                    "Filters".to_owned()
+                }}
+            </button>
+            <div class="filter-row" id="filter-controls">
                 <label class="filter-control">
                     <span class="filter-label">"Channel"</span>
                     <select on:change=on_channel>

@@ -11,8 +11,9 @@ use super::{field::ATTRIBUTE_PREFIX, CustomerField, FieldKind, SyncStatus};
 
 /// At most this many field filters at once.
 pub const MAX_FIELD_FILTERS: usize = 5;
-/// Counts under a filter with field filters or dates stop after this many operations.
-pub const COUNT_CAP: i64 = 10_000;
+/// Counts under a filter with field filters or dates stop after this many operations: the
+/// chips then count the newest matches (and say so), so a page never counts a million rows.
+pub const COUNT_CAP: i64 = 1_000;
 /// The longest value a field filter may hold (characters).
 pub const MAX_FILTER_VALUE: usize = 200;
 

@@ -305,15 +305,17 @@ impl Staging<'_> {
         for row in &rows {
             unfinished.insert(col(row, "async_account")?, col(row, "first_at")?);
         }
-        // Those made after one of this session's operations wait behind it again.
+        // Those made after one of this session's operations wait behind it again. (`CROSS JOIN`
+        // keeps SQLite's loop on the session's rows, each looked up by index, instead of on
+        // every Pending operation; PostgreSQL plans it as any join.)
         let late: Vec<(&str, i64)> = earliest.iter().map(|(a, at)| (*a, *at)).collect();
         sqlx::query(&format!(
             "UPDATE operations SET status = 'waiting', error_code = NULL, error_field = NULL, \
              error_message = NULL, next_retry_at = NULL, updated_at = {now}, \
              version = version + 1 \
-             WHERE id IN (SELECT o.id FROM {rows} JOIN operations o \
-             ON o.async_account = {account} AND o.operation_at > {at} \
-             WHERE o.status = 'pending' OR (o.status = 'failed' AND o.error_code = {code}))",
+             WHERE id IN (SELECT o.id FROM {rows} CROSS JOIN operations o \
+             WHERE o.async_account = {account} AND o.operation_at > {at} \
+             AND (o.status = 'pending' OR (o.status = 'failed' AND o.error_code = {code})))",
             now = placeholders(backend, 2, 1),
             rows = super::json_rows(backend, 1),
             account = super::json_text(0),
@@ -394,8 +396,9 @@ impl Staging<'_> {
             sqlx::query(&format!(
                 "INSERT INTO operation_fields (operation_id, field, old_value, new_value, \
                  operation_at, value_key) \
-                 SELECT o.id, {f1}, {f2}, {f3}, o.operation_at, {f4} FROM {rows} JOIN operations o \
-                 ON o.channel_id = {channel} AND o.channel_operation_id = {f0}",
+                 SELECT o.id, {f1}, {f2}, {f3}, o.operation_at, {f4} FROM {rows} \
+                 CROSS JOIN operations o \
+                 WHERE o.channel_id = {channel} AND o.channel_operation_id = {f0}",
                 rows = super::json_rows(backend, 1),
                 channel = placeholders(backend, 2, 1),
                 f0 = super::json_text(0),

@@ -17,6 +17,7 @@ use rand_chacha::ChaCha8Rng;
 use sqlx::Row;
 
 mod bare;
+pub mod page;
 
 use crate::{
     jobs::synchronize::Synchronize,
