@@ -45,7 +45,11 @@ if bash scripts/build-site.sh; then
     curl -fsS "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1 && break
     sleep 0.5
   done
-  if CUSTSYNC_URL="http://127.0.0.1:$PORT" node --test --test-concurrency=1 tests/browser/; then
+  # A channel token for the tests that post as a store would (the live page test).
+  TOKEN="$("$CARGO_TARGET_DIR/debug/custsync" --log warn --database-url "sqlite://$WORK/custsync.db" \
+    token create --channel BGO-STS --label "browser tests")"
+  if CUSTSYNC_URL="http://127.0.0.1:$PORT" CUSTSYNC_TOKEN="$TOKEN" \
+    node --test --test-concurrency=1 tests/browser/; then
     :
   else
     failed+=("browser tests")

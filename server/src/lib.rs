@@ -5,6 +5,7 @@ pub mod bench;
 pub mod cli;
 pub mod health;
 pub mod jobs;
+pub mod live;
 pub mod monitoring;
 pub mod seed;
 pub mod simulate;

@@ -18,6 +18,7 @@ use crate::cli::ServeArgs;
 pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub db: Db,
+    pub live: crate::live::Live,
 }
 
 /// Where the built client lives and what it is called (cargo-leptos' output).
@@ -35,11 +36,13 @@ pub fn router(db: Db, options: LeptosOptions) -> Router {
     let state = AppState {
         leptos_options: options,
         db: db.clone(),
+        live: crate::live::Live::start(db.clone()),
     };
     let routes = generate_route_list(App);
     Router::new()
         .route("/healthz", get(crate::health::healthz))
         .route("/metrics", get(crate::monitoring::scrape))
+        .route("/events", get(crate::live::events))
         .nest("/api", crate::api::routes())
         .leptos_routes_with_context(&state, routes, move || provide_context(db.clone()), {
             let options = state.leptos_options.clone();

@@ -11,14 +11,19 @@ use crate::{
     model::{job::describe_interval, JobAction, JobOverview, JobRun},
 };
 
-/// How often the panel looks again while it is on screen.
-const REFRESH: Duration = Duration::from_secs(5);
+/// How often the panel looks again while the page is not live (no event stream).
+const REFRESH: Duration = Duration::from_secs(10);
 
-/// The three jobs, refreshed every few seconds and after every action.
+/// The three jobs, refreshed when the server reports a change, after every action, and every
+/// few seconds while the page is not live.
 #[component]
 pub fn JobsPanel() -> impl IntoView {
     let refresh = RwSignal::new(0_u32);
-    let overview = Resource::new(move || refresh.get(), |_| jobs_overview());
+    let live = super::live::Live::get();
+    let overview = Resource::new(
+        move || (refresh.get(), live.version.get()),
+        |_| jobs_overview(),
+    );
     let act =
         Action::new(|(job, action): &(crate::model::JobName, JobAction)| change_job(*job, *action));
     Effect::new(move |_| {
@@ -28,7 +33,14 @@ pub fn JobsPanel() -> impl IntoView {
     });
     Effect::new(move |started: Option<bool>| {
         if started.is_none() {
-            set_interval(move || refresh.update(|n| *n += 1), REFRESH);
+            set_interval(
+                move || {
+                    if !live.connected.get_untracked() {
+                        refresh.update(|n| *n += 1)
+                    }
+                },
+                REFRESH,
+            );
         }
         true
     });

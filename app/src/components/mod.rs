@@ -3,6 +3,7 @@
 pub mod error_box;
 pub mod filter_bar;
 pub mod jobs_panel;
+pub mod live;
 pub mod operation_detail;
 pub mod operation_list;
 pub mod status_badge;

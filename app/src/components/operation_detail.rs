@@ -181,9 +181,10 @@ pub fn OperationDetailPane(
     id: Signal<Option<String>>,
     close_href: Signal<String>,
 ) -> impl IntoView {
+    let live = super::live::Live::get();
     let detail = Resource::new(
-        move || id.get(),
-        |id| async move {
+        move || (id.get(), live.version.get()),
+        |(id, _)| async move {
             match id {
                 Some(id) => crate::functions::operations::open_operation(id)
                     .await
@@ -193,7 +194,7 @@ pub fn OperationDetailPane(
         },
     );
     view! {
-        <Suspense fallback=|| view! { <p class="loading" role="status">"Loading the operation…"</p> }>
+        <Transition fallback=|| view! { <p class="loading" role="status">"Loading the operation…"</p> }>
             {move || Suspend::new(async move {
                 match detail.await {
                     Ok(Some(detail)) => view! {
@@ -203,6 +204,6 @@ pub fn OperationDetailPane(
                     Err(error) => view! { <ErrorBox error /> }.into_any(),
                 }
             })}
-        </Suspense>
+        </Transition>
     }
 }

@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-/// Product name and where you are.
+/// Product name, where you are, and whether the page is live.
 #[component]
 pub fn TopBar() -> impl IntoView {
     view! {
@@ -12,6 +12,7 @@ pub fn TopBar() -> impl IntoView {
                 "custsync"
             </a>
             <span class="top-bar-context">"Headquarters · Customers"</span>
+            <span class="top-bar-end"><super::live::LiveIndicator /></span>
         </header>
     }
 }

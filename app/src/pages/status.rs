@@ -56,7 +56,11 @@ pub fn StatusPage() -> impl IntoView {
         let extra: Vec<(&str, String)> = before.get().map(|b| ("before", b)).into_iter().collect();
         filter.get().href(&extra)
     });
-    let page = Resource::new(move || list_query.get(), list_operations);
+    let live = crate::components::live::Live::get();
+    let page = Resource::new(
+        move || (list_query.get(), live.version.get()),
+        |(query, _)| list_operations(query),
+    );
     let choices = Resource::new(|| (), |_| filter_choices());
 
     view! {
@@ -76,7 +80,7 @@ pub fn StatusPage() -> impl IntoView {
                         })
                     })}
                 </Suspense>
-                <Suspense fallback=|| view! { <p class="loading" role="status">"Loading operations…"</p> }>
+                <Transition fallback=|| view! { <p class="loading" role="status">"Loading operations…"</p> }>
                     {move || Suspend::new(async move {
                         match page.await {
                             Ok(page) => view! {
@@ -95,7 +99,7 @@ pub fn StatusPage() -> impl IntoView {
                             Err(error) => view! { <ErrorBox error /> }.into_any(),
                         }
                     })}
-                </Suspense>
+                </Transition>
             </div>
             <Show when=move || selected.get().is_some()>
                 <div class="detail-side">

@@ -15,6 +15,7 @@ pub mod inbox;
 pub mod jobs;
 mod json;
 pub mod list;
+pub mod live;
 pub mod operations;
 pub mod reference;
 pub mod sync;

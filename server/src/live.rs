@@ -1,0 +1,60 @@
+//! The live status page: one watcher per server asks the database for its change stamp once a
+//! second and tells every open page through server-sent events (`GET /events`), so a thousand
+//! open tablets cost one query a second, not a thousand.
+
+use std::{convert::Infallible, time::Duration};
+
+use app::storage::Db;
+use axum::{
+    extract::State,
+    response::sse::{Event, KeepAlive, Sse},
+};
+use tokio::sync::watch;
+use tokio_stream::{wrappers::WatchStream, Stream, StreamExt};
+
+/// How often the watcher looks.
+pub const TICK: Duration = Duration::from_secs(1);
+
+/// The latest change stamp, shared by every page's event stream.
+#[derive(Clone)]
+pub struct Live {
+    stamp: watch::Receiver<String>,
+}
+
+impl Live {
+    /// Starts the watcher on `db` (it stops when the last `Live` is dropped).
+    pub fn start(db: Db) -> Self {
+        let (tx, stamp) = watch::channel(String::new());
+        tokio::spawn(async move {
+            let mut ticks = tokio::time::interval(TICK);
+            ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            loop {
+                ticks.tick().await;
+                if tx.is_closed() {
+                    break;
+                }
+                // An unreachable database changes nothing here; the page says so itself.
+                if let Ok(stamp) = db.change_stamp().await {
+                    tx.send_if_modified(|current| {
+                        let changed = *current != stamp;
+                        if changed {
+                            *current = stamp;
+                        }
+                        changed
+                    });
+                }
+            }
+        });
+        Self { stamp }
+    }
+}
+
+/// `GET /events`: a `change` event each time the stamp moves (and one at once), with
+/// keep-alives in between.
+pub async fn events(
+    State(live): State<Live>,
+) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
+    let stream = WatchStream::new(live.stamp.clone())
+        .map(|stamp| Ok(Event::default().event("change").data(stamp)));
+    Sse::new(stream).keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
+}
