@@ -33,7 +33,9 @@ impl Live {
                 if tx.is_closed() {
                     break;
                 }
-                // An unreachable database changes nothing here; the page says so itself.
+                // The status counters' pending deltas (PostgreSQL) are folded here too, once a
+                // second. An unreachable database changes nothing; the page says so itself.
+                let _ = db.fold_count_deltas().await;
                 if let Ok(stamp) = db.change_stamp().await {
                     tx.send_if_modified(|current| {
                         let changed = *current != stamp;

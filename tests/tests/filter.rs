@@ -135,3 +135,38 @@ storage_test! {
         }
     }
 }
+
+storage_test! {
+    async fn the_status_counters_agree_with_a_full_count_whatever_happened(db) {
+        let shop = shop_with_history(&db).await;
+        let full = |channel: Option<i64>| {
+            let db = db.db.clone();
+            async move {
+                let mut counts = Vec::new();
+                for status in SyncStatus::ALL {
+                    let n: i64 = sqlx::query_scalar(
+                        "SELECT COUNT(*) FROM operations WHERE status = $1 AND (channel_id = $2 OR $2 IS NULL)",
+                    )
+                    .bind(status.as_str())
+                    .bind(channel)
+                    .fetch_one(db.pool())
+                    .await
+                    .unwrap();
+                    counts.push((*status, n));
+                }
+                counts
+            }
+        };
+        for channel in [None, Some(shop.bergen.id), Some(shop.oslo.id)] {
+            assert_eq!(db.counted_statuses(channel).await.unwrap(), full(channel).await, "{channel:?}");
+        }
+        // Deltas not yet folded count too; folding changes nothing.
+        sqlx::query("UPDATE operations SET status = 'pending' WHERE status = 'failed'").execute(db.pool()).await.unwrap();
+        sqlx::query("DELETE FROM operation_fields WHERE operation_id IN (SELECT id FROM operations WHERE status = 'pending')").execute(db.pool()).await.unwrap();
+        sqlx::query("DELETE FROM operations WHERE status = 'pending'").execute(db.pool()).await.unwrap();
+        assert_eq!(db.counted_statuses(None).await.unwrap(), full(None).await);
+        db.fold_count_deltas().await.unwrap();
+        assert_eq!(db.counted_statuses(None).await.unwrap(), full(None).await);
+        assert_eq!(db.counted_statuses(Some(shop.bergen.id)).await.unwrap(), full(Some(shop.bergen.id)).await);
+    }
+}

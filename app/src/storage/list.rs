@@ -135,8 +135,9 @@ impl Db {
         })
     }
 
-    /// Counts per status under `filter` without its status. Exact without field filters and
-    /// dates; otherwise among the newest [`COUNT_CAP`] matches (and says so).
+    /// Counts per status under `filter` without its status: exact from the counters for all
+    /// operations or one channel; otherwise among the newest [`COUNT_CAP`] matches (and says
+    /// so).
     async fn filtered_counts(
         &self,
         filter: &OperationFilter,
@@ -145,17 +146,17 @@ impl Db {
             status: None,
             ..filter.clone()
         };
-        if facet.is_empty() {
-            return Ok((self.status_counts().await?, false));
+        // Everything, or one channel: the counters the database keeps.
+        let only_channel = OperationFilter {
+            channel: None,
+            ..facet.clone()
+        };
+        if only_channel.is_empty() {
+            return Ok((self.counted_statuses(facet.channel).await?, false));
         }
         let mut clause = Clause::default();
         let walk = self.conditions(&facet, &mut clause, false);
-        let exact = facet.fields.is_empty() && facet.from.is_none() && facet.to.is_none();
-        let inner_limit = if exact {
-            String::new()
-        } else {
-            format!(" LIMIT {}", clause.int(COUNT_CAP))
-        };
+        let inner_limit = format!(" LIMIT {}", clause.int(COUNT_CAP));
         let sql = format!(
             "SELECT status, COUNT(*) AS n FROM (SELECT o.status FROM {from} WHERE {cond} \
              ORDER BY {at} DESC, {id} DESC{inner_limit}) m GROUP BY status",
@@ -178,7 +179,7 @@ impl Db {
                 entry.1 = n;
             }
         }
-        Ok((counts, !exact && total >= COUNT_CAP))
+        Ok((counts, total >= COUNT_CAP))
     }
 
     /// Adds `filter`'s conditions to `clause` and picks the index to walk. `by_status` lets a

@@ -8,6 +8,7 @@
 
 pub mod bulk;
 pub mod channels;
+pub mod counts;
 pub mod customers;
 pub mod detail;
 pub mod feed;

@@ -121,42 +121,8 @@ impl Db {
     }
 
     /// How many operations there are in each status (every status listed, zeros included).
-    #[tracing::instrument(skip(self), err)]
     pub async fn status_counts(&self) -> Result<Vec<(SyncStatus, i64)>, sqlx::Error> {
-        let rows = sqlx::query("SELECT status, COUNT(*) AS n FROM operations GROUP BY status")
-            .fetch_all(self.pool())
-            .await?;
-        let mut counts: Vec<(SyncStatus, i64)> = SyncStatus::ALL.iter().map(|s| (*s, 0)).collect();
-        for row in &rows {
-            let status: String = col(row, "status")?;
-            let n: i64 = col(row, "n")?;
-            if let Some(entry) = counts.iter_mut().find(|(s, _)| s.as_str() == status) {
-                entry.1 = n;
-            }
-        }
-        Ok(counts)
-    }
-
-    /// How many operations each channel has in each status (pairs with none left out), by
-    /// channel code.
-    #[tracing::instrument(skip(self), err)]
-    pub async fn status_counts_by_channel(
-        &self,
-    ) -> Result<Vec<(String, SyncStatus, i64)>, sqlx::Error> {
-        let rows = sqlx::query(
-            "SELECT c.code, o.status, o.n FROM (SELECT channel_id, status, COUNT(*) AS n \
-             FROM operations GROUP BY channel_id, status) o JOIN channels c ON c.id = o.channel_id",
-        )
-        .fetch_all(self.pool())
-        .await?;
-        let mut counts = Vec::with_capacity(rows.len());
-        for row in &rows {
-            let status: String = col(row, "status")?;
-            if let Some(status) = SyncStatus::parse(&status) {
-                counts.push((col(row, "code")?, status, col(row, "n")?));
-            }
-        }
-        Ok(counts)
+        self.counted_statuses(None).await
     }
 
     /// Where one operation stands now, or `None` if there is no such operation.

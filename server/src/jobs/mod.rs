@@ -149,6 +149,9 @@ pub async fn execute(
     crate::monitoring::record_job_run(job, result.is_ok(), started.elapsed(), &counts);
     db.finish_job_run(run_id, counts, error.as_deref(), now())
         .await?;
+    // A run changes many statuses: fold PostgreSQL's count deltas now rather than leave them
+    // for the live watcher (a CLI run has none).
+    db.fold_count_deltas().await?;
     match result {
         Ok(()) => {
             tracing::info!(job = %job, seen = counts.seen, succeeded = counts.succeeded, failed = counts.failed, "job run finished");

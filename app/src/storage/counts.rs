@@ -1,0 +1,78 @@
+//! Operations per channel and status, kept by the database itself (migration 0007): counters
+//! the triggers maintain, plus on PostgreSQL the deltas its concurrent writers append, folded
+//! into the counters by [`Db::fold_count_deltas`]. Reading them costs a handful of rows at any
+//! table size.
+
+use super::{col, Db};
+use crate::model::SyncStatus;
+
+/// The counters and the deltas not yet folded into them, as one relation.
+const COUNTS: &str = "(SELECT channel_id, status, n FROM operation_counts \
+     UNION ALL SELECT channel_id, status, n FROM operation_count_deltas) k";
+
+impl Db {
+    /// How many operations there are in each status (every status listed, zeros included),
+    /// of one channel or of all.
+    #[tracing::instrument(skip(self), err)]
+    pub async fn counted_statuses(
+        &self,
+        channel: Option<i64>,
+    ) -> Result<Vec<(SyncStatus, i64)>, sqlx::Error> {
+        let sql = format!(
+            "SELECT status, CAST(SUM(n) AS BIGINT) AS n FROM {COUNTS} \
+             WHERE channel_id = $1 OR $1 IS NULL GROUP BY status"
+        );
+        let rows = sqlx::query(&sql)
+            .bind(channel)
+            .fetch_all(self.pool())
+            .await?;
+        let mut counts: Vec<(SyncStatus, i64)> = SyncStatus::ALL.iter().map(|s| (*s, 0)).collect();
+        for row in &rows {
+            let status: String = col(row, "status")?;
+            let n: i64 = col(row, "n")?;
+            if let Some(entry) = counts.iter_mut().find(|(s, _)| s.as_str() == status) {
+                entry.1 = n;
+            }
+        }
+        Ok(counts)
+    }
+
+    /// How many operations each channel has in each status (pairs with none left out), by
+    /// channel code.
+    #[tracing::instrument(skip(self), err)]
+    pub async fn status_counts_by_channel(
+        &self,
+    ) -> Result<Vec<(String, SyncStatus, i64)>, sqlx::Error> {
+        let sql = format!(
+            "SELECT c.code, k.status, CAST(SUM(k.n) AS BIGINT) AS n FROM {COUNTS} \
+             JOIN channels c ON c.id = k.channel_id GROUP BY c.code, k.status \
+             HAVING SUM(k.n) <> 0"
+        );
+        let rows = sqlx::query(&sql).fetch_all(self.pool()).await?;
+        let mut counts = Vec::with_capacity(rows.len());
+        for row in &rows {
+            let status: String = col(row, "status")?;
+            if let Some(status) = SyncStatus::parse(&status) {
+                counts.push((col(row, "code")?, status, col(row, "n")?));
+            }
+        }
+        Ok(counts)
+    }
+
+    /// Folds the deltas PostgreSQL's writers appended into the counters, in one atomic
+    /// statement (nothing to do on SQLite, whose triggers write the counters directly).
+    pub async fn fold_count_deltas(&self) -> Result<(), sqlx::Error> {
+        if self.backend() != super::Backend::Postgres {
+            return Ok(());
+        }
+        sqlx::query(
+            "WITH d AS (DELETE FROM operation_count_deltas RETURNING channel_id, status, n) \
+             INSERT INTO operation_counts (channel_id, status, n) \
+             SELECT channel_id, status, SUM(n) FROM d GROUP BY channel_id, status \
+             ON CONFLICT (channel_id, status) DO UPDATE SET n = operation_counts.n + EXCLUDED.n",
+        )
+        .execute(self.pool())
+        .await?;
+        Ok(())
+    }
+}
