@@ -2,15 +2,14 @@
 // with a way back on a phone; the selected operation lives in the URL.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openHydrated, screenshotOnFailure } from './helpers.mjs';
+import { launch, openHydrated, withPage } from './helpers.mjs';
 
 let browser;
 before(async () => { browser = await launch(); });
 after(async () => { await browser?.close(); });
 
 test('a row opens its detail beside the list, with the grid, the history and its place in the URL', async (t) => {
-  const { page, errors } = await openHydrated(browser, '/');
-  try {
+  await withPage(browser, t, '/', async ({ page, errors }) => {
     const row = page.locator('.operation-table tbody tr').nth(2);
     const id = await row.getAttribute('data-operation-id');
     await row.locator('.row-link').click();
@@ -31,27 +30,16 @@ test('a row opens its detail beside the list, with the grid, the history and its
     await again.page.locator(`.detail[data-operation-id="${id}"]`).waitFor();
     await again.page.close();
     assert.deepEqual(errors, [], 'no console errors');
-  } catch (e) {
-    await screenshotOnFailure(t, page);
-    throw e;
-  } finally {
-    await page.close();
-  }
+  });
 });
 
 test('on a phone the detail is a view of its own, and Back returns to the list', async (t) => {
-  const { page } = await openHydrated(browser, '/', { width: 390, height: 844 });
-  try {
+  await withPage(browser, t, '/', async ({ page }) => {
     await page.locator('.operation-table tbody tr .row-link').first().click();
     await page.locator('.detail').waitFor();
     assert.equal(await page.locator('.operation-table').isVisible(), false, 'the list makes room');
     await page.getByRole('link', { name: /Back to the list/ }).click();
     await page.locator('.operation-table').waitFor({ state: 'visible' });
     assert.equal(await page.locator('.detail').count(), 0);
-  } catch (e) {
-    await screenshotOnFailure(t, page);
-    throw e;
-  } finally {
-    await page.close();
-  }
+  }, { width: 390, height: 844 });
 });

@@ -3,7 +3,7 @@
 // whole filter in the URL (a fresh page from the same address shows the same list).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openHydrated, screenshotOnFailure } from './helpers.mjs';
+import { launch, openHydrated, withPage } from './helpers.mjs';
 
 let browser;
 before(async () => { browser = await launch(); });
@@ -14,8 +14,7 @@ const rowIds = (page) => page.locator('.operation-table tbody tr').evaluateAll(
 );
 
 test('filter by a custom attribute, open a failed operation, see its error and failing field', async (t) => {
-  const { page, errors } = await openHydrated(browser, '/');
-  try {
+  await withPage(browser, t, '/', async ({ page, errors }) => {
     const form = page.locator('form.add-filter');
     await form.locator('select[name=field]').selectOption('attr:loyalty_tier');
     await form.locator('select[name=operator]').selectOption('eq');
@@ -59,24 +58,13 @@ test('filter by a custom attribute, open a failed operation, see its error and f
     await page.goBack();
     await page.waitForFunction(() => !location.search.includes('status=failed'));
     assert.deepEqual(errors, [], 'no console errors');
-  } catch (e) {
-    await screenshotOnFailure(t, page);
-    throw e;
-  } finally {
-    await page.close();
-  }
+  });
 });
 
 test('a filter the address cannot hold is refused with a message naming it', async (t) => {
-  const { page } = await openHydrated(browser, '/?f=password~eq~x');
-  try {
+  await withPage(browser, t, '/?f=password~eq~x', async ({ page }) => {
     const alert = page.getByRole('alert');
     await alert.waitFor();
     assert.match(await alert.innerText(), /f: .*not a customer field/);
-  } catch (e) {
-    await screenshotOnFailure(t, page);
-    throw e;
-  } finally {
-    await page.close();
-  }
+  });
 });

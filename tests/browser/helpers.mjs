@@ -34,3 +34,19 @@ export async function screenshotOnFailure(t, page) {
   const name = t.name.replace(/[^a-z0-9]+/gi, '-');
   await page.screenshot({ path: `${SHOTS}/${name}.png`, fullPage: true }).catch(() => {});
 }
+
+/**
+ * Opens a hydrated page at `path`, runs `body({ page, errors })`, keeps a screenshot if it
+ * fails, and always closes the page.
+ */
+export async function withPage(browser, t, path, body, viewport) {
+  const { page, errors } = await openHydrated(browser, path, viewport);
+  try {
+    await body({ page, errors });
+  } catch (e) {
+    await screenshotOnFailure(t, page);
+    throw e;
+  } finally {
+    await page.close();
+  }
+}

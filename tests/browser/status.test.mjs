@@ -2,15 +2,14 @@
 // showing the five default columns with the newest operations first.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openHydrated, screenshotOnFailure } from './helpers.mjs';
+import { launch, withPage } from './helpers.mjs';
 
 let browser;
 before(async () => { browser = await launch(); });
 after(async () => { await browser?.close(); });
 
 test('the status list hydrates and shows the five default columns and the newest operations', async (t) => {
-  const { page, errors } = await openHydrated(browser, '/');
-  try {
+  await withPage(browser, t, '/', async ({ page, errors }) => {
     const headers = await page.locator('.operation-table thead th').allInnerTexts();
     assert.deepEqual(
       headers.map((h) => h.trim().toLowerCase()),
@@ -27,17 +26,11 @@ test('the status list hydrates and shows the five default columns and the newest
     const counts = await page.locator('.status-counts li').count();
     assert.equal(counts, 5);
     assert.deepEqual(errors, [], 'no console errors');
-  } catch (e) {
-    await screenshotOnFailure(t, page);
-    throw e;
-  } finally {
-    await page.close();
-  }
+  });
 });
 
 test('older operations continue where the first page ended, and the back button returns', async (t) => {
-  const { page } = await openHydrated(browser, '/');
-  try {
+  await withPage(browser, t, '/', async ({ page }) => {
     const firstIds = await page.locator('.operation-table tbody tr').evaluateAll(
       (rows) => rows.map((r) => r.dataset.operationId),
     );
@@ -57,10 +50,5 @@ test('older operations continue where the first page ended, and the back button 
       (first) => document.querySelector('.operation-table tbody tr')?.dataset.operationId === first,
       firstIds[0],
     );
-  } catch (e) {
-    await screenshotOnFailure(t, page);
-    throw e;
-  } finally {
-    await page.close();
-  }
+  });
 });

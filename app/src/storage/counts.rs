@@ -3,6 +3,8 @@
 //! into the counters by [`Db::fold_count_deltas`]. Reading them costs a handful of rows at any
 //! table size.
 
+use sqlx::any::AnyRow;
+
 use super::{col, Db};
 use crate::model::SyncStatus;
 
@@ -26,15 +28,7 @@ impl Db {
             .bind(channel)
             .fetch_all(self.pool())
             .await?;
-        let mut counts: Vec<(SyncStatus, i64)> = SyncStatus::ALL.iter().map(|s| (*s, 0)).collect();
-        for row in &rows {
-            let status: String = col(row, "status")?;
-            let n: i64 = col(row, "n")?;
-            if let Some(entry) = counts.iter_mut().find(|(s, _)| s.as_str() == status) {
-                entry.1 = n;
-            }
-        }
-        Ok(counts)
+        per_status(&rows)
     }
 
     /// How many operations each channel has in each status (pairs with none left out), by
@@ -75,4 +69,17 @@ impl Db {
         .await?;
         Ok(())
     }
+}
+
+/// Rows of `status` and `n` as a count for every status (zeros included), in display order.
+pub(super) fn per_status(rows: &[AnyRow]) -> Result<Vec<(SyncStatus, i64)>, sqlx::Error> {
+    let mut counts: Vec<(SyncStatus, i64)> = SyncStatus::ALL.iter().map(|s| (*s, 0)).collect();
+    for row in rows {
+        let status: String = col(row, "status")?;
+        let n: i64 = col(row, "n")?;
+        if let Some(entry) = counts.iter_mut().find(|(s, _)| s.as_str() == status) {
+            entry.1 = n;
+        }
+    }
+    Ok(counts)
 }

@@ -10,7 +10,7 @@
 //! Every other condition is checked on the rows the walk meets (field filters as lookups of the
 //! operation's field by primary key). A page therefore costs the rows read until it is full.
 
-use super::{col, Db};
+use super::Db;
 use crate::model::{
     filter::{parse_bound, value_key, Bound, COUNT_CAP},
     FieldFilter, FilterOp, OperationCursor, OperationFilter, OperationPage, SyncStatus,
@@ -169,16 +169,8 @@ impl Db {
             .bind(sqlx::query(&sql))
             .fetch_all(self.pool())
             .await?;
-        let mut counts: Vec<(SyncStatus, i64)> = SyncStatus::ALL.iter().map(|s| (*s, 0)).collect();
-        let mut total = 0;
-        for row in &rows {
-            let status: String = col(row, "status")?;
-            let n: i64 = col(row, "n")?;
-            total += n;
-            if let Some(entry) = counts.iter_mut().find(|(s, _)| s.as_str() == status) {
-                entry.1 = n;
-            }
-        }
+        let counts = super::counts::per_status(&rows)?;
+        let total: i64 = counts.iter().map(|(_, n)| n).sum();
         Ok((counts, total >= COUNT_CAP))
     }
 
