@@ -43,3 +43,21 @@ test('on a phone the detail is a view of its own, and Back returns to the list',
     assert.equal(await page.locator('.detail').count(), 0);
   }, { width: 390, height: 844 });
 });
+
+test('the keyboard walks the list: ↓ to a row, Enter opens it, Esc closes the detail', async (t) => {
+  await withPage(browser, t, '/', async ({ page }) => {
+    const ids = await page.locator('.operation-table tbody tr').evaluateAll(
+      (rows) => rows.map((r) => r.dataset.operationId),
+    );
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('ArrowUp');
+    const focused = await page.evaluate(() => document.activeElement?.closest('tr')?.dataset.operationId);
+    assert.equal(focused, ids[1], 'the second row has the focus');
+    await page.keyboard.press('Enter');
+    await page.locator(`.detail[data-operation-id="${ids[1]}"]`).waitFor();
+    await page.keyboard.press('Escape');
+    await page.waitForFunction(() => !document.querySelector('.detail') && !location.search.includes('op='));
+  });
+});

@@ -62,6 +62,7 @@ pub fn StatusPage() -> impl IntoView {
         |(query, _)| list_operations(query),
     );
     let choices = Resource::new(|| (), |_| filter_choices());
+    keyboard_navigation(selected, close_href);
 
     view! {
         <main class="status-page" class:has-detail=move || selected.get().is_some()>
@@ -108,4 +109,53 @@ pub fn StatusPage() -> impl IntoView {
             </Show>
         </main>
     }
+}
+
+/// ↑/↓ move between the list's rows (from a row, or from nowhere in particular), Enter opens
+/// the focused one (it is a link), Esc closes the open detail. Typing in a field is left alone.
+fn keyboard_navigation(selected: Signal<Option<String>>, close_href: Signal<String>) {
+    use leptos::wasm_bindgen::JsCast;
+    let navigate = leptos_router::hooks::use_navigate();
+    let handle = window_event_listener(leptos::ev::keydown, move |ev| {
+        let key = ev.key();
+        match key.as_str() {
+            "ArrowDown" | "ArrowUp" => {
+                let doc = document();
+                let Ok(links) = doc.query_selector_all(".operation-table .row-link") else {
+                    return;
+                };
+                if links.length() == 0 {
+                    return;
+                }
+                let active = doc.active_element();
+                let at = (0..links.length()).find(|i: &u32| {
+                    let node = links.item(*i);
+                    active
+                        .as_ref()
+                        .is_some_and(|a| a.is_same_node(node.as_ref()))
+                });
+                let from_nowhere = active.is_none_or(|a| a.tag_name() == "BODY");
+                if at.is_none() && !from_nowhere {
+                    return;
+                }
+                let next: u32 = match (at, key == "ArrowDown") {
+                    (None, _) => 0,
+                    (Some(i), true) => (i + 1).min(links.length() - 1),
+                    (Some(i), false) => i.saturating_sub(1),
+                };
+                if let Some(link) = links
+                    .item(next)
+                    .and_then(|n| n.dyn_into::<leptos::web_sys::HtmlElement>().ok())
+                {
+                    ev.prevent_default();
+                    let _ = link.focus();
+                }
+            }
+            "Escape" if selected.get_untracked().is_some() => {
+                navigate(&close_href.get_untracked(), Default::default());
+            }
+            _ => {}
+        }
+    });
+    on_cleanup(move || handle.remove());
 }
