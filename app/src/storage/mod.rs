@@ -19,6 +19,7 @@ pub mod list;
 pub mod live;
 pub mod operations;
 pub mod reference;
+mod staging;
 pub mod sync;
 pub mod sync_writes;
 pub mod tokens;
