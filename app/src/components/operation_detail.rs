@@ -5,7 +5,7 @@
 use leptos::prelude::*;
 
 use super::{error_box::ErrorBox, format_timestamp, status_badge::StatusBadge};
-use crate::model::{ChangeDescription, GridRow, OperationDetail, OperationKind, SyncStatus};
+use crate::model::{ChangeDescription, GridRow, OperationDetail, SyncStatus};
 
 /// The detail of the operation `detail`, with a link back to `close_href` (the list as it was).
 #[component]
@@ -26,10 +26,7 @@ pub fn OperationDetailView(detail: OperationDetail, close_href: String) -> impl 
             .map(|r| r.label_en.clone())
             .unwrap_or_else(|| key.clone())
     });
-    let kind = match summary.kind {
-        OperationKind::Create => "Create",
-        OperationKind::Update => "Update",
-    };
+    let kind = summary.kind.label();
     let this_id = summary.id;
     let account = summary
         .customer_account
@@ -91,10 +88,7 @@ pub fn OperationDetailView(detail: OperationDetail, close_href: String) -> impl 
             <ol class="history">
                 {detail.history.into_iter().map(|op| {
                     let current = op.id == this_id;
-                    let kind = match op.kind {
-                        OperationKind::Create => "Create",
-                        OperationKind::Update => "Update",
-                    };
+                    let kind = op.kind.label();
                     view! {
                         <li class:current=current>
                             <a href=format!("?op={}", op.id) aria-current=current.then_some("true")>

@@ -22,6 +22,16 @@ super::text_enum!(OperationKind {
     Update => "update",
 });
 
+impl OperationKind {
+    /// The name shown on the page.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Create => "Create",
+            Self::Update => "Update",
+        }
+    }
+}
+
 /// One row of the status list: the five default columns and what is needed to open it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct OperationSummary {
