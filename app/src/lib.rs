@@ -10,6 +10,7 @@
 pub mod components;
 pub mod error;
 pub mod functions;
+pub mod locale;
 pub mod model;
 pub mod pages;
 #[cfg(feature = "ssr")]
@@ -29,7 +30,7 @@ use leptos_router::{
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     view! {
         <!DOCTYPE html>
-        <html lang="en">
+        <html>
             <head>
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
@@ -56,7 +57,18 @@ pub fn App() -> impl IntoView {
 
     view! {
         <Stylesheet id="leptos" href="/pkg/custsync.css" />
-        <Title text="Customer synchronization status · custsync" />
+        <locale::I18nContextProvider>
+            <Frame hydrated />
+        </locale::I18nContextProvider>
+    }
+}
+
+/// The page frame inside the language context: title, top bar and the routes.
+#[component]
+fn Frame(hydrated: RwSignal<bool>) -> impl IntoView {
+    let i18n = locale::use_i18n();
+    view! {
+        <Title text=move || locale::t_string!(i18n, app.title) />
         <Router>
             <div class="app" data-hydrated=move || hydrated.get().to_string()>
                 <components::top_bar::TopBar />

@@ -17,8 +17,9 @@ export async function launch() {
 }
 
 /** Opens a page, collecting console errors, and waits until the WebAssembly client hydrated it. */
-export async function openHydrated(browser, path, viewport = { width: 1280, height: 900 }) {
-  const page = await browser.newPage({ viewport });
+export async function openHydrated(browser, path, viewport = { width: 1280, height: 900 }, context) {
+  const page = context ? await context.newPage() : await browser.newPage({ viewport });
+  if (context) await page.setViewportSize(viewport);
   const errors = [];
   page.on('console', (msg) => { if (msg.type() === 'error') errors.push(msg.text()); });
   page.on('pageerror', (err) => errors.push(String(err)));

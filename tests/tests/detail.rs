@@ -32,10 +32,10 @@ storage_test! {
         assert_eq!(tier.hq_value.as_deref(), Some("Gold"));
         assert_eq!(tier.label_en, "Loyalty tier");
         assert!(create.grid.iter().all(|r| !r.failing));
-        let sentence = ChangeDescription::of(&create).sentence_en();
+        let sentence = ChangeDescription::of(&create).sentence(app::locale::Locale::en);
         assert!(sentence.starts_with("Customer created in Bergen Storsenter: Kari Nordmann, 7 fields, now NO"), "{sentence}");
         let edit = detail(&db, &history[1].id.to_string()).await.unwrap();
-        assert_eq!(ChangeDescription::of(&edit).sentence_en(), "Account update: city changed");
+        assert_eq!(ChangeDescription::of(&edit).sentence(app::locale::Locale::en), "Account update: city changed");
     }
 }
 
@@ -53,7 +53,7 @@ storage_test! {
         let failing: Vec<&str> = failed.grid.iter().filter(|r| r.failing).map(|r| r.field.as_str()).collect();
         assert_eq!(failing, ["receipt_email"]);
         assert!(failed.grid.iter().all(|r| r.hq_value.is_none()), "no customer yet");
-        let sentence = ChangeDescription::of(&failed).sentence_en();
+        let sentence = ChangeDescription::of(&failed).sentence(app::locale::Locale::en);
         assert!(sentence.starts_with("Sync failed: receipt email: "), "{sentence}");
     }
 }

@@ -57,7 +57,7 @@ async fn walk(db: &Db, query: &str, size: i64) -> Vec<OperationSummary> {
     let mut cursor: Option<OperationCursor> = None;
     loop {
         let page = db.filtered_page(&filter, cursor, size).await.unwrap();
-        all.extend(page.operations);
+        all.extend(page.operations.into_iter().map(|o| o.summary));
         match page.next {
             Some(next) => cursor = Some(next),
             None => break,
@@ -168,5 +168,85 @@ storage_test! {
         db.fold_count_deltas().await.unwrap();
         assert_eq!(db.counted_statuses(None).await.unwrap(), full(None).await);
         assert_eq!(db.counted_statuses(Some(shop.bergen.id)).await.unwrap(), full(Some(shop.bergen.id)).await);
+    }
+}
+
+storage_test! {
+    async fn contains_finds_the_same_operations_through_the_value_dictionary_as_by_walking(db) {
+        let shop = shop_with_history(&db).await;
+        let extra: Vec<_> = (0..70)
+            .map(|i| incoming(&format!("berg-{i}"), &guid(), OperationKind::Create, &[("name", &format!("Berg {i}"))]))
+            .collect();
+        receive(&db, &shop.oslo, &extra).await;
+        run_pipeline(&db).await;
+        // Few values contain "berg 1" (1, 10 to 19): the dictionary leads the walk.
+        let few = db.values_containing("name", "Berg 1").await.unwrap().expect("few values");
+        assert_eq!(few.len(), 11);
+        assert_eq!(walk(&db, "f=name~contains~berg 1", 4).await.len(), 11);
+        // Seventy values contain "berg", and "rg" is too short for trigrams: a plain walk.
+        assert_eq!(db.values_containing("name", "berg").await.unwrap(), None);
+        assert_eq!(walk(&db, "f=name~contains~berg", 16).await.len(), 70);
+        assert_eq!(walk(&db, "f=name~contains~rg", 16).await.len(), 70);
+        // No value contains it: nothing, and every count is zero.
+        let none = db.filtered_page(&filter("f=name~contains~zzzz"), None, 50).await.unwrap();
+        assert!(none.operations.is_empty());
+        assert!(none.counts.iter().all(|(_, n)| *n == 0));
+        // The counts under a dictionary-led filter are those of its operations.
+        let page = db.filtered_page(&filter("f=name~contains~ødegård 1"), None, 50).await.unwrap();
+        let total: i64 = page.counts.iter().map(|(_, n)| n).sum();
+        assert_eq!(total, 10);
+    }
+}
+
+storage_test! {
+    async fn suggestions_offer_the_values_in_use_most_frequent_first(db) {
+        shop_with_history(&db).await;
+        assert_eq!(db.suggest_values("attr:loyalty_tier", "", 8).await.unwrap(), ["Silver", "Gold"]);
+        assert_eq!(db.suggest_values("attr:loyalty_tier", "g", 8).await.unwrap(), ["Gold"]);
+        let names = db.suggest_values("name", "kunde ødegård 1", 3).await.unwrap();
+        assert_eq!(names.len(), 3);
+        assert!(names.iter().all(|n| n.starts_with("Kunde Ødegård 1")), "{names:?}");
+        let refused = app::functions::operations::suggestions(&db, "attr:nope", "").await;
+        assert!(matches!(refused, Err(AppError::Validation { field, .. }) if field == "field"));
+        let long = "x".repeat(10_000);
+        let refused = app::functions::operations::suggestions(&db, "name", &long).await;
+        assert!(matches!(refused, Err(AppError::Validation { field, .. }) if field == "prefix"));
+    }
+}
+
+storage_test! {
+    async fn oldest_first_walks_the_same_operations_in_the_other_order(db) {
+        shop_with_history(&db).await;
+        for query in ["", "f=attr:loyalty_tier~eq~gold", "f=name~contains~ødegård 1", "status=failed"] {
+            let newest = walk(&db, query, 3).await;
+            let oldest_filter = filter(&format!("{query}&sort=oldest"));
+            let mut oldest = Vec::new();
+            let mut cursor = None;
+            loop {
+                let page = db.filtered_page(&oldest_filter, cursor, 3).await.unwrap();
+                oldest.extend(page.operations.into_iter().map(|o| o.summary));
+                match page.next {
+                    Some(next) => cursor = Some(next),
+                    None => break,
+                }
+            }
+            let mut reversed = names(&newest);
+            reversed.reverse();
+            assert_eq!(names(&oldest), reversed, "{query}");
+        }
+    }
+}
+
+storage_test! {
+    async fn list_rows_carry_what_the_extra_columns_show(db) {
+        shop_with_history(&db).await;
+        let page = db.filtered_page(&filter("status=failed&cols=kind,retries,entity,error"), None, 50).await.unwrap();
+        assert_eq!(page.operations.len(), 6);
+        for row in &page.operations {
+            let error = row.last_error.as_ref().expect("a failed operation says why");
+            assert_eq!(error.field.as_deref(), Some("receipt_email"));
+            assert_eq!(row.summary.legal_entity_id, "NO01");
+            assert_eq!(row.retry_count, 0);
+        }
     }
 }

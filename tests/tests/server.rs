@@ -53,7 +53,8 @@ async fn the_status_page_is_rendered_on_the_server_with_the_five_columns_and_new
         .await
         .unwrap()
         .operations
-        .remove(0);
+        .remove(0)
+        .summary;
     let first_row = html.find("data-operation-id=").expect("a row");
     assert!(html[first_row..].starts_with(&format!("data-operation-id=\"{}\"", newest.id)));
     assert!(html.contains("/pkg/custsync.js"), "hydration script");
@@ -83,9 +84,12 @@ async fn the_next_page_link_continues_where_the_first_page_ended() {
     let second = db.operations_page(first.next, 50).await.unwrap();
     assert!(html.contains(&format!(
         "data-operation-id=\"{}\"",
-        second.operations[0].id
+        second.operations[0].summary.id
     )));
-    assert!(!html.contains(&format!("data-operation-id=\"{}\"", first.operations[0].id)));
+    assert!(!html.contains(&format!(
+        "data-operation-id=\"{}\"",
+        first.operations[0].summary.id
+    )));
 }
 
 #[tokio::test]

@@ -121,7 +121,7 @@ storage_test! {
         let mut cursor = None;
         loop {
             let page = db.operations_page(cursor, 50).await.unwrap();
-            seen.extend(page.operations.iter().map(|o| o.id));
+            seen.extend(page.operations.iter().map(|o| o.summary.id));
             match page.next {
                 Some(next) => cursor = Some(next),
                 None => break,
@@ -137,7 +137,7 @@ storage_test! {
         let channel = entity_and_channel(&db).await;
         load_operations(&db, &channel, 3).await;
         let page = db.operations_page(None, 10).await.unwrap();
-        let newest = &page.operations[0];
+        let newest = &page.operations[0].summary;
         assert_eq!(newest.channel_name, "Bergen Storsenter");
         assert_eq!(newest.customer_account.as_deref(), Some("NO0000003"));
         assert_eq!(newest.async_account, "00000000-0000-4000-8000-000000000003");

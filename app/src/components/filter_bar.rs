@@ -6,7 +6,8 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 
 use crate::{
-    functions::operations::FilterMenu,
+    functions::operations::{suggest_values, FilterMenu},
+    locale::{pick, t, t_string, td_string, use_i18n, Locale},
     model::{
         filter::{FilterField, ValueKind},
         FieldFilter, FilterOp, OperationFilter,
@@ -16,6 +17,7 @@ use crate::{
 /// The filter bar for `filter`, offering `choices`.
 #[component]
 pub fn FilterBar(filter: OperationFilter, choices: FilterMenu) -> impl IntoView {
+    let i18n = use_i18n();
     let navigate = use_navigate();
     let go = move |f: OperationFilter| navigate(&f.href(&[]), Default::default());
 
@@ -49,27 +51,39 @@ pub fn FilterBar(filter: OperationFilter, choices: FilterMenu) -> impl IntoView 
         .map(|(i, f)| {
             let mut without = filter.clone();
             without.fields.remove(i);
-            let label = choices
-                .fields
-                .iter()
-                .find(|c| c.key == f.field)
-                .map(|c| c.label_en.clone())
-                .unwrap_or_else(|| f.field.clone());
-            let sentence = if f.op.needs_value() {
-                format!("{label} {} “{}”", f.op.label_en(), f.value)
-            } else {
-                format!("{label} {}", f.op.label_en())
-            };
+            let field = choices.fields.iter().find(|c| c.key == f.field).cloned();
+            let f = f.clone();
+            let sentence = Memo::new(move |_| {
+                let locale = i18n.get_locale();
+                let label = field
+                    .as_ref()
+                    .map(|c| pick(locale, &c.label_en, &c.label_nb).to_owned())
+                    .unwrap_or_else(|| f.field.clone());
+                let op = op_label(locale, f.op);
+                if f.op.needs_value() {
+                    format!("{label} {op} “{}”", f.value)
+                } else {
+                    format!("{label} {op}")
+                }
+            });
             view! {
                 <li class="filter-pill">
-                    <span>{sentence.clone()}</span>
-                    <a class="pill-remove" href=without.href(&[]) aria-label=format!("Remove the filter: {sentence}")>"×"</a>
+                    <span>{sentence}</span>
+                    <a
+                        class="pill-remove"
+                        href=without.href(&[])
+                        aria-label=move || {
+                            let sentence = sentence.get();
+                            td_string!(i18n.get_locale(), filter.remove, sentence).to_string()
+                        }
+                    >"×"</a>
                 </li>
             }
         })
         .collect_view();
     let clear = (!filter.is_empty()).then(|| {
-        view! { <a class="button button-quiet" href="/">"Clear all filters"</a> }
+        let href = filter.cleared().href(&[]);
+        view! { <a class="button button-quiet" href=href>{t!(i18n, filter.clear)}</a> }
     });
     let selected_channel = filter.channel;
     // On a phone the controls fold away behind one button; the filters in force stay visible.
@@ -81,7 +95,7 @@ pub fn FilterBar(filter: OperationFilter, choices: FilterMenu) -> impl IntoView 
     let to = filter.to.map(|d| d.to_string()).unwrap_or_default();
 
     view! {
-        <section class="filter-bar" class:open=move || open.get() aria-label="Filter">
+        <section class="filter-bar" class:open=move || open.get() aria-label=move || t_string!(i18n, filter.label)>
             <button
                 type="button"
                 class="button filter-toggle"
@@ -89,33 +103,35 @@ pub fn FilterBar(filter: OperationFilter, choices: FilterMenu) -> impl IntoView 
                 aria-controls="filter-controls"
                 on:click=move |_| open.update(|o| *o = !*o)
             >
-                {move || if open.get() { "Hide filters".to_owned() } else if in_force > 0 {
-                    format!("Filters ({in_force})")
+                {move || if open.get() {
+                    t_string!(i18n, filter.hide).to_string()
+                } else if in_force > 0 {
+                    t_string!(i18n, filter.show_n, n = in_force).to_string()
                 } else {
-                    "Filters".to_owned()
+                    t_string!(i18n, filter.show).to_string()
                 }}
             </button>
             <div class="filter-row" id="filter-controls">
                 <label class="filter-control">
-                    <span class="filter-label">"Channel"</span>
+                    <span class="filter-label">{t!(i18n, filter.channel)}</span>
                     <select on:change=on_channel>
-                        <option value="" selected=selected_channel.is_none()>"All channels"</option>
+                        <option value="" selected=selected_channel.is_none()>{t!(i18n, filter.all_channels)}</option>
                         {choices.channels.iter().map(|(id, name)| view! {
                             <option value=id.to_string() selected=selected_channel == Some(*id)>{name.clone()}</option>
                         }).collect_view()}
                     </select>
                 </label>
                 <label class="filter-control">
-                    <span class="filter-label">"From"</span>
+                    <span class="filter-label">{t!(i18n, filter.from)}</span>
                     <input type="date" value=from on:change=on_date("from") />
                 </label>
                 <label class="filter-control">
-                    <span class="filter-label">"To"</span>
+                    <span class="filter-label">{t!(i18n, filter.to)}</span>
                     <input type="date" value=to on:change=on_date("to") />
                 </label>
                 {clear}
             </div>
-            <ul class="filter-pills" aria-label="Field filters in force">{sentences}</ul>
+            <ul class="filter-pills" aria-label=move || t_string!(i18n, filter.in_force)>{sentences}</ul>
             <AddFilter filter fields=choices.fields />
         </section>
     }
@@ -124,6 +140,7 @@ pub fn FilterBar(filter: OperationFilter, choices: FilterMenu) -> impl IntoView 
 /// "+ Filter": pick a field, an operator that fits it, a value; Add.
 #[component]
 fn AddFilter(filter: OperationFilter, fields: Vec<FilterField>) -> impl IntoView {
+    let i18n = use_i18n();
     let navigate = use_navigate();
     let fields = StoredValue::new(fields);
     let field = RwSignal::new(String::new());
@@ -139,6 +156,17 @@ fn AddFilter(filter: OperationFilter, fields: Vec<FilterField>) -> impl IntoView
         })
     };
     let full = filter.fields.len() >= crate::model::filter::MAX_FIELD_FILTERS;
+    // The values in use for the chosen field as the person types, most frequent first (not
+    // for dates and numbers, where a picker or a figure fits better).
+    let suggestions = Resource::new(
+        move || (field.get(), value.get(), kind()),
+        |(field, typed, kind)| async move {
+            if field.is_empty() || matches!(kind, ValueKind::Date | ValueKind::Number) {
+                return Ok(Vec::new());
+            }
+            suggest_values(field, typed).await
+        },
+    );
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let candidate = format!("{}~{}~{}", field.get(), op.get(), value.get());
@@ -158,12 +186,14 @@ fn AddFilter(filter: OperationFilter, fields: Vec<FilterField>) -> impl IntoView
         }
     };
     let groups = move || {
+        let locale = i18n.get_locale();
         fields.with_value(|all| {
             all.iter()
                 .map(|f| {
+                    let name = pick(locale, &f.label_en, &f.label_nb);
                     let label = match &f.group {
-                        Some(group) => format!("{} ({group})", f.label_en),
-                        None => f.label_en.clone(),
+                        Some(group) => format!("{name} ({group})"),
+                        None => name.to_owned(),
                     };
                     view! { <option value=f.key.clone()>{label}</option> }
                 })
@@ -171,9 +201,9 @@ fn AddFilter(filter: OperationFilter, fields: Vec<FilterField>) -> impl IntoView
         })
     };
     view! {
-        <form class="add-filter" on:submit=on_submit aria-label="Add a field filter">
+        <form class="add-filter" on:submit=on_submit aria-label=move || t_string!(i18n, filter.add_label)>
             <label class="filter-control">
-                <span class="filter-label">"Field"</span>
+                <span class="filter-label">{t!(i18n, filter.field)}</span>
                 <select
                     name="field"
                     required
@@ -186,12 +216,12 @@ fn AddFilter(filter: OperationFilter, fields: Vec<FilterField>) -> impl IntoView
                         }
                     }
                 >
-                    <option value="" selected=true>"+ Filter on a field…"</option>
+                    <option value="" selected=true>{t!(i18n, filter.pick_field)}</option>
                     {groups}
                 </select>
             </label>
             <label class="filter-control">
-                <span class="filter-label">"Operator"</span>
+                <span class="filter-label">{t!(i18n, filter.operator)}</span>
                 <select
                     name="operator"
                     disabled=full
@@ -202,30 +232,54 @@ fn AddFilter(filter: OperationFilter, fields: Vec<FilterField>) -> impl IntoView
                     }
                 >
                     {move || FilterOp::fitting(kind()).iter().map(|o| view! {
-                        <option value=o.as_str() selected=op.get() == *o>{o.label_en()}</option>
+                        <option value=o.as_str() selected=op.get() == *o>{op_label(i18n.get_locale(), *o)}</option>
                     }).collect_view()}
                 </select>
             </label>
             <Show when=move || op.get().needs_value()>
                 <label class="filter-control filter-value">
-                    <span class="filter-label">"Value"</span>
+                    <span class="filter-label">{t!(i18n, filter.value)}</span>
                     <input
                         name="value"
                         type=move || match kind() { ValueKind::Date => "date", _ => "text" }
                         maxlength=crate::model::filter::MAX_FILTER_VALUE
                         prop:value=move || value.get()
                         on:input=move |ev| value.set(event_target_value(&ev))
+                        list="filter-suggestions"
+                        autocomplete="off"
                         placeholder=move || match kind() {
-                            ValueKind::Number => "a number, e.g. 5000",
-                            ValueKind::Boolean => "true or false",
-                            _ => "a value",
+                            ValueKind::Number => t_string!(i18n, filter.placeholder_number),
+                            ValueKind::Boolean => t_string!(i18n, filter.placeholder_boolean),
+                            _ => t_string!(i18n, filter.placeholder_text),
                         }
                     />
                 </label>
+                <datalist id="filter-suggestions">
+                    <Transition fallback=|| ()>
+                        {move || Suspend::new(async move {
+                            suggestions.await.unwrap_or_default().into_iter().map(|v| view! {
+                                <option value=v></option>
+                            }).collect_view()
+                        })}
+                    </Transition>
+                </datalist>
             </Show>
-            <button class="button" type="submit" disabled=full>"Add filter"</button>
+            <button class="button" type="submit" disabled=full>{t!(i18n, filter.add)}</button>
             {move || problem.get().map(|p| view! { <p class="field-message" role="alert">{p}</p> })}
-            {full.then(|| view! { <p class="muted">"At most five field filters; remove one to add another."</p> })}
+            {full.then(|| view! { <p class="muted">{t!(i18n, filter.full)}</p> })}
         </form>
+    }
+}
+
+/// An operator as the filter sentence says it: "contains", "er lik".
+fn op_label(locale: Locale, op: FilterOp) -> &'static str {
+    match op {
+        FilterOp::Equals => td_string!(locale, filter.op_equals),
+        FilterOp::Contains => td_string!(locale, filter.op_contains),
+        FilterOp::StartsWith => td_string!(locale, filter.op_starts),
+        FilterOp::Empty => td_string!(locale, filter.op_empty),
+        FilterOp::NotEmpty => td_string!(locale, filter.op_not_empty),
+        FilterOp::AtLeast => td_string!(locale, filter.op_gte),
+        FilterOp::AtMost => td_string!(locale, filter.op_lte),
     }
 }

@@ -5,10 +5,11 @@ use std::time::Duration;
 
 use leptos::prelude::*;
 
-use super::{error_box::ErrorBox, format_timestamp};
+use super::error_box::ErrorBox;
 use crate::{
     functions::jobs::{change_job, jobs_overview},
-    model::{job::describe_interval, JobAction, JobOverview, JobRun},
+    locale::{describe_interval, format_timestamp, job_label, t, td_string, use_i18n, Locale},
+    model::{JobAction, JobOverview, JobRun},
 };
 
 /// How often the panel looks again while the page is not live (no event stream).
@@ -18,6 +19,7 @@ const REFRESH: Duration = Duration::from_secs(10);
 /// few seconds while the page is not live.
 #[component]
 pub fn JobsPanel() -> impl IntoView {
+    let i18n = use_i18n();
     let refresh = RwSignal::new(0_u32);
     let live = super::live::Live::get();
     let overview = Resource::new(
@@ -47,8 +49,8 @@ pub fn JobsPanel() -> impl IntoView {
 
     view! {
         <section class="jobs-panel" aria-labelledby="jobs-title">
-            <h2 id="jobs-title" class="section-title">"Recurring jobs"</h2>
-            <Transition fallback=|| view! { <p class="loading" role="status">"Loading jobs…"</p> }>
+            <h2 id="jobs-title" class="section-title">{t!(i18n, jobs.title)}</h2>
+            <Transition fallback=move || view! { <p class="loading" role="status">{t!(i18n, jobs.loading)}</p> }>
                 {move || Suspend::new(async move {
                     match overview.await {
                         Ok(jobs) => view! {
@@ -70,95 +72,120 @@ fn JobCard(
     job: JobOverview,
     act: Action<(crate::model::JobName, JobAction), Result<(), crate::AppError>>,
 ) -> impl IntoView {
+    let i18n = use_i18n();
     let name = job.schedule.job;
     let paused = job.schedule.paused;
+    let interval = job.schedule.interval_seconds;
+    let next_run_at = job.schedule.next_run_at;
     let running = job.running().cloned();
+    let progress = running.as_ref().map(|run| run.progress);
     let last = job.last_finished().cloned();
-    let state = match (&running, paused) {
-        (Some(run), _) => format!("Running · {} %", run.progress),
-        (None, true) => "Paused".to_owned(),
-        (None, false) => describe_interval(job.schedule.interval_seconds),
+    let state = move || {
+        let locale = i18n.get_locale();
+        match (progress, paused) {
+            (Some(percent), _) => td_string!(locale, jobs.running, percent).to_string(),
+            (None, true) => td_string!(locale, jobs.paused).to_owned(),
+            (None, false) => describe_interval(locale, interval),
+        }
     };
     let state_class = match (&running, paused) {
         (Some(_), _) => "job-state running",
         (None, true) => "job-state paused",
         (None, false) => "job-state",
     };
-    let next = match (paused, job.schedule.next_run_at) {
-        (true, _) => "Not scheduled while paused".to_owned(),
-        (false, Some(at)) => format!("Next run {}", format_timestamp(at)),
-        (false, None) => "Next run soon".to_owned(),
+    let next = move || {
+        let locale = i18n.get_locale();
+        match (paused, next_run_at) {
+            (true, _) => td_string!(locale, jobs.not_scheduled).to_owned(),
+            (false, Some(at)) => {
+                let at = format_timestamp(locale, at);
+                td_string!(locale, jobs.next_run, at).to_string()
+            }
+            (false, None) => td_string!(locale, jobs.next_soon).to_owned(),
+        }
     };
     let pending = move || act.pending().get();
     let toggle = if paused {
-        (JobAction::Resume, "Resume")
+        JobAction::Resume
     } else {
-        (JobAction::Pause, "Pause")
+        JobAction::Pause
     };
+    let runs = StoredValue::new(job.runs.clone());
     view! {
         <article class="job-card" data-job=name.as_str()>
             <header class="job-head">
-                <h3 class="job-name">{name.label()}</h3>
+                <h3 class="job-name">{move || job_label(i18n.get_locale(), name).0}</h3>
                 <span class=state_class>{state}</span>
             </header>
-            <p class="job-purpose">{name.purpose()}</p>
+            <p class="job-purpose">{move || job_label(i18n.get_locale(), name).1}</p>
             {running.map(|run| view! {
-                <div class="job-progress" role="progressbar" aria-label=format!("{} progress", name.label())
+                <div class="job-progress" role="progressbar"
+                    aria-label=move || {
+                        let job = job_label(i18n.get_locale(), name).0;
+                        td_string!(i18n.get_locale(), jobs.progress, job).to_string()
+                    }
                     aria-valuemin="0" aria-valuemax="100" aria-valuenow=run.progress>
                     <div class="job-progress-bar" style=format!("width: {}%", run.progress)></div>
                 </div>
             })}
             <p class="job-last">
-                {match last {
-                    Some(run) => describe_run(&run),
-                    None => "Not run yet".to_owned(),
+                {move || match &last {
+                    Some(run) => describe_run(i18n.get_locale(), run),
+                    None => td_string!(i18n.get_locale(), jobs.not_run_yet).to_owned(),
                 }}
             </p>
             <p class="job-next">{next}</p>
             <div class="job-actions">
                 <button type="button" class="button" disabled=pending
                     on:click=move |_| { act.dispatch((name, JobAction::RunNow)); }>
-                    "Run now"
+                    {t!(i18n, jobs.run_now)}
                 </button>
                 <button type="button" class="button button-quiet" disabled=pending
-                    on:click=move |_| { act.dispatch((name, toggle.0)); }>
-                    {toggle.1}
+                    on:click=move |_| { act.dispatch((name, toggle)); }>
+                    {move || if paused { t!(i18n, jobs.resume).into_any() } else { t!(i18n, jobs.pause).into_any() }}
                 </button>
             </div>
             <details class="job-history">
-                <summary>"Run history"</summary>
+                <summary>{t!(i18n, jobs.history)}</summary>
                 <ol>
-                    {job.runs.iter().map(|run| view! { <li>{describe_run(run)}</li> }).collect_view()}
+                    {move || {
+                        let locale = i18n.get_locale();
+                        runs.with_value(|runs| {
+                            runs.iter().map(|run| view! { <li>{describe_run(locale, run)}</li> }).collect_view()
+                        })
+                    }}
                 </ol>
             </details>
         </article>
     }
 }
 
-/// "Last run 14:03 UTC (2.1 s) · 120 seen · 118 succeeded · 2 failed", or its error.
-fn describe_run(run: &JobRun) -> String {
-    let mut text = format!("{} {}", run_label(run), format_timestamp(run.started_at));
+/// "Last run 2026-11-25 14:03 UTC (2.1 s) · 120 seen · 118 succeeded · 2 failed", or its error.
+fn describe_run(locale: Locale, run: &JobRun) -> String {
+    let at = format_timestamp(locale, run.started_at);
+    let mut parts = vec![match (run.finished_at, &run.error) {
+        (None, _) => td_string!(locale, jobs.running_since, at).to_string(),
+        (Some(_), Some(_)) => td_string!(locale, jobs.failed_run, at).to_string(),
+        (Some(_), None) => td_string!(locale, jobs.last_run, at).to_string(),
+    }];
     if let Some(finished) = run.finished_at {
-        let seconds = (finished - run.started_at).num_milliseconds() as f64 / 1000.0;
-        text.push_str(&format!(" ({seconds:.1} s)"));
+        let seconds = format!(
+            "{:.1}",
+            (finished - run.started_at).num_milliseconds() as f64 / 1000.0
+        )
+        .replace('.', td_string!(locale, format.decimal));
+        parts[0].push(' ');
+        parts[0].push_str(&td_string!(locale, jobs.took, seconds).to_string());
     }
-    text.push_str(&format!(" · {} seen", run.seen));
+    parts.push(td_string!(locale, jobs.seen, n = run.seen).to_string());
     if run.succeeded > 0 {
-        text.push_str(&format!(" · {} succeeded", run.succeeded));
+        parts.push(td_string!(locale, jobs.succeeded, n = run.succeeded).to_string());
     }
     if run.failed > 0 {
-        text.push_str(&format!(" · {} failed", run.failed));
+        parts.push(td_string!(locale, jobs.failed, n = run.failed).to_string());
     }
     if let Some(error) = &run.error {
-        text.push_str(&format!(" · {error}"));
+        parts.push(error.clone());
     }
-    text
-}
-
-fn run_label(run: &JobRun) -> &'static str {
-    match (run.finished_at, &run.error) {
-        (None, _) => "Running since",
-        (Some(_), Some(_)) => "Failed run",
-        (Some(_), None) => "Last run",
-    }
+    parts.join(" · ")
 }

@@ -70,20 +70,22 @@ fn connect(live: Live) {
 /// The live indicator: a dot and a word, never colour alone.
 #[component]
 pub fn LiveIndicator() -> impl IntoView {
+    use crate::locale::{t_string, use_i18n};
     let live = Live::get();
+    let i18n = use_i18n();
     view! {
         <span
             class="live-indicator"
             class:on=move || live.connected.get()
             role="status"
             title=move || if live.connected.get() {
-                "Statuses update on their own as the jobs run"
+                t_string!(i18n, live.on_title)
             } else {
-                "Not receiving updates; they resume by themselves when the connection is back"
+                t_string!(i18n, live.off_title)
             }
         >
             <span class="live-dot" aria-hidden="true"></span>
-            {move || if live.connected.get() { "Live" } else { "Connecting…" }}
+            {move || if live.connected.get() { t_string!(i18n, live.on) } else { t_string!(i18n, live.off) }}
         </span>
     }
 }

@@ -4,13 +4,17 @@
 
 use leptos::prelude::*;
 
-use super::{error_box::ErrorBox, format_timestamp, status_badge::StatusBadge};
-use crate::model::{ChangeDescription, GridRow, OperationDetail, SyncStatus};
+use super::{error_box::ErrorBox, status_badge::StatusBadge, time::Time};
+use crate::{
+    locale::{kind_label, pick, t, t_string, use_i18n},
+    model::{ChangeDescription, GridRow, OperationDetail, SyncStatus},
+};
 
 /// The detail of the operation `detail`, with a link back to `close_href` (the list as it was).
 #[component]
 pub fn OperationDetailView(detail: OperationDetail, close_href: String) -> impl IntoView {
-    let description = ChangeDescription::of(&detail).sentence_en();
+    let i18n = use_i18n();
+    let description = ChangeDescription::of(&detail);
     let summary = detail.state.summary.clone();
     let error = detail.state.last_error.clone().filter(|_| {
         matches!(
@@ -19,14 +23,13 @@ pub fn OperationDetailView(detail: OperationDetail, close_href: String) -> impl 
         )
     });
     let error_label = error.as_ref().and_then(|e| e.field.as_ref()).map(|key| {
-        detail
-            .grid
-            .iter()
-            .find(|r| &r.field == key)
-            .map(|r| r.label_en.clone())
-            .unwrap_or_else(|| key.clone())
+        let row = detail.grid.iter().find(|r| &r.field == key);
+        let (en, nb) = row
+            .map(|r| (r.label_en.clone(), r.label_nb.clone()))
+            .unwrap_or_else(|| (key.clone(), key.clone()));
+        move || format!("{}: ", pick(i18n.get_locale(), &en, &nb))
     });
-    let kind = summary.kind.label();
+    let kind = summary.kind;
     let this_id = summary.id;
     let account = summary
         .customer_account
@@ -37,62 +40,65 @@ pub fn OperationDetailView(detail: OperationDetail, close_href: String) -> impl 
         <section class="detail" aria-labelledby="detail-title" data-operation-id=this_id>
             <header class="detail-head">
                 <a class="button button-quiet detail-close" href=close_href>
-                    <span aria-hidden="true">"← "</span>"Back to the list"
+                    <span aria-hidden="true">"← "</span>{t!(i18n, detail.back)}
                 </a>
                 <div class="detail-title-row">
                     <h2 id="detail-title">
-                        {account.clone().unwrap_or_else(|| "Pending sync".to_owned())}
+                        {match account.clone() {
+                            Some(account) => account.into_any(),
+                            None => t!(i18n, list.pending_sync).into_any(),
+                        }}
                     </h2>
                     <StatusBadge status=summary.status />
                 </div>
                 <p class="change-description">
-                    <span class="visually-hidden">"Change description: "</span>
-                    {description}
+                    <span class="visually-hidden">{t!(i18n, detail.change_description)}" "</span>
+                    {move || description.sentence(i18n.get_locale())}
                 </p>
             </header>
             {error.map(|e| view! {
-                <div class="last-error" role="note" aria-label="Last known error">
-                    <p class="last-error-title">"Last known error"</p>
+                <div class="last-error" role="note" aria-label=move || t_string!(i18n, detail.last_error)>
+                    <p class="last-error-title">{t!(i18n, detail.last_error)}</p>
                     <p>
-                        {error_label.map(|l| view! { <strong>{l}": "</strong> })}
+                        {error_label.map(|l| view! { <strong>{l}</strong> })}
                         {e.message}
                     </p>
-                    <p class="muted last-error-code">"Code "<code>{e.code}</code></p>
+                    <p class="muted last-error-code">{t!(i18n, detail.code)}" "<code>{e.code}</code></p>
                 </div>
             })}
             <dl class="detail-facts">
-                <Fact term="Customer account">
+                <Fact term=move || t_string!(i18n, detail.customer_account)>
                     {match account {
                         Some(a) => view! { <span class="num">{a}</span> }.into_any(),
-                        None => view! { <span class="muted">"Pending sync"</span> }.into_any(),
+                        None => view! { <span class="muted">{t!(i18n, list.pending_sync)}</span> }.into_any(),
                     }}
                 </Fact>
-                <Fact term="Async customer account">
+                <Fact term=move || t_string!(i18n, detail.async_account)>
                     <code class="guid">{summary.async_account.clone()}</code>
                 </Fact>
-                <Fact term="Retail async operation">
-                    <code>{detail.channel_operation_id.clone()}</code>" · "{kind}
+                <Fact term=move || t_string!(i18n, detail.retail_operation)>
+                    <code>{detail.channel_operation_id.clone()}</code>" · "{move || kind_label(i18n.get_locale(), kind)}
                 </Fact>
-                <Fact term="Channel">{summary.channel_name.clone()}" · "{detail.legal_entity_id.clone()}</Fact>
-                <Fact term="Operation timestamp"><Time at=summary.operation_at /></Fact>
-                <Fact term="Received"><Time at=detail.received_at /></Fact>
-                <Fact term="Last change"><Time at=detail.updated_at /></Fact>
-                <Fact term="Retry count"><span class="num">{detail.state.retry_count}</span></Fact>
-                <Fact term="Upload session">
+                <Fact term=move || t_string!(i18n, detail.channel)>{summary.channel_name.clone()}" · "{detail.legal_entity_id.clone()}</Fact>
+                <Fact term=move || t_string!(i18n, detail.operation_timestamp)><Time at=summary.operation_at /></Fact>
+                <Fact term=move || t_string!(i18n, detail.received)><Time at=detail.received_at /></Fact>
+                <Fact term=move || t_string!(i18n, detail.last_change)><Time at=detail.updated_at /></Fact>
+                <Fact term=move || t_string!(i18n, detail.retry_count)><span class="num">{detail.state.retry_count}</span></Fact>
+                <Fact term=move || t_string!(i18n, detail.upload_session)>
                     {detail.upload_session_id.map(|s| s.to_string()).unwrap_or_else(|| "–".into())}
                 </Fact>
             </dl>
-            <h3 class="section-title" id="grid-title">"Customer attributes "<span class="count">{fields}</span></h3>
+            <h3 class="section-title" id="grid-title">{t!(i18n, detail.attributes)}" "<span class="count">{fields}</span></h3>
             <AttributeGrid rows=detail.grid />
-            <h3 class="section-title">"History of this async customer"</h3>
+            <h3 class="section-title">{t!(i18n, detail.history)}</h3>
             <ol class="history">
                 {detail.history.into_iter().map(|op| {
                     let current = op.id == this_id;
-                    let kind = op.kind.label();
+                    let kind = op.kind;
                     view! {
                         <li class:current=current>
                             <a href=format!("?op={}", op.id) aria-current=current.then_some("true")>
-                                <span class="history-kind">{kind}</span>
+                                <span class="history-kind">{move || kind_label(i18n.get_locale(), kind)}</span>
                                 <span class="history-channel">{op.channel_name}</span>
                                 <Time at=op.operation_at />
                             </a>
@@ -106,7 +112,7 @@ pub fn OperationDetailView(detail: OperationDetail, close_href: String) -> impl 
 }
 
 #[component]
-fn Fact(term: &'static str, children: Children) -> impl IntoView {
+fn Fact(#[prop(into)] term: Signal<&'static str>, children: Children) -> impl IntoView {
     view! {
         <div class="fact">
             <dt>{term}</dt>
@@ -115,27 +121,23 @@ fn Fact(term: &'static str, children: Children) -> impl IntoView {
     }
 }
 
-#[component]
-fn Time(at: chrono::DateTime<chrono::Utc>) -> impl IntoView {
-    view! { <time datetime=at.to_rfc3339()>{format_timestamp(at)}</time> }
-}
-
 /// Field, old value, new value and the value HQ holds now; changed values emphasised, the
 /// failing field outlined.
 #[component]
 fn AttributeGrid(rows: Vec<GridRow>) -> impl IntoView {
+    let i18n = use_i18n();
     if rows.is_empty() {
-        return view! { <p class="muted">"This operation carries no fields."</p> }.into_any();
+        return view! { <p class="muted">{t!(i18n, detail.no_fields)}</p> }.into_any();
     }
     view! {
         <div class="grid-wrap">
             <table class="attribute-grid" aria-labelledby="grid-title">
                 <thead>
                     <tr>
-                        <th scope="col">"Field"</th>
-                        <th scope="col">"Old value"</th>
-                        <th scope="col">"New value"</th>
-                        <th scope="col">"HQ now"</th>
+                        <th scope="col">{t!(i18n, detail.field)}</th>
+                        <th scope="col">{t!(i18n, detail.old_value)}</th>
+                        <th scope="col">{t!(i18n, detail.new_value)}</th>
+                        <th scope="col">{t!(i18n, detail.hq_now)}</th>
                     </tr>
                 </thead>
                 <tbody>
@@ -144,13 +146,13 @@ fn AttributeGrid(rows: Vec<GridRow>) -> impl IntoView {
                         view! {
                             <tr class:failing=row.failing class:changed=changed data-field=row.field.clone()>
                                 <th scope="row">
-                                    {row.label_en}
+                                    {move || pick(i18n.get_locale(), &row.label_en, &row.label_nb).to_owned()}
                                     {row.group.map(|g| view! { <span class="field-group">{g}</span> })}
-                                    {row.failing.then(|| view! { <span class="failing-mark">"Fails"</span> })}
+                                    {row.failing.then(|| view! { <span class="failing-mark">{t!(i18n, detail.fails)}</span> })}
                                 </th>
-                                <td data-label="Old value"><Value value=row.old_value /></td>
-                                <td data-label="New value" class="new-value"><Value value=row.new_value /></td>
-                                <td data-label="HQ now"><Value value=row.hq_value /></td>
+                                <td data-label=move || t_string!(i18n, detail.old_value)><Value value=row.old_value /></td>
+                                <td data-label=move || t_string!(i18n, detail.new_value) class="new-value"><Value value=row.new_value /></td>
+                                <td data-label=move || t_string!(i18n, detail.hq_now)><Value value=row.hq_value /></td>
                             </tr>
                         }
                     }).collect_view()}
@@ -163,9 +165,10 @@ fn AttributeGrid(rows: Vec<GridRow>) -> impl IntoView {
 
 #[component]
 fn Value(value: Option<String>) -> impl IntoView {
+    let i18n = use_i18n();
     match value.filter(|v| !v.is_empty()) {
         Some(v) => view! { <span class="value">{v}</span> }.into_any(),
-        None => view! { <span class="muted" aria-label="empty">"–"</span> }.into_any(),
+        None => view! { <span class="muted" aria-label=move || t_string!(i18n, detail.empty)>"–"</span> }.into_any(),
     }
 }
 
@@ -176,6 +179,7 @@ pub fn OperationDetailPane(
     close_href: Signal<String>,
 ) -> impl IntoView {
     let live = super::live::Live::get();
+    let i18n = use_i18n();
     let detail = Resource::new(
         move || (id.get(), live.version.get()),
         |(id, _)| async move {
@@ -188,7 +192,7 @@ pub fn OperationDetailPane(
         },
     );
     view! {
-        <Transition fallback=|| view! { <p class="loading" role="status">"Loading the operation…"</p> }>
+        <Transition fallback=move || view! { <p class="loading" role="status">{t!(i18n, detail.loading)}</p> }>
             {move || Suspend::new(async move {
                 match detail.await {
                     Ok(Some(detail)) => view! {

@@ -1,11 +1,18 @@
-//! The status list: the five default columns, newest first, with keyset paging.
+//! The status list: the five default columns and any extra ones chosen, newest (or oldest)
+//! first, with keyset paging. The order and the columns are links: they live in the URL.
 
 use leptos::prelude::*;
 
-use super::{format_timestamp, short_guid, status_badge::StatusBadge};
-use crate::model::{OperationFilter, OperationPage, OperationSummary};
+use super::{short_guid, status_badge::StatusBadge, time::Time};
+use crate::{
+    locale::{kind_label, t, t_string, td_string, use_i18n, Locale},
+    model::{
+        filter::{ExtraColumn, ListView},
+        OperationFilter, OperationPage, OperationState,
+    },
+};
 
-/// A table of operations and the link to older ones. Each row opens its detail (`?op=`),
+/// A table of operations and the link to the next ones. Each row opens its detail (`?op=`),
 /// keeping the page position `before`; the `selected` one is marked.
 #[component]
 pub fn OperationList(
@@ -14,12 +21,13 @@ pub fn OperationList(
     before: Option<String>,
     selected: Signal<Option<String>>,
 ) -> impl IntoView {
+    let i18n = use_i18n();
     if page.operations.is_empty() && !filter.is_empty() {
         return view! {
             <div class="empty-state">
-                <p class="empty-title">"No operation matches this filter"</p>
-                <p>"Searches cover every operation, not only recent ones. Remove a filter, or widen the date range."</p>
-                <a class="button" href="/">"Clear all filters"</a>
+                <p class="empty-title">{t!(i18n, list.empty_filter_title)}</p>
+                <p>{t!(i18n, list.empty_filter_text)}</p>
+                <a class="button" href=filter.cleared().href(&[])>{t!(i18n, filter.clear)}</a>
             </div>
         }
         .into_any();
@@ -27,80 +35,174 @@ pub fn OperationList(
     if page.operations.is_empty() {
         return view! {
             <div class="empty-state">
-                <p class="empty-title">"No operations yet"</p>
-                <p>
-                    "Operations appear here as soon as a store, the online store or the call center creates or edits a customer. "
-                    "To try custsync with demo data, run "<code>"custsync seed-demo"</code>"."
-                </p>
+                <p class="empty-title">{t!(i18n, list.empty_title)}</p>
+                <p>{t!(i18n, list.empty_text, <code> = <code />)}</p>
             </div>
         }
         .into_any();
     }
-    let older = page
+    let oldest_first = filter.view.oldest_first;
+    let next = page
         .next
         .map(|cursor| filter.href(&[("before", cursor.encode())]));
-    let newest = filter.href(&[]);
+    let first = filter.href(&[]);
+    let columns = filter.view.columns.clone();
+    let with_view = |view: ListView| {
+        OperationFilter {
+            view,
+            ..filter.clone()
+        }
+        .href(&[])
+    };
+    let sort_href = with_view(ListView {
+        oldest_first: !oldest_first,
+        ..filter.view.clone()
+    });
     view! {
+        <div class="list-tools">
+            <a class="button button-quiet sort-link" href=sort_href>
+                <span aria-hidden="true">{if oldest_first { "↑ " } else { "↓ " }}</span>
+                {move || if oldest_first { t_string!(i18n, list.oldest_first) } else { t_string!(i18n, list.newest_first) }}
+            </a>
+            <ColumnChooser view=filter.view.clone() href=with_view />
+        </div>
         <div class="table-wrap">
             <table class="operation-table">
                 <thead>
                     <tr>
-                        <th scope="col">"Channel name"</th>
-                        <th scope="col">"Customer account"</th>
-                        <th scope="col">"Async customer account"</th>
-                        <th scope="col">"Operation timestamp"</th>
-                        <th scope="col">"Customer sync status"</th>
+                        <th scope="col">{t!(i18n, list.channel_name)}</th>
+                        <th scope="col">{t!(i18n, list.customer_account)}</th>
+                        <th scope="col">{t!(i18n, list.async_account)}</th>
+                        <th scope="col" aria-sort=if oldest_first { "ascending" } else { "descending" }>
+                            {t!(i18n, list.operation_timestamp)}
+                            <span aria-hidden="true">{if oldest_first { " ↑" } else { " ↓" }}</span>
+                        </th>
+                        <th scope="col">{t!(i18n, list.sync_status)}</th>
+                        {columns.iter().map(|c| {
+                            let c = *c;
+                            view! { <th scope="col">{move || column_label(i18n.get_locale(), c)}</th> }
+                        }).collect_view()}
                     </tr>
                 </thead>
                 <tbody>
                     {page.operations.into_iter().map(|op| {
                         let mut extra: Vec<(&str, String)> =
                             before.iter().map(|b| ("before", b.clone())).collect();
-                        extra.push(("op", op.id.to_string()));
+                        extra.push(("op", op.summary.id.to_string()));
                         let href = filter.href(&extra);
-                        view! { <OperationRow op href selected /> }
+                        view! { <OperationRow op href selected columns=columns.clone() /> }
                     }).collect_view()}
                 </tbody>
             </table>
         </div>
-        <nav class="pager" aria-label="Pages">
-            <a class="button" href=newest>"Newest"</a>
-            {older.map(|href| view! { <a class="button" rel="next" href=href>"Older operations →"</a> })}
+        <nav class="pager" aria-label=move || t_string!(i18n, list.pages)>
+            <a class="button" href=first>
+                {move || if oldest_first { t_string!(i18n, list.oldest_first) } else { t_string!(i18n, list.newest) }}
+            </a>
+            {next.map(|href| view! {
+                <a class="button" rel="next" href=href>
+                    {move || if oldest_first { t_string!(i18n, list.older_later) } else { t_string!(i18n, list.older) }}
+                </a>
+            })}
         </nav>
     }
     .into_any()
 }
 
+/// An extra column's heading.
+fn column_label(locale: Locale, column: ExtraColumn) -> &'static str {
+    match column {
+        ExtraColumn::Kind => td_string!(locale, list.operation_kind),
+        ExtraColumn::Retries => td_string!(locale, list.retry_count),
+        ExtraColumn::LegalEntity => td_string!(locale, list.legal_entity),
+        ExtraColumn::LastError => td_string!(locale, list.last_error),
+    }
+}
+
+/// "Columns": a link per extra column that shows or hides it.
+#[component]
+fn ColumnChooser(view: ListView, href: impl Fn(ListView) -> String) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <details class="column-chooser">
+            <summary>{t!(i18n, list.columns)}</summary>
+            <ul>
+                {ExtraColumn::ALL.iter().map(|c| {
+                    let c = *c;
+                    let shown = view.columns.contains(&c);
+                    view! {
+                        <li>
+                            <a href=href(view.toggled(c)) class:shown=shown data-column=c.as_str()>
+                                <span class="check" aria-hidden="true">{if shown { "☑" } else { "☐" }}</span>
+                                {move || column_label(i18n.get_locale(), c)}
+                                <span class="visually-hidden">
+                                    {move || if shown { t_string!(i18n, list.shown) } else { t_string!(i18n, list.hidden) }}
+                                </span>
+                            </a>
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+        </details>
+    }
+}
+
 /// One operation; its channel name is the link that opens it, stretched over the whole row.
 #[component]
 fn OperationRow(
-    op: OperationSummary,
+    op: OperationState,
     href: String,
     selected: Signal<Option<String>>,
+    columns: Vec<ExtraColumn>,
 ) -> impl IntoView {
-    let timestamp = op.operation_at.to_rfc3339();
-    let id = op.id.to_string();
+    let i18n = use_i18n();
+    let summary = op.summary;
+    let id = summary.id.to_string();
     let is_selected = Memo::new(move |_| selected.get().as_deref() == Some(id.as_str()));
+    let kind = summary.kind;
+    let extra = columns
+        .into_iter()
+        .map(|c| match c {
+            ExtraColumn::Kind => {
+                view! { <td class="cell-kind">{move || kind_label(i18n.get_locale(), kind)}</td> }
+                    .into_any()
+            }
+            ExtraColumn::Retries => {
+                view! { <td class="cell-retries num">{op.retry_count}</td> }.into_any()
+            }
+            ExtraColumn::LegalEntity => {
+                view! { <td class="cell-entity">{summary.legal_entity_id.clone()}</td> }.into_any()
+            }
+            ExtraColumn::LastError => {
+                let error = op.last_error.clone().map(|e| match e.field {
+                    Some(field) => format!("{field}: {}", e.message),
+                    None => e.message,
+                });
+                view! { <td class="cell-error">{error.unwrap_or_default()}</td> }.into_any()
+            }
+        })
+        .collect_view();
     view! {
-        <tr data-operation-id=op.id class:selected=is_selected>
+        <tr data-operation-id=summary.id class:selected=is_selected>
             <td class="cell-channel">
                 <a class="row-link" href=href aria-current=move || is_selected.get().then_some("true")>
-                    {op.channel_name}
+                    {summary.channel_name}
                 </a>
             </td>
             <td class="cell-account num">
-                {match op.customer_account {
+                {match summary.customer_account {
                     Some(account) => view! { <span>{account}</span> }.into_any(),
-                    None => view! { <span class="muted">"Pending sync"</span> }.into_any(),
+                    None => view! { <span class="muted">{t!(i18n, list.pending_sync)}</span> }.into_any(),
                 }}
             </td>
             <td class="cell-guid">
-                <code title=op.async_account.clone()>{short_guid(&op.async_account)}</code>
+                <code title=summary.async_account.clone()>{short_guid(&summary.async_account)}</code>
             </td>
             <td class="cell-time num">
-                <time datetime=timestamp>{format_timestamp(op.operation_at)}</time>
+                <Time at=summary.operation_at />
             </td>
-            <td class="cell-status"><StatusBadge status=op.status /></td>
+            <td class="cell-status"><StatusBadge status=summary.status /></td>
+            {extra}
         </tr>
     }
 }

@@ -2,7 +2,10 @@
 
 use leptos::prelude::*;
 
-use crate::model::SyncStatus;
+use crate::{
+    locale::{status_label, use_i18n},
+    model::SyncStatus,
+};
 
 /// The icon shown beside a status (also meaningful without colour).
 pub fn status_icon(status: SyncStatus) -> &'static str {
@@ -18,10 +21,11 @@ pub fn status_icon(status: SyncStatus) -> &'static str {
 /// A status badge.
 #[component]
 pub fn StatusBadge(status: SyncStatus) -> impl IntoView {
+    let i18n = use_i18n();
     view! {
         <span class=format!("badge badge-{}", status.as_str())>
             <span class="badge-icon" aria-hidden="true">{status_icon(status)}</span>
-            {status.label()}
+            {move || status_label(i18n.get_locale(), status)}
         </span>
     }
 }

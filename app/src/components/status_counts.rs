@@ -5,7 +5,10 @@
 use leptos::prelude::*;
 
 use super::status_badge::status_icon;
-use crate::model::{OperationFilter, SyncStatus};
+use crate::{
+    locale::{group_thousands, status_label, t_string, td_string, use_i18n},
+    model::{filter::COUNT_CAP, OperationFilter, SyncStatus},
+};
 
 /// One chip per status with its count under `filter` (its status aside).
 #[component]
@@ -15,8 +18,9 @@ pub fn StatusCounts(
     /// The counts are of the newest matching operations only.
     capped: bool,
 ) -> impl IntoView {
+    let i18n = use_i18n();
     view! {
-        <nav aria-label="Customer sync status">
+        <nav aria-label=move || t_string!(i18n, counts.label)>
             <ul class="status-counts">
                 {counts
                     .into_iter()
@@ -27,7 +31,10 @@ pub fn StatusCounts(
                             ..filter.clone()
                         }
                         .href(&[]);
-                        let count = if capped { format!("{count}+") } else { count.to_string() };
+                        let count = move || {
+                            let n = group_thousands(i18n.get_locale(), count);
+                            if capped { format!("{n}+") } else { n }
+                        };
                         view! {
                             <li>
                                 <a
@@ -37,7 +44,7 @@ pub fn StatusCounts(
                                     aria-current=active.then_some("true")
                                 >
                                     <span class="badge-icon" aria-hidden="true">{status_icon(status)}</span>
-                                    <span class="count-label">{status.label()}</span>
+                                    <span class="count-label">{move || status_label(i18n.get_locale(), status)}</span>
                                     <span class="count-value">{count}</span>
                                 </a>
                             </li>
@@ -47,7 +54,11 @@ pub fn StatusCounts(
             </ul>
             {capped.then(|| view! {
                 <p class="muted counts-note">
-                    "Counts of the newest "{super::group_thousands(crate::model::filter::COUNT_CAP)}" matching operations."
+                    {move || {
+                        let locale = i18n.get_locale();
+                        let n = group_thousands(locale, COUNT_CAP);
+                        td_string!(locale, counts.capped, n).to_string()
+                    }}
                 </p>
             })}
         </nav>

@@ -109,3 +109,35 @@ pub async fn detail(db: &crate::storage::Db, id: &str) -> Result<OperationDetail
             what: format!("operation {id}"),
         })
 }
+
+/// How many values the filter bar suggests at once.
+pub const SUGGESTIONS: i64 = 8;
+
+/// Values in use for `field` that start with what was typed (`prefix`), most frequent first:
+/// the filter bar's suggestions as a person types.
+#[server(endpoint = "operations/suggest")]
+pub async fn suggest_values(field: String, prefix: String) -> Result<Vec<String>, AppError> {
+    let db = super::db()?;
+    suggestions(&db, &field, &prefix).await.map_err(super::fail)
+}
+
+/// The plain function behind [`suggest_values`]: the field must be one the filter offers.
+#[cfg(feature = "ssr")]
+pub async fn suggestions(
+    db: &crate::storage::Db,
+    field: &str,
+    prefix: &str,
+) -> Result<Vec<String>, AppError> {
+    use crate::model::filter::{FilterField, MAX_FILTER_VALUE};
+    if prefix.chars().count() > MAX_FILTER_VALUE {
+        return Err(AppError::validation(
+            "prefix",
+            format!("is longer than {MAX_FILTER_VALUE} characters"),
+        ));
+    }
+    let catalog = FilterField::catalog(&db.every_attribute_definition().await?);
+    if !catalog.iter().any(|f| f.key == field) {
+        return Err(AppError::validation("field", "is not a customer field"));
+    }
+    Ok(db.suggest_values(field, prefix, SUGGESTIONS).await?)
+}

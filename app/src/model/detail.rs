@@ -5,6 +5,8 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::locale::{td_string, Locale};
+
 use super::{
     field::ATTRIBUTE_PREFIX, AttributeDefinition, CustomerField, OperationField, OperationKind,
     OperationState, OperationSummary, SyncStatus,
@@ -111,6 +113,27 @@ fn labels(key: &str, definitions: &[AttributeDefinition]) -> (String, String, Op
     }
 }
 
+/// A field's display name in both languages.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldName {
+    pub en: String,
+    pub nb: String,
+}
+
+impl FieldName {
+    fn of_row(row: &GridRow) -> Self {
+        Self {
+            en: row.label_en.clone(),
+            nb: row.label_nb.clone(),
+        }
+    }
+
+    /// The name in `locale`.
+    pub fn get(&self, locale: Locale) -> &str {
+        crate::locale::pick(locale, &self.en, &self.nb)
+    }
+}
+
 /// What happened, in one short sentence: generated from the operation, so it always matches it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum ChangeDescription {
@@ -124,27 +147,28 @@ pub enum ChangeDescription {
         account: Option<String>,
     },
     /// An edit: the display names of the fields it changes.
-    Updated { changed: Vec<String> },
+    Updated { changed: Vec<FieldName> },
     /// The Synchronize job refused it: the field and why.
     Failed {
-        field: Option<String>,
+        field: Option<FieldName>,
         message: String,
     },
 }
 
 impl ChangeDescription {
-    /// Describes `detail` (field names in English).
+    /// Describes `detail`.
     pub fn of(detail: &OperationDetail) -> Self {
         let state = &detail.state;
         if state.summary.status == SyncStatus::Failed {
             if let Some(error) = &state.last_error {
                 let field = error.field.as_deref().map(|key| {
-                    detail
-                        .grid
-                        .iter()
-                        .find(|r| r.field == key)
-                        .map(|r| r.label_en.clone())
-                        .unwrap_or_else(|| labels(key, &[]).0)
+                    match detail.grid.iter().find(|r| r.field == key) {
+                        Some(row) => FieldName::of_row(row),
+                        None => {
+                            let (en, nb, _) = labels(key, &[]);
+                            FieldName { en, nb }
+                        }
+                    }
                 });
                 return Self::Failed {
                     field,
@@ -171,14 +195,14 @@ impl ChangeDescription {
                     .grid
                     .iter()
                     .filter(|r| r.old_value != r.new_value)
-                    .map(|r| r.label_en.clone())
+                    .map(FieldName::of_row)
                     .collect(),
             },
         }
     }
 
-    /// The sentence in English.
-    pub fn sentence_en(&self) -> String {
+    /// The sentence in `locale`.
+    pub fn sentence(&self, locale: Locale) -> String {
         match self {
             Self::Created {
                 channel,
@@ -186,31 +210,44 @@ impl ChangeDescription {
                 fields,
                 account,
             } => {
-                let who = name.as_deref().unwrap_or("a customer without a name");
-                let account = account
+                let who = name
                     .as_deref()
-                    .map(|a| format!(", now {a}"))
-                    .unwrap_or_default();
-                format!(
-                    "Customer created in {channel}: {who}, {fields} {}{account}",
-                    plural(*fields, "field", "fields")
-                )
+                    .unwrap_or(td_string!(locale, describe.no_name));
+                let fields = if *fields == 1 {
+                    td_string!(locale, describe.one_field).to_string()
+                } else {
+                    td_string!(locale, describe.n_fields, n = fields).to_string()
+                };
+                match account {
+                    Some(account) => {
+                        td_string!(locale, describe.created_now, channel, who, fields, account)
+                            .to_string()
+                    }
+                    None => td_string!(locale, describe.created, channel, who, fields).to_string(),
+                }
             }
             Self::Updated { changed } if changed.is_empty() => {
-                "Account update: no field changes its value".to_owned()
+                td_string!(locale, describe.update_none).to_owned()
             }
-            Self::Updated { changed } => format!(
-                "Account update: {} changed",
-                join_names(&lowercase_all(changed), "and")
-            ),
+            Self::Updated { changed } => {
+                let names: Vec<String> = changed
+                    .iter()
+                    .map(|n| lowercase_first(n.get(locale)))
+                    .collect();
+                let fields = join_names(locale, &names);
+                td_string!(locale, describe.updated, fields).to_string()
+            }
             Self::Failed {
                 field: Some(field),
                 message,
-            } => format!("Sync failed: {}: {message}", lowercase_first(field)),
+            } => {
+                let field = lowercase_first(field.get(locale));
+                td_string!(locale, describe.failed_field, field, message).to_string()
+            }
             Self::Failed {
                 field: None,
                 message,
-            } => format!("Sync failed: {message}"),
+            } => td_string!(locale, describe.failed, message).to_string(),
         }
     }
 }
@@ -226,25 +263,18 @@ fn new_value(detail: &OperationDetail, key: &str) -> Option<String> {
         .filter(|v| !v.is_empty())
 }
 
-fn plural<'a>(n: usize, one: &'a str, many: &'a str) -> &'a str {
-    if n == 1 {
-        one
-    } else {
-        many
-    }
-}
-
 /// "a", "a and b", "a, b and c"; past four names, "a, b, c and 3 more fields".
-pub fn join_names(names: &[String], and: &str) -> String {
+pub fn join_names(locale: Locale, names: &[String]) -> String {
     const SHOWN: usize = 3;
+    let and = td_string!(locale, describe.and);
     match names {
         [] => String::new(),
         [one] => one.clone(),
-        _ if names.len() > SHOWN + 1 => format!(
-            "{} {and} {} more fields",
-            names[..SHOWN].join(", "),
-            names.len() - SHOWN
-        ),
+        _ if names.len() > SHOWN + 1 => {
+            let names_shown = names[..SHOWN].join(", ");
+            let n = names.len() - SHOWN;
+            td_string!(locale, describe.more_fields, names = names_shown, n).to_string()
+        }
         [init @ .., last] => format!("{} {and} {last}", init.join(", ")),
     }
 }
@@ -255,10 +285,6 @@ fn lowercase_first(text: &str) -> String {
         Some(first) => first.to_lowercase().chain(chars).collect(),
         None => String::new(),
     }
-}
-
-fn lowercase_all(names: &[String]) -> Vec<String> {
-    names.iter().map(|n| lowercase_first(n)).collect()
 }
 
 #[cfg(test)]
@@ -288,6 +314,7 @@ mod tests {
             kind,
             operation_at: chrono::Utc::now(),
             status,
+            legal_entity_id: "NO01".into(),
         };
         OperationDetail {
             state: OperationState {
@@ -319,8 +346,30 @@ mod tests {
             ],
         );
         assert_eq!(
-            ChangeDescription::of(&d).sentence_en(),
+            ChangeDescription::of(&d).sentence(Locale::en),
             "Customer created in Bergen Storsenter: Kari Nordmann, 3 fields"
+        );
+    }
+
+    #[test]
+    fn the_sentence_is_said_in_norwegian_too() {
+        let create = detail(
+            OperationKind::Create,
+            SyncStatus::Pending,
+            &[field("name", None, Some("Kari Nordmann"))],
+        );
+        assert_eq!(
+            ChangeDescription::of(&create).sentence(Locale::nb),
+            "Kunde opprettet i Bergen Storsenter: Kari Nordmann, 1 felt"
+        );
+        let update = detail(
+            OperationKind::Update,
+            SyncStatus::Succeeded,
+            &[field("email", Some("a@example.no"), Some("b@example.no"))],
+        );
+        assert_eq!(
+            ChangeDescription::of(&update).sentence(Locale::nb),
+            "Kontoendring: e-post endret"
         );
     }
 
@@ -336,7 +385,7 @@ mod tests {
             ],
         );
         assert_eq!(
-            ChangeDescription::of(&d).sentence_en(),
+            ChangeDescription::of(&d).sentence(Locale::en),
             "Account update: phone and email changed"
         );
     }
@@ -354,7 +403,7 @@ mod tests {
             message: "“ola@@example” is not a valid email address".into(),
         });
         assert_eq!(
-            ChangeDescription::of(&d).sentence_en(),
+            ChangeDescription::of(&d).sentence(Locale::en),
             "Sync failed: receipt email: “ola@@example” is not a valid email address"
         );
     }
@@ -362,9 +411,10 @@ mod tests {
     #[test]
     fn long_lists_of_names_are_cut_short() {
         let names: Vec<String> = ["a", "b", "c", "d", "e"].map(String::from).to_vec();
-        assert_eq!(join_names(&names[..2], "and"), "a and b");
-        assert_eq!(join_names(&names[..4], "and"), "a, b, c and d");
-        assert_eq!(join_names(&names, "and"), "a, b, c and 2 more fields");
+        assert_eq!(join_names(Locale::en, &names[..2]), "a and b");
+        assert_eq!(join_names(Locale::en, &names[..4]), "a, b, c and d");
+        assert_eq!(join_names(Locale::en, &names), "a, b, c and 2 more fields");
+        assert_eq!(join_names(Locale::nb, &names[..3]), "a, b og c");
     }
 
     #[test]

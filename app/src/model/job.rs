@@ -20,26 +20,6 @@ super::text_enum!(JobName {
     Distribution => "distribution_1010",
 });
 
-impl JobName {
-    /// What the job does, in one line for the Jobs panel.
-    pub fn purpose(self) -> &'static str {
-        match self {
-            Self::PJob => "Channel uploads → staging operations",
-            Self::SynchronizeCustomers => "Staging operations → customer master",
-            Self::Distribution => "Customer master → channels",
-        }
-    }
-
-    /// The English name shown on the page.
-    pub fn label(self) -> &'static str {
-        match self {
-            Self::PJob => "P-job (upload)",
-            Self::SynchronizeCustomers => "Synchronize customers and channel requests",
-            Self::Distribution => "1010 Customers distribution",
-        }
-    }
-}
-
 /// Why a job ran.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum JobTrigger {
@@ -104,28 +84,5 @@ impl JobOverview {
     /// The latest finished run.
     pub fn last_finished(&self) -> Option<&JobRun> {
         self.runs.iter().find(|run| run.finished_at.is_some())
-    }
-}
-
-/// "every 15 min", "every 60 s", "every 2 h".
-pub fn describe_interval(seconds: i64) -> String {
-    if seconds % 3_600 == 0 {
-        format!("every {} h", seconds / 3_600)
-    } else if seconds % 60 == 0 {
-        format!("every {} min", seconds / 60)
-    } else {
-        format!("every {seconds} s")
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn intervals_read_in_the_largest_whole_unit() {
-        assert_eq!(describe_interval(900), "every 15 min");
-        assert_eq!(describe_interval(7_200), "every 2 h");
-        assert_eq!(describe_interval(90), "every 90 s");
     }
 }

@@ -22,16 +22,6 @@ super::text_enum!(OperationKind {
     Update => "update",
 });
 
-impl OperationKind {
-    /// The name shown on the page.
-    pub fn label(self) -> &'static str {
-        match self {
-            Self::Create => "Create",
-            Self::Update => "Update",
-        }
-    }
-}
-
 /// One row of the status list: the five default columns and what is needed to open it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct OperationSummary {
@@ -46,6 +36,8 @@ pub struct OperationSummary {
     /// When the channel made the change (the channel's clock).
     pub operation_at: DateTime<Utc>,
     pub status: SyncStatus,
+    /// The legal entity whose customer master the operation goes to.
+    pub legal_entity_id: String,
 }
 
 /// A field an operation touches, with the value the channel knew and the one it wants.
@@ -107,11 +99,13 @@ impl OperationCursor {
     }
 }
 
-/// A page of the status list, newest first, and how many operations there are per status.
+/// A page of the status list, newest first (or oldest first), and how many operations there
+/// are per status.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct OperationPage {
-    pub operations: Vec<OperationSummary>,
-    /// Present when there are older operations.
+    /// Each row with what the extra columns show (retry count, last error).
+    pub operations: Vec<OperationState>,
+    /// Present when there are more operations in the page's order.
     pub next: Option<OperationCursor>,
     /// Operations per status under the page's filter (its status aside).
     pub counts: Vec<(SyncStatus, i64)>,

@@ -38,17 +38,6 @@ super::text_enum!(SyncStatus {
 });
 
 impl SyncStatus {
-    /// The English label shown on the page.
-    pub fn label(self) -> &'static str {
-        match self {
-            Self::Pending => "Pending",
-            Self::Waiting => "Waiting",
-            Self::Editing => "Editing",
-            Self::Succeeded => "Succeeded",
-            Self::Failed => "Failed",
-        }
-    }
-
     /// The statuses an operation may move to from this one.
     pub fn may_become(self, next: SyncStatus) -> bool {
         use SyncStatus::*;

@@ -2,6 +2,8 @@
 
 use leptos::prelude::*;
 
+use crate::locale::{t, use_i18n};
+
 /// Says the page does not exist and leads back to the status list.
 #[component]
 pub fn NotFound() -> impl IntoView {
@@ -9,10 +11,11 @@ pub fn NotFound() -> impl IntoView {
     if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
         response.set_status(http::StatusCode::NOT_FOUND);
     }
+    let i18n = use_i18n();
     view! {
         <main class="message-page">
-            <h1>"Page not found"</h1>
-            <p>"There is nothing at this address. "<a href="/">"Go to the customer synchronization status"</a>"."</p>
+            <h1>{t!(i18n, errors.page_not_found)}</h1>
+            <p>{t!(i18n, errors.nothing_here)}" "<a href="/">{t!(i18n, errors.go_home)}</a></p>
         </main>
     }
 }

@@ -13,6 +13,7 @@ use crate::{
         status_counts::StatusCounts,
     },
     functions::operations::{filter_choices, list_operations},
+    locale::{t, use_i18n},
     model::OperationFilter,
 };
 
@@ -26,7 +27,7 @@ pub fn StatusPage() -> impl IntoView {
     // The filter as the URL has it; a URL that cannot be read shows the server's message.
     let filter = Memo::new(move |_| {
         let query = query.read();
-        let pairs: Vec<(String, String)> = ["status", "channel", "from", "to"]
+        let pairs: Vec<(String, String)> = ["status", "channel", "from", "to", "sort", "cols"]
             .iter()
             .filter_map(|k| query.get(k).map(|v| (k.to_string(), v)))
             .chain(
@@ -63,15 +64,14 @@ pub fn StatusPage() -> impl IntoView {
     );
     let choices = Resource::new(|| (), |_| filter_choices());
     keyboard_navigation(selected, close_href);
+    let i18n = use_i18n();
 
     view! {
         <main class="status-page" class:has-detail=move || selected.get().is_some()>
             <div class="list-side">
                 <header class="page-header">
-                    <h1>"Customer synchronization status"</h1>
-                    <p class="page-lead">
-                        "Create and edit operations of customers from every channel, newest first."
-                    </p>
+                    <h1>{t!(i18n, page.title)}</h1>
+                    <p class="page-lead">{t!(i18n, page.lead)}</p>
                 </header>
                 <JobsPanel />
                 <Suspense fallback=|| ()>
@@ -81,7 +81,7 @@ pub fn StatusPage() -> impl IntoView {
                         })
                     })}
                 </Suspense>
-                <Transition fallback=|| view! { <p class="loading" role="status">"Loading operations…"</p> }>
+                <Transition fallback=move || view! { <p class="loading" role="status">{t!(i18n, page.loading)}</p> }>
                     {move || Suspend::new(async move {
                         match page.await {
                             Ok(page) => view! {

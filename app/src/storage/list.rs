@@ -4,80 +4,48 @@
 //! Which index drives the walk:
 //! - a field filter "equals": `operation_fields_by_value` (field, value, timestamp), so the
 //!   walk starts at the newest match and reads only matches;
+//! - else a "contains" whose text few values contain (the value dictionary's trigram index
+//!   says which): one such walk per value, merged newest first;
 //! - else a status: `operations_by_status`; else a channel: `operations_by_channel`;
 //! - else `operations_by_time`.
 //!
 //! Every other condition is checked on the rows the walk meets (field filters as lookups of the
 //! operation's field by primary key). A page therefore costs the rows read until it is full.
 
-use super::Db;
+use super::{
+    clause::{Arg, Clause},
+    Db,
+};
 use crate::model::{
     filter::{parse_bound, value_key, Bound, COUNT_CAP},
     FieldFilter, FilterOp, OperationCursor, OperationFilter, OperationPage, SyncStatus,
 };
-
-/// A value bound to a statement.
-#[derive(Debug, Clone)]
-enum Arg {
-    Text(String),
-    Int(i64),
-    Real(f64),
-}
-
-/// A `WHERE` clause being built, with its numbered arguments.
-#[derive(Default)]
-struct Clause {
-    conditions: Vec<String>,
-    args: Vec<Arg>,
-}
-
-impl Clause {
-    /// Adds an argument; returns its placeholder.
-    fn arg(&mut self, arg: Arg) -> String {
-        self.args.push(arg);
-        format!("${}", self.args.len())
-    }
-
-    fn text(&mut self, value: impl Into<String>) -> String {
-        self.arg(Arg::Text(value.into()))
-    }
-
-    fn int(&mut self, value: i64) -> String {
-        self.arg(Arg::Int(value))
-    }
-
-    fn and(&mut self, condition: String) {
-        self.conditions.push(condition);
-    }
-
-    fn sql(&self) -> String {
-        if self.conditions.is_empty() {
-            "TRUE".to_owned()
-        } else {
-            self.conditions.join(" AND ")
-        }
-    }
-
-    fn bind<'q>(
-        &self,
-        mut query: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
-    ) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
-        for arg in &self.args {
-            query = match arg {
-                Arg::Text(v) => query.bind(v.clone()),
-                Arg::Int(v) => query.bind(*v),
-                Arg::Real(v) => query.bind(*v),
-            };
-        }
-        query
-    }
-}
 
 /// The walk's source: which table and index lead, and the name of its timestamp and id.
 struct Walk {
     from: String,
     at: &'static str,
     id: &'static str,
+}
+
+/// The SQL order of the list: newest first, or oldest first.
+fn direction(oldest_first: bool) -> &'static str {
+    if oldest_first {
+        "ASC"
+    } else {
+        "DESC"
+    }
+}
+
+/// How a filter's matches are found.
+enum Plan {
+    /// Walk the operations (or a status's, a channel's) newest first, checking each.
+    Scan,
+    /// Walk `operation_fields_by_value` newest first for each value key of field filter
+    /// `filter`, and merge: "equals" (one key) and "contains" (the few keys that contain it).
+    Values { filter: usize, keys: Vec<String> },
+    /// Nothing can match (no value contains the searched text).
+    Nothing,
 }
 
 impl Db {
@@ -91,38 +59,35 @@ impl Db {
         limit: i64,
     ) -> Result<OperationPage, sqlx::Error> {
         let limit = limit.clamp(1, super::operations::MAX_PAGE_SIZE);
-        let mut clause = Clause::default();
-        let walk = self.conditions(filter, &mut clause, true);
-        if let Some(cursor) = before {
-            let at = clause.int(cursor.operation_at_micros);
-            let id = clause.int(cursor.id);
-            clause.and(format!(
-                "({a} < {at} OR ({a} = {at} AND {i} < {id}))",
-                a = walk.at,
-                i = walk.id
-            ));
-        }
-        let n = clause.int(limit + 1);
-        let sql = format!(
-            "SELECT {cols} FROM {from} JOIN channels c ON c.id = o.channel_id \
-             WHERE {cond} ORDER BY {at} DESC, {id} DESC LIMIT {n}",
-            cols = super::operations::SUMMARY_COLUMNS,
-            from = walk.from,
-            cond = clause.sql(),
-            at = walk.at,
-            id = walk.id,
-        );
-        let rows = clause
-            .bind(sqlx::query(&sql))
-            .fetch_all(self.pool())
-            .await?;
-        let mut operations = rows
-            .iter()
-            .map(super::operations::summary_from_row)
-            .collect::<Result<Vec<_>, _>>()?;
+        let plan = self.plan(filter).await?;
+        let mut operations = match &plan {
+            Plan::Nothing => Vec::new(),
+            _ => {
+                let mut clause = Clause::default();
+                let walked = self.walk(filter, &plan, &mut clause, true, before, limit + 1);
+                let n = clause.int(limit + 1);
+                let sql = format!(
+                    "SELECT {cols}, {state} FROM ({walked}) m JOIN operations o ON o.id = m.id \
+                     JOIN channels c ON c.id = o.channel_id \
+                     ORDER BY m.walk_at {dir}, m.id {dir} LIMIT {n}",
+                    cols = super::operations::SUMMARY_COLUMNS,
+                    state = super::operations::STATE_COLUMNS,
+                    dir = direction(filter.view.oldest_first),
+                );
+                let rows = clause
+                    .bind(sqlx::query(&sql))
+                    .fetch_all(self.pool())
+                    .await?;
+                rows.iter()
+                    .map(super::operations::state_from_row)
+                    .collect::<Result<Vec<_>, _>>()?
+            }
+        };
         let next = if operations.len() as i64 > limit {
             operations.truncate(limit as usize);
-            operations.last().map(OperationCursor::after)
+            operations
+                .last()
+                .map(|o| OperationCursor::after(&o.summary))
         } else {
             None
         };
@@ -142,8 +107,10 @@ impl Db {
         &self,
         filter: &OperationFilter,
     ) -> Result<(Vec<(SyncStatus, i64)>, bool), sqlx::Error> {
+        // Whatever the page's order, the chips count the newest matches.
         let facet = OperationFilter {
             status: None,
+            view: Default::default(),
             ..filter.clone()
         };
         // Everything, or one channel: the counters the database keeps.
@@ -154,16 +121,16 @@ impl Db {
         if only_channel.is_empty() {
             return Ok((self.counted_statuses(facet.channel).await?, false));
         }
+        let plan = self.plan(&facet).await?;
+        if matches!(plan, Plan::Nothing) {
+            return Ok((super::counts::per_status(&[])?, false));
+        }
         let mut clause = Clause::default();
-        let walk = self.conditions(&facet, &mut clause, false);
-        let inner_limit = format!(" LIMIT {}", clause.int(COUNT_CAP));
+        let walked = self.walk(&facet, &plan, &mut clause, false, None, COUNT_CAP);
+        let cap = clause.int(COUNT_CAP);
         let sql = format!(
-            "SELECT status, COUNT(*) AS n FROM (SELECT o.status FROM {from} WHERE {cond} \
-             ORDER BY {at} DESC, {id} DESC{inner_limit}) m GROUP BY status",
-            from = walk.from,
-            cond = clause.sql(),
-            at = walk.at,
-            id = walk.id,
+            "SELECT k.status, COUNT(*) AS n FROM (SELECT m.status FROM ({walked}) m \
+             ORDER BY m.walk_at DESC, m.id DESC LIMIT {cap}) k GROUP BY k.status",
         );
         let rows = clause
             .bind(sqlx::query(&sql))
@@ -174,15 +141,91 @@ impl Db {
         Ok((counts, total >= COUNT_CAP))
     }
 
-    /// Adds `filter`'s conditions to `clause` and picks the index to walk. `by_status` lets a
-    /// status lead the walk (not for counting, where the status is what is counted).
-    fn conditions(&self, filter: &OperationFilter, clause: &mut Clause, by_status: bool) -> Walk {
-        let lead = filter.fields.iter().position(|f| f.op == FilterOp::Equals);
+    /// Decides how to find `filter`'s matches: an "equals" leads on its value; else a
+    /// "contains" of three characters or more asks the value dictionary's trigram index which
+    /// values contain the text, and leads on them when they are few.
+    async fn plan(&self, filter: &OperationFilter) -> Result<Plan, sqlx::Error> {
+        if let Some(i) = filter.fields.iter().position(|f| f.op == FilterOp::Equals) {
+            return Ok(Plan::Values {
+                filter: i,
+                keys: vec![value_key(&filter.fields[i].value)],
+            });
+        }
+        for (i, f) in filter.fields.iter().enumerate() {
+            if f.op != FilterOp::Contains {
+                continue;
+            }
+            return Ok(match self.values_containing(&f.field, &f.value).await? {
+                Some(keys) if keys.is_empty() => Plan::Nothing,
+                Some(keys) => Plan::Values { filter: i, keys },
+                None => continue,
+            });
+        }
+        Ok(Plan::Scan)
+    }
+
+    /// The rows (`id`, `walk_at`, `status`) `filter` lets through in its order (newest first
+    /// unless it asks for the oldest), at most `limit` past the cursor `before`, as a subquery:
+    /// one walk, or one per value key merged.
+    #[allow(clippy::too_many_arguments)]
+    fn walk(
+        &self,
+        filter: &OperationFilter,
+        plan: &Plan,
+        clause: &mut Clause,
+        by_status: bool,
+        before: Option<OperationCursor>,
+        limit: i64,
+    ) -> String {
+        let leads: Vec<Option<(usize, &str)>> = match plan {
+            Plan::Values { filter, keys } => {
+                keys.iter().map(|k| Some((*filter, k.as_str()))).collect()
+            }
+            Plan::Scan | Plan::Nothing => vec![None],
+        };
+        let dir = direction(filter.view.oldest_first);
+        let past = if filter.view.oldest_first { ">" } else { "<" };
+        let parts: Vec<String> = leads
+            .into_iter()
+            .map(|lead| {
+                let walk = self.conditions(filter, lead, clause, by_status);
+                if let Some(cursor) = before {
+                    let at = clause.int(cursor.operation_at_micros);
+                    let id = clause.int(cursor.id);
+                    clause.and(format!(
+                        "({a} {past} {at} OR ({a} = {at} AND {i} {past} {id}))",
+                        a = walk.at,
+                        i = walk.id
+                    ));
+                }
+                let n = clause.int(limit);
+                format!(
+                    "SELECT * FROM (SELECT {i} AS id, {a} AS walk_at, o.status AS status FROM {from} \
+                     WHERE {cond} ORDER BY {a} {dir}, {i} {dir} LIMIT {n}) w",
+                    a = walk.at,
+                    i = walk.id,
+                    from = walk.from,
+                    cond = clause.take_sql(),
+                )
+            })
+            .collect();
+        parts.join(" UNION ALL ")
+    }
+
+    /// Adds `filter`'s conditions to `clause` and picks the index to walk: field filter `i`'s
+    /// value key `key` when there is a `lead`. `by_status` lets a status lead the walk (not for
+    /// counting, where the status is what is counted).
+    fn conditions(
+        &self,
+        filter: &OperationFilter,
+        lead: Option<(usize, &str)>,
+        clause: &mut Clause,
+        by_status: bool,
+    ) -> Walk {
         let walk = match lead {
-            Some(i) => {
-                let f = &filter.fields[i];
-                let field = clause.text(&f.field);
-                let value = clause.text(value_key(&f.value));
+            Some((i, key)) => {
+                let field = clause.text(&filter.fields[i].field);
+                let value = clause.text(key);
                 clause.and(format!("d.field = {field} AND d.value_key = {value}"));
                 Walk {
                     from: "operation_fields d JOIN operations o ON o.id = d.operation_id".into(),
@@ -214,7 +257,7 @@ impl Db {
             clause.and(format!("{} < {e}", walk.at));
         }
         for (i, f) in filter.fields.iter().enumerate() {
-            if Some(i) != lead {
+            if Some(i) != lead.map(|(i, _)| i) {
                 let condition = self.field_condition(f, clause);
                 clause.and(condition);
             }

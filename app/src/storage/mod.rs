@@ -8,10 +8,12 @@
 
 pub mod bulk;
 pub mod channels;
+mod clause;
 pub mod counts;
 pub mod customers;
 pub mod detail;
 pub mod feed;
+pub mod field_values;
 pub mod inbox;
 pub mod jobs;
 mod json;

@@ -65,9 +65,13 @@ pub const UPLOAD_SESSIONS: Table = Table {
     explicit_id: true,
 };
 
+/// The columns of an [`OperationState`] (with [`SUMMARY_COLUMNS`]).
+pub(super) const STATE_COLUMNS: &str =
+    "o.retry_count, o.version, o.error_code, o.error_field, o.error_message";
+
 pub(super) const SUMMARY_COLUMNS: &str =
     "o.id, o.channel_id, c.name AS channel_name, o.customer_account, \
-     o.async_account, o.kind, o.operation_at, o.status";
+     o.async_account, o.kind, o.operation_at, o.status, o.legal_entity_id";
 
 pub(super) fn summary_from_row(row: &AnyRow) -> Result<OperationSummary, sqlx::Error> {
     let kind: String = col(row, "kind")?;
@@ -81,6 +85,7 @@ pub(super) fn summary_from_row(row: &AnyRow) -> Result<OperationSummary, sqlx::E
         kind: OperationKind::parse(&kind).ok_or_else(|| decode_error("kind", &kind))?,
         operation_at: from_micros(col(row, "operation_at")?),
         status: SyncStatus::parse(&status).ok_or_else(|| decode_error("status", &status))?,
+        legal_entity_id: col(row, "legal_entity_id")?,
     })
 }
 
@@ -129,9 +134,8 @@ impl Db {
     #[tracing::instrument(skip(self), err)]
     pub async fn operation_state(&self, id: i64) -> Result<Option<OperationState>, sqlx::Error> {
         let sql = format!(
-            "SELECT {SUMMARY_COLUMNS}, o.retry_count, o.version, o.error_code, o.error_field, \
-             o.error_message FROM operations o JOIN channels c ON c.id = o.channel_id \
-             WHERE o.id = $1"
+            "SELECT {SUMMARY_COLUMNS}, {STATE_COLUMNS} FROM operations o \
+             JOIN channels c ON c.id = o.channel_id WHERE o.id = $1"
         );
         let row = sqlx::query(&sql)
             .bind(id)

@@ -2,7 +2,7 @@
 //! statements, each binding the whole session as one JSON parameter, with the order rules of
 //! one async customer's operations as a pure function.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use sqlx::{Any, Transaction};
 
@@ -174,8 +174,47 @@ impl Staging<'_> {
             .bind(self.channel_id)
             .execute(&mut **tx)
             .await?;
+            self.count_values(tx, &field_rows).await?;
         }
         Ok(statuses)
+    }
+
+    /// Adds the staged values to the value dictionary (`field_values`): one upsert for the
+    /// whole session, in key order (so two writers never wait on each other in a circle).
+    async fn count_values(
+        &self,
+        tx: &mut Transaction<'static, Any>,
+        field_rows: &[FieldRow<'_>],
+    ) -> Result<(), sqlx::Error> {
+        let mut tally: BTreeMap<(&str, &str), (&str, i64)> = BTreeMap::new();
+        for (_, field, _, new_value, key) in field_rows {
+            if let (Some(value), Some(key)) = (new_value, key.as_deref()) {
+                if !key.is_empty() {
+                    tally.entry((field, key)).or_insert((value.trim(), 0)).1 += 1;
+                }
+            }
+        }
+        if tally.is_empty() {
+            return Ok(());
+        }
+        let rows: Vec<(&str, &str, &str, i64)> = tally
+            .into_iter()
+            .map(|((field, key), (value, uses))| (field, key, value, uses))
+            .collect();
+        sqlx::query(&format!(
+            "INSERT INTO field_values (field, value_key, value, uses) \
+             SELECT {t0}, {t1}, {t2}, {i3} FROM {rows} WHERE TRUE \
+             ON CONFLICT (field, value_key) DO UPDATE SET uses = field_values.uses + excluded.uses",
+            rows = super::json_rows(self.backend, 1),
+            t0 = super::json_text(0),
+            t1 = super::json_text(1),
+            t2 = super::json_text(2),
+            i3 = super::json_int(3),
+        ))
+        .bind(super::json_param(&rows)?)
+        .execute(&mut **tx)
+        .await?;
+        Ok(())
     }
 }
 

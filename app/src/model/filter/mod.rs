@@ -8,8 +8,10 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 mod fields;
+mod view;
 
 pub use fields::{FilterField, ValueKind};
+pub use view::{ExtraColumn, ListView};
 
 use super::{field::ATTRIBUTE_PREFIX, CustomerField, SyncStatus};
 
@@ -195,6 +197,8 @@ pub struct OperationFilter {
     /// Last day (UTC) of the range, inclusive.
     pub to: Option<NaiveDate>,
     pub fields: Vec<FieldFilter>,
+    /// How the list is shown (order, extra columns): not a filter, but kept with it.
+    pub view: ListView,
 }
 
 /// A filter parameter that cannot be read: which one, and why.
@@ -216,7 +220,7 @@ impl OperationFilter {
         };
         for (key, value) in pairs {
             let value = value.trim();
-            if value.is_empty() {
+            if value.is_empty() || filter.view.read(key, value)? {
                 continue;
             }
             match key {
@@ -287,6 +291,7 @@ impl OperationFilter {
         for f in &self.fields {
             pairs.push(("f", f.to_param()));
         }
+        pairs.extend(self.view.to_query());
         pairs
     }
 
@@ -308,9 +313,21 @@ impl OperationFilter {
         }
     }
 
-    /// Whether nothing narrows the list.
+    /// Whether nothing narrows the list (its view aside).
     pub fn is_empty(&self) -> bool {
-        *self == Self::default()
+        *self
+            == Self {
+                view: self.view.clone(),
+                ..Self::default()
+            }
+    }
+
+    /// No filter, the same view: where "Clear all filters" leads.
+    pub fn cleared(&self) -> Self {
+        Self {
+            view: self.view.clone(),
+            ..Self::default()
+        }
     }
 
     /// The timestamp range in microseconds: `[from 00:00, the day after to 00:00)` in UTC.

@@ -32,6 +32,10 @@ fn a_filter_survives_the_url() {
                 value: String::new(),
             },
         ],
+        view: ListView {
+            oldest_first: true,
+            columns: vec![ExtraColumn::LastError],
+        },
     };
     let href = filter.href(&[("op", "42".into())]);
     let query = href.strip_prefix("/?").unwrap();

@@ -1,0 +1,35 @@
+// The page in Norwegian and English: the switch in the top bar changes every label in place,
+// the choice survives a reload (a cookie), and the server renders the chosen language first.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { launch, openHydrated, withPage } from './helpers.mjs';
+
+let browser;
+before(async () => { browser = await launch(); });
+after(async () => { await browser?.close(); });
+
+test('the language switch turns the page Norwegian and back, and is remembered', async (t) => {
+  await withPage(browser, t, '/', async ({ page, errors }) => {
+    const switcher = page.locator('button.language-switch');
+    assert.equal(await page.locator('h1').innerText(), 'Customer synchronization status');
+    await switcher.click();
+    await page.locator('h1', { hasText: 'Synkroniseringsstatus for kunder' }).waitFor();
+    assert.equal(await page.locator('html').getAttribute('lang'), 'nb');
+    await page.locator('a.count-chip.badge-failed', { hasText: 'Mislyktes' }).waitFor();
+    await page.locator('.operation-table th', { hasText: 'Kanalnavn' }).waitFor();
+    await page.locator('.jobs-panel h2', { hasText: 'Faste jobber' }).waitFor();
+
+    // A fresh page from the server comes in Norwegian straight away.
+    const again = await openHydrated(browser, '/', undefined, page.context());
+    try {
+      assert.equal(await again.page.locator('h1').innerText(), 'Synkroniseringsstatus for kunder');
+      assert.match(await again.page.locator('.operation-table tbody time').first().innerText(), /^\d\d\.\d\d\.\d{4} kl\. /);
+    } finally {
+      await again.page.close();
+    }
+    await switcher.click();
+    await page.locator('h1', { hasText: 'Customer synchronization status' }).waitFor();
+    assert.equal(await page.locator('html').getAttribute('lang'), 'en');
+    assert.deepEqual(errors, [], 'no console errors');
+  });
+});
