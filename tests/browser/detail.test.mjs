@@ -29,6 +29,7 @@ test('a row opens its detail beside the list, with the grid, the history and its
     const again = await openHydrated(browser, new URL(page.url()).pathname + new URL(page.url()).search);
     await again.page.locator(`.detail[data-operation-id="${id}"]`).waitFor();
     await again.page.close();
+    assert.deepEqual(again.errors, [], 'a page loaded with an operation open hydrates cleanly');
     assert.deepEqual(errors, [], 'no console errors');
   });
 });

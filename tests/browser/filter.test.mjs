@@ -49,6 +49,7 @@ test('filter by a custom attribute, open a failed operation, see its error and f
       assert.deepEqual(await rowIds(again.page), ids);
       await again.page.locator('.filter-pill', { hasText: 'Loyalty tier equals “VIP”' }).waitFor();
       await again.page.locator(`.detail[data-operation-id="${ids[0]}"] tr.failing`).waitFor();
+      assert.deepEqual(again.errors, [], 'the bookmarked view hydrates cleanly');
     } finally {
       await again.page.close();
     }

@@ -16,10 +16,14 @@ export async function launch() {
   });
 }
 
-/** Opens a page, collecting console errors, and waits until the WebAssembly client hydrated it. */
-export async function openHydrated(browser, path, viewport = { width: 1280, height: 900 }, context) {
-  const page = context ? await context.newPage() : await browser.newPage({ viewport });
-  if (context) await page.setViewportSize(viewport);
+/**
+ * Opens a page (in a browser of its own context, or in a given context, sharing its cookies),
+ * collecting console errors, and waits until the WebAssembly client hydrated it.
+ */
+export async function openHydrated(browserOrContext, path, viewport = { width: 1280, height: 900 }) {
+  const isBrowser = typeof browserOrContext.newContext === 'function';
+  const page = isBrowser ? await browserOrContext.newPage({ viewport }) : await browserOrContext.newPage();
+  if (!isBrowser) await page.setViewportSize(viewport);
   const errors = [];
   page.on('console', (msg) => { if (msg.type() === 'error') errors.push(msg.text()); });
   page.on('pageerror', (err) => errors.push(String(err)));

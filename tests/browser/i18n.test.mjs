@@ -9,7 +9,9 @@ before(async () => { browser = await launch(); });
 after(async () => { await browser?.close(); });
 
 test('the language switch turns the page Norwegian and back, and is remembered', async (t) => {
-  await withPage(browser, t, '/', async ({ page, errors }) => {
+  const context = await browser.newContext();
+  t.after(() => context.close());
+  await withPage(context, t, '/', async ({ page, errors }) => {
     const switcher = page.locator('button.language-switch');
     assert.equal(await page.locator('h1').innerText(), 'Customer synchronization status');
     await switcher.click();
@@ -20,7 +22,7 @@ test('the language switch turns the page Norwegian and back, and is remembered',
     await page.locator('.jobs-panel h2', { hasText: 'Faste jobber' }).waitFor();
 
     // A fresh page from the server comes in Norwegian straight away.
-    const again = await openHydrated(browser, '/', undefined, page.context());
+    const again = await openHydrated(context, '/');
     try {
       assert.equal(await again.page.locator('h1').innerText(), 'Synkroniseringsstatus for kunder');
       assert.match(await again.page.locator('.operation-table tbody time').first().innerText(), /^\d\d\.\d\d\.\d{4} kl\. /);

@@ -12,7 +12,7 @@ test('the status list hydrates and shows the five default columns and the newest
   await withPage(browser, t, '/', async ({ page, errors }) => {
     const headers = await page.locator('.operation-table thead th').allInnerTexts();
     assert.deepEqual(
-      headers.map((h) => h.trim().toLowerCase()),
+      headers.map((h) => h.replace(/[↓↑]/g, '').trim().toLowerCase()),
       ['channel name', 'customer account', 'async customer account', 'operation timestamp', 'customer sync status'],
     );
     const rows = page.locator('.operation-table tbody tr');

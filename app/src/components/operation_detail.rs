@@ -40,7 +40,7 @@ pub fn OperationDetailView(detail: OperationDetail, close_href: String) -> impl 
         <section class="detail" aria-labelledby="detail-title" data-operation-id=this_id>
             <header class="detail-head">
                 <a class="button button-quiet detail-close" href=close_href>
-                    <span aria-hidden="true">"← "</span>{t!(i18n, detail.back)}
+                    <span aria-hidden="true">"← "</span><span>{t!(i18n, detail.back)}</span>
                 </a>
                 <div class="detail-title-row">
                     <h2 id="detail-title">
@@ -52,8 +52,8 @@ pub fn OperationDetailView(detail: OperationDetail, close_href: String) -> impl 
                     <StatusBadge status=summary.status />
                 </div>
                 <p class="change-description">
-                    <span class="visually-hidden">{t!(i18n, detail.change_description)}" "</span>
-                    {move || description.sentence(i18n.get_locale())}
+                    <span class="visually-hidden">{t!(i18n, detail.change_description)}</span>
+                    <span>{move || description.sentence(i18n.get_locale())}</span>
                 </p>
             </header>
             {error.map(|e| view! {
@@ -63,7 +63,7 @@ pub fn OperationDetailView(detail: OperationDetail, close_href: String) -> impl 
                         {error_label.map(|l| view! { <strong>{l}</strong> })}
                         {e.message}
                     </p>
-                    <p class="muted last-error-code">{t!(i18n, detail.code)}" "<code>{e.code}</code></p>
+                    <p class="muted last-error-code"><span>{t!(i18n, detail.code)}</span>" "<code>{e.code}</code></p>
                 </div>
             })}
             <dl class="detail-facts">
@@ -77,7 +77,7 @@ pub fn OperationDetailView(detail: OperationDetail, close_href: String) -> impl 
                     <code class="guid">{summary.async_account.clone()}</code>
                 </Fact>
                 <Fact term=move || t_string!(i18n, detail.retail_operation)>
-                    <code>{detail.channel_operation_id.clone()}</code>" · "{move || kind_label(i18n.get_locale(), kind)}
+                    <code>{detail.channel_operation_id.clone()}</code>" · "<span>{move || kind_label(i18n.get_locale(), kind)}</span>
                 </Fact>
                 <Fact term=move || t_string!(i18n, detail.channel)>{summary.channel_name.clone()}" · "{detail.legal_entity_id.clone()}</Fact>
                 <Fact term=move || t_string!(i18n, detail.operation_timestamp)><Time at=summary.operation_at /></Fact>
@@ -88,7 +88,7 @@ pub fn OperationDetailView(detail: OperationDetail, close_href: String) -> impl 
                     {detail.upload_session_id.map(|s| s.to_string()).unwrap_or_else(|| "–".into())}
                 </Fact>
             </dl>
-            <h3 class="section-title" id="grid-title">{t!(i18n, detail.attributes)}" "<span class="count">{fields}</span></h3>
+            <h3 class="section-title" id="grid-title"><span>{t!(i18n, detail.attributes)}</span>" "<span class="count">{fields}</span></h3>
             <AttributeGrid rows=detail.grid />
             <h3 class="section-title">{t!(i18n, detail.history)}</h3>
             <ol class="history">
@@ -146,7 +146,7 @@ fn AttributeGrid(rows: Vec<GridRow>) -> impl IntoView {
                         view! {
                             <tr class:failing=row.failing class:changed=changed data-field=row.field.clone()>
                                 <th scope="row">
-                                    {move || pick(i18n.get_locale(), &row.label_en, &row.label_nb).to_owned()}
+                                    <span>{move || pick(i18n.get_locale(), &row.label_en, &row.label_nb).to_owned()}</span>
                                     {row.group.map(|g| view! { <span class="field-group">{g}</span> })}
                                     {row.failing.then(|| view! { <span class="failing-mark">{t!(i18n, detail.fails)}</span> })}
                                 </th>

@@ -15,7 +15,7 @@ pub fn NotFound() -> impl IntoView {
     view! {
         <main class="message-page">
             <h1>{t!(i18n, errors.page_not_found)}</h1>
-            <p>{t!(i18n, errors.nothing_here)}" "<a href="/">{t!(i18n, errors.go_home)}</a></p>
+            <p><span>{t!(i18n, errors.nothing_here)}</span>" "<a href="/">{t!(i18n, errors.go_home)}</a></p>
         </main>
     }
 }

@@ -102,11 +102,11 @@ pub fn StatusPage() -> impl IntoView {
                     })}
                 </Transition>
             </div>
-            <Show when=move || selected.get().is_some()>
-                <div class="detail-side">
-                    <OperationDetailPane id=selected close_href />
-                </div>
-            </Show>
+            // Always there (empty while no operation is open), so opening one from the list
+            // and loading a page with one open hydrate the same structure.
+            <div class="detail-side">
+                <OperationDetailPane id=selected close_href />
+            </div>
         </main>
     }
 }
