@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 
 use crate::{
-    locale::{error_text, t, use_i18n},
+    locale::{error_text, t_string, use_i18n},
     AppError,
 };
 
@@ -19,7 +19,7 @@ pub fn ErrorBox(error: AppError) -> impl IntoView {
         <div class="error-box" role="alert">
             <p class="error-title">{move || text.get().0}</p>
             <p>{move || text.get().1}</p>
-            <a class="button" href="/">{t!(i18n, errors.back)}</a>
+            <a class="button" href="/">{move || t_string!(i18n, errors.back)}</a>
         </div>
     }
 }

@@ -7,7 +7,7 @@ use leptos_router::hooks::use_navigate;
 
 use crate::{
     functions::operations::{suggest_values, FilterMenu},
-    locale::{pick, t, t_string, td_string, use_i18n, Locale},
+    locale::{pick, t_string, td_string, use_i18n, Locale},
     model::{
         filter::{FilterField, ValueKind},
         FieldFilter, FilterOp, OperationFilter,
@@ -83,7 +83,7 @@ pub fn FilterBar(filter: OperationFilter, choices: FilterMenu) -> impl IntoView 
         .collect_view();
     let clear = (!filter.is_empty()).then(|| {
         let href = filter.cleared().href(&[]);
-        view! { <a class="button button-quiet" href=href>{t!(i18n, filter.clear)}</a> }
+        view! { <a class="button button-quiet" href=href>{move || t_string!(i18n, filter.clear)}</a> }
     });
     let selected_channel = filter.channel;
     // On a phone the controls fold away behind one button; the filters in force stay visible.
@@ -113,20 +113,20 @@ pub fn FilterBar(filter: OperationFilter, choices: FilterMenu) -> impl IntoView 
             </button>
             <div class="filter-row" id="filter-controls">
                 <label class="filter-control">
-                    <span class="filter-label">{t!(i18n, filter.channel)}</span>
+                    <span class="filter-label">{move || t_string!(i18n, filter.channel)}</span>
                     <select on:change=on_channel>
-                        <option value="" selected=selected_channel.is_none()>{t!(i18n, filter.all_channels)}</option>
+                        <option value="" selected=selected_channel.is_none()>{move || t_string!(i18n, filter.all_channels)}</option>
                         {choices.channels.iter().map(|(id, name)| view! {
                             <option value=id.to_string() selected=selected_channel == Some(*id)>{name.clone()}</option>
                         }).collect_view()}
                     </select>
                 </label>
                 <label class="filter-control">
-                    <span class="filter-label">{t!(i18n, filter.from)}</span>
+                    <span class="filter-label">{move || t_string!(i18n, filter.from)}</span>
                     <input type="date" value=from on:change=on_date("from") />
                 </label>
                 <label class="filter-control">
-                    <span class="filter-label">{t!(i18n, filter.to)}</span>
+                    <span class="filter-label">{move || t_string!(i18n, filter.to)}</span>
                     <input type="date" value=to on:change=on_date("to") />
                 </label>
                 {clear}
@@ -203,7 +203,7 @@ fn AddFilter(filter: OperationFilter, fields: Vec<FilterField>) -> impl IntoView
     view! {
         <form class="add-filter" on:submit=on_submit aria-label=move || t_string!(i18n, filter.add_label)>
             <label class="filter-control">
-                <span class="filter-label">{t!(i18n, filter.field)}</span>
+                <span class="filter-label">{move || t_string!(i18n, filter.field)}</span>
                 <select
                     name="field"
                     required
@@ -216,12 +216,12 @@ fn AddFilter(filter: OperationFilter, fields: Vec<FilterField>) -> impl IntoView
                         }
                     }
                 >
-                    <option value="" selected=true>{t!(i18n, filter.pick_field)}</option>
+                    <option value="" selected=true>{move || t_string!(i18n, filter.pick_field)}</option>
                     {groups}
                 </select>
             </label>
             <label class="filter-control">
-                <span class="filter-label">{t!(i18n, filter.operator)}</span>
+                <span class="filter-label">{move || t_string!(i18n, filter.operator)}</span>
                 <select
                     name="operator"
                     disabled=full
@@ -238,7 +238,7 @@ fn AddFilter(filter: OperationFilter, fields: Vec<FilterField>) -> impl IntoView
             </label>
             <Show when=move || op.get().needs_value()>
                 <label class="filter-control filter-value">
-                    <span class="filter-label">{t!(i18n, filter.value)}</span>
+                    <span class="filter-label">{move || t_string!(i18n, filter.value)}</span>
                     <input
                         name="value"
                         type=move || match kind() { ValueKind::Date => "date", _ => "text" }
@@ -264,9 +264,9 @@ fn AddFilter(filter: OperationFilter, fields: Vec<FilterField>) -> impl IntoView
                     </Transition>
                 </datalist>
             </Show>
-            <button class="button" type="submit" disabled=full>{t!(i18n, filter.add)}</button>
+            <button class="button" type="submit" disabled=full>{move || t_string!(i18n, filter.add)}</button>
             {move || problem.get().map(|p| view! { <p class="field-message" role="alert">{p}</p> })}
-            {full.then(|| view! { <p class="muted">{t!(i18n, filter.full)}</p> })}
+            {full.then(|| view! { <p class="muted">{move || t_string!(i18n, filter.full)}</p> })}
         </form>
     }
 }

@@ -8,7 +8,9 @@ use leptos::prelude::*;
 use super::error_box::ErrorBox;
 use crate::{
     functions::jobs::{change_job, jobs_overview},
-    locale::{describe_interval, format_timestamp, job_label, t, td_string, use_i18n, Locale},
+    locale::{
+        describe_interval, format_timestamp, job_label, t_string, td_string, use_i18n, Locale,
+    },
     model::{JobAction, JobOverview, JobRun},
 };
 
@@ -49,8 +51,8 @@ pub fn JobsPanel() -> impl IntoView {
 
     view! {
         <section class="jobs-panel" aria-labelledby="jobs-title">
-            <h2 id="jobs-title" class="section-title">{t!(i18n, jobs.title)}</h2>
-            <Transition fallback=move || view! { <p class="loading" role="status">{t!(i18n, jobs.loading)}</p> }>
+            <h2 id="jobs-title" class="section-title">{move || t_string!(i18n, jobs.title)}</h2>
+            <Transition fallback=move || view! { <p class="loading" role="status">{move || t_string!(i18n, jobs.loading)}</p> }>
                 {move || Suspend::new(async move {
                     match overview.await {
                         Ok(jobs) => view! {
@@ -138,15 +140,15 @@ fn JobCard(
             <div class="job-actions">
                 <button type="button" class="button" disabled=pending
                     on:click=move |_| { act.dispatch((name, JobAction::RunNow)); }>
-                    {t!(i18n, jobs.run_now)}
+                    {move || t_string!(i18n, jobs.run_now)}
                 </button>
                 <button type="button" class="button button-quiet" disabled=pending
                     on:click=move |_| { act.dispatch((name, toggle)); }>
-                    {move || if paused { t!(i18n, jobs.resume).into_any() } else { t!(i18n, jobs.pause).into_any() }}
+                    {move || if paused { t_string!(i18n, jobs.resume) } else { t_string!(i18n, jobs.pause) }}
                 </button>
             </div>
             <details class="job-history">
-                <summary>{t!(i18n, jobs.history)}</summary>
+                <summary>{move || t_string!(i18n, jobs.history)}</summary>
                 <ol>
                     {move || {
                         let locale = i18n.get_locale();

@@ -2,11 +2,11 @@
 //! attributes grid (old value, new value, HQ now; the failing field outlined) and the history
 //! of its async customer. Read-only; the grid is laid out for the correction workflow's inputs.
 
-use leptos::prelude::*;
+use leptos::{either::Either, prelude::*};
 
 use super::{error_box::ErrorBox, status_badge::StatusBadge, time::Time};
 use crate::{
-    locale::{kind_label, pick, t, t_string, use_i18n},
+    locale::{kind_label, pick, t_string, use_i18n},
     model::{ChangeDescription, GridRow, OperationDetail, SyncStatus},
 };
 
@@ -40,37 +40,37 @@ pub fn OperationDetailView(detail: OperationDetail, close_href: String) -> impl 
         <section class="detail" aria-labelledby="detail-title" data-operation-id=this_id>
             <header class="detail-head">
                 <a class="button button-quiet detail-close" href=close_href>
-                    <span aria-hidden="true">"← "</span><span>{t!(i18n, detail.back)}</span>
+                    <span aria-hidden="true">"← "</span><span>{move || t_string!(i18n, detail.back)}</span>
                 </a>
                 <div class="detail-title-row">
                     <h2 id="detail-title">
                         {match account.clone() {
-                            Some(account) => account.into_any(),
-                            None => t!(i18n, list.pending_sync).into_any(),
+                            Some(account) => Either::Left(account),
+                            None => Either::Right(move || t_string!(i18n, list.pending_sync)),
                         }}
                     </h2>
                     <StatusBadge status=summary.status />
                 </div>
                 <p class="change-description">
-                    <span class="visually-hidden">{t!(i18n, detail.change_description)}</span>
+                    <span class="visually-hidden">{move || t_string!(i18n, detail.change_description)}</span>
                     <span>{move || description.sentence(i18n.get_locale())}</span>
                 </p>
             </header>
             {error.map(|e| view! {
                 <div class="last-error" role="note" aria-label=move || t_string!(i18n, detail.last_error)>
-                    <p class="last-error-title">{t!(i18n, detail.last_error)}</p>
+                    <p class="last-error-title">{move || t_string!(i18n, detail.last_error)}</p>
                     <p>
                         {error_label.map(|l| view! { <strong>{l}</strong> })}
                         {e.message}
                     </p>
-                    <p class="muted last-error-code"><span>{t!(i18n, detail.code)}</span>" "<code>{e.code}</code></p>
+                    <p class="muted last-error-code"><span>{move || t_string!(i18n, detail.code)}</span>" "<code>{e.code}</code></p>
                 </div>
             })}
             <dl class="detail-facts">
                 <Fact term=move || t_string!(i18n, detail.customer_account)>
                     {match account {
                         Some(a) => view! { <span class="num">{a}</span> }.into_any(),
-                        None => view! { <span class="muted">{t!(i18n, list.pending_sync)}</span> }.into_any(),
+                        None => view! { <span class="muted">{move || t_string!(i18n, list.pending_sync)}</span> }.into_any(),
                     }}
                 </Fact>
                 <Fact term=move || t_string!(i18n, detail.async_account)>
@@ -88,9 +88,9 @@ pub fn OperationDetailView(detail: OperationDetail, close_href: String) -> impl 
                     {detail.upload_session_id.map(|s| s.to_string()).unwrap_or_else(|| "–".into())}
                 </Fact>
             </dl>
-            <h3 class="section-title" id="grid-title"><span>{t!(i18n, detail.attributes)}</span>" "<span class="count">{fields}</span></h3>
+            <h3 class="section-title" id="grid-title"><span>{move || t_string!(i18n, detail.attributes)}</span>" "<span class="count">{fields}</span></h3>
             <AttributeGrid rows=detail.grid />
-            <h3 class="section-title">{t!(i18n, detail.history)}</h3>
+            <h3 class="section-title">{move || t_string!(i18n, detail.history)}</h3>
             <ol class="history">
                 {detail.history.into_iter().map(|op| {
                     let current = op.id == this_id;
@@ -127,17 +127,18 @@ fn Fact(#[prop(into)] term: Signal<&'static str>, children: Children) -> impl In
 fn AttributeGrid(rows: Vec<GridRow>) -> impl IntoView {
     let i18n = use_i18n();
     if rows.is_empty() {
-        return view! { <p class="muted">{t!(i18n, detail.no_fields)}</p> }.into_any();
+        return view! { <p class="muted">{move || t_string!(i18n, detail.no_fields)}</p> }
+            .into_any();
     }
     view! {
         <div class="grid-wrap">
             <table class="attribute-grid" aria-labelledby="grid-title">
                 <thead>
                     <tr>
-                        <th scope="col">{t!(i18n, detail.field)}</th>
-                        <th scope="col">{t!(i18n, detail.old_value)}</th>
-                        <th scope="col">{t!(i18n, detail.new_value)}</th>
-                        <th scope="col">{t!(i18n, detail.hq_now)}</th>
+                        <th scope="col">{move || t_string!(i18n, detail.field)}</th>
+                        <th scope="col">{move || t_string!(i18n, detail.old_value)}</th>
+                        <th scope="col">{move || t_string!(i18n, detail.new_value)}</th>
+                        <th scope="col">{move || t_string!(i18n, detail.hq_now)}</th>
                     </tr>
                 </thead>
                 <tbody>
@@ -148,7 +149,7 @@ fn AttributeGrid(rows: Vec<GridRow>) -> impl IntoView {
                                 <th scope="row">
                                     <span>{move || pick(i18n.get_locale(), &row.label_en, &row.label_nb).to_owned()}</span>
                                     {row.group.map(|g| view! { <span class="field-group">{g}</span> })}
-                                    {row.failing.then(|| view! { <span class="failing-mark">{t!(i18n, detail.fails)}</span> })}
+                                    {row.failing.then(|| view! { <span class="failing-mark">{move || t_string!(i18n, detail.fails)}</span> })}
                                 </th>
                                 <td data-label=move || t_string!(i18n, detail.old_value)><Value value=row.old_value /></td>
                                 <td data-label=move || t_string!(i18n, detail.new_value) class="new-value"><Value value=row.new_value /></td>
@@ -192,7 +193,7 @@ pub fn OperationDetailPane(
         },
     );
     view! {
-        <Transition fallback=move || view! { <p class="loading" role="status">{t!(i18n, detail.loading)}</p> }>
+        <Transition fallback=move || view! { <p class="loading" role="status">{move || t_string!(i18n, detail.loading)}</p> }>
             {move || Suspend::new(async move {
                 match detail.await {
                     Ok(Some(detail)) => view! {

@@ -25,9 +25,9 @@ pub fn OperationList(
     if page.operations.is_empty() && !filter.is_empty() {
         return view! {
             <div class="empty-state">
-                <p class="empty-title">{t!(i18n, list.empty_filter_title)}</p>
-                <p>{t!(i18n, list.empty_filter_text)}</p>
-                <a class="button" href=filter.cleared().href(&[])>{t!(i18n, filter.clear)}</a>
+                <p class="empty-title">{move || t_string!(i18n, list.empty_filter_title)}</p>
+                <p>{move || t_string!(i18n, list.empty_filter_text)}</p>
+                <a class="button" href=filter.cleared().href(&[])>{move || t_string!(i18n, filter.clear)}</a>
             </div>
         }
         .into_any();
@@ -35,7 +35,7 @@ pub fn OperationList(
     if page.operations.is_empty() {
         return view! {
             <div class="empty-state">
-                <p class="empty-title">{t!(i18n, list.empty_title)}</p>
+                <p class="empty-title">{move || t_string!(i18n, list.empty_title)}</p>
                 <p>{t!(i18n, list.empty_text, <code> = <code />)}</p>
             </div>
         }
@@ -70,14 +70,14 @@ pub fn OperationList(
             <table class="operation-table">
                 <thead>
                     <tr>
-                        <th scope="col">{t!(i18n, list.channel_name)}</th>
-                        <th scope="col">{t!(i18n, list.customer_account)}</th>
-                        <th scope="col">{t!(i18n, list.async_account)}</th>
+                        <th scope="col">{move || t_string!(i18n, list.channel_name)}</th>
+                        <th scope="col">{move || t_string!(i18n, list.customer_account)}</th>
+                        <th scope="col">{move || t_string!(i18n, list.async_account)}</th>
                         <th scope="col" aria-sort=if oldest_first { "ascending" } else { "descending" }>
-                            {t!(i18n, list.operation_timestamp)}
+                            {move || t_string!(i18n, list.operation_timestamp)}
                             <span aria-hidden="true">{if oldest_first { " ↑" } else { " ↓" }}</span>
                         </th>
-                        <th scope="col">{t!(i18n, list.sync_status)}</th>
+                        <th scope="col">{move || t_string!(i18n, list.sync_status)}</th>
                         {columns.iter().map(|c| {
                             let c = *c;
                             view! { <th scope="col">{move || column_label(i18n.get_locale(), c)}</th> }
@@ -125,7 +125,7 @@ fn ColumnChooser(view: ListView, href: impl Fn(ListView) -> String) -> impl Into
     let i18n = use_i18n();
     view! {
         <details class="column-chooser">
-            <summary>{t!(i18n, list.columns)}</summary>
+            <summary>{move || t_string!(i18n, list.columns)}</summary>
             <ul>
                 {ExtraColumn::ALL.iter().map(|c| {
                     let c = *c;
@@ -192,7 +192,7 @@ fn OperationRow(
             <td class="cell-account num">
                 {match summary.customer_account {
                     Some(account) => view! { <span>{account}</span> }.into_any(),
-                    None => view! { <span class="muted">{t!(i18n, list.pending_sync)}</span> }.into_any(),
+                    None => view! { <span class="muted">{move || t_string!(i18n, list.pending_sync)}</span> }.into_any(),
                 }}
             </td>
             <td class="cell-guid">

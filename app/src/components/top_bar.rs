@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use crate::locale::{t, t_string, use_i18n, Locale};
+use crate::locale::{t_string, use_i18n, Locale};
 
 /// Product name, where you are, the language switch and whether the page is live.
 #[component]
@@ -21,7 +21,7 @@ pub fn TopBar() -> impl IntoView {
                 <span class="brand-mark" aria-hidden="true">"⇄"</span>
                 "custsync"
             </a>
-            <span class="top-bar-context">{t!(i18n, app.context)}</span>
+            <span class="top-bar-context">{move || t_string!(i18n, app.context)}</span>
             <span class="top-bar-end">
                 <button
                     type="button"
@@ -31,7 +31,7 @@ pub fn TopBar() -> impl IntoView {
                     lang=move || match i18n.get_locale() { Locale::en => "nb", Locale::nb => "en" }
                     on:click=switch
                 >
-                    {t!(i18n, app.switch_to)}
+                    {move || t_string!(i18n, app.switch_to)}
                 </button>
                 <super::live::LiveIndicator />
             </span>

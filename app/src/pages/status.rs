@@ -13,7 +13,7 @@ use crate::{
         status_counts::StatusCounts,
     },
     functions::operations::{filter_choices, list_operations},
-    locale::{t, use_i18n},
+    locale::{t_string, use_i18n},
     model::OperationFilter,
 };
 
@@ -70,8 +70,8 @@ pub fn StatusPage() -> impl IntoView {
         <main class="status-page" class:has-detail=move || selected.get().is_some()>
             <div class="list-side">
                 <header class="page-header">
-                    <h1>{t!(i18n, page.title)}</h1>
-                    <p class="page-lead">{t!(i18n, page.lead)}</p>
+                    <h1>{move || t_string!(i18n, page.title)}</h1>
+                    <p class="page-lead">{move || t_string!(i18n, page.lead)}</p>
                 </header>
                 <JobsPanel />
                 <Suspense fallback=|| ()>
@@ -81,7 +81,7 @@ pub fn StatusPage() -> impl IntoView {
                         })
                     })}
                 </Suspense>
-                <Transition fallback=move || view! { <p class="loading" role="status">{t!(i18n, page.loading)}</p> }>
+                <Transition fallback=move || view! { <p class="loading" role="status">{move || t_string!(i18n, page.loading)}</p> }>
                     {move || Suspend::new(async move {
                         match page.await {
                             Ok(page) => view! {
