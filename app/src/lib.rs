@@ -68,7 +68,7 @@ pub fn App() -> impl IntoView {
 fn Frame(hydrated: RwSignal<bool>) -> impl IntoView {
     let i18n = locale::use_i18n();
     view! {
-        <Title text=move || locale::t_string!(i18n, app.title) />
+        <Title text=locale::tu_string!(i18n, app.title) />
         <Router>
             <div class="app" data-hydrated=move || hydrated.get().to_string()>
                 <components::top_bar::TopBar />

@@ -9,7 +9,7 @@
 
 include!(concat!(env!("OUT_DIR"), "/i18n/mod.rs"));
 
-pub use i18n::{t, t_string, td_string, use_i18n, I18nContextProvider, Locale};
+pub use i18n::{t, t_string, td_string, tu_string, use_i18n, I18nContextProvider, Locale};
 
 use chrono::{DateTime, Utc};
 

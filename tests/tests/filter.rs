@@ -5,7 +5,7 @@
 use app::{
     functions::operations::list,
     model::{OperationCursor, OperationFilter, OperationKind, OperationSummary, SyncStatus},
-    storage::Db,
+    storage::{list::Route, Db},
     AppError,
 };
 use chrono::{Duration, Utc};
@@ -104,11 +104,11 @@ storage_test! {
         let today = Utc::now().date_naive();
         let recent = walk(&db, &format!("from={today}&to={today}"), 50).await;
         assert!(recent.iter().all(|o| o.operation_at.date_naive() == today));
-        let page = db.filtered_page(&filter("status=failed&f=attr:loyalty_tier~eq~gold"), None, 50).await.unwrap();
-        let count = |s: SyncStatus| page.counts.iter().find(|(x, _)| *x == s).unwrap().1;
+        let chips = db.filtered_counts(&filter("status=failed&f=attr:loyalty_tier~eq~gold")).await.unwrap();
+        let count = |s: SyncStatus| chips.counts.iter().find(|(x, _)| *x == s).unwrap().1;
         assert_eq!(count(SyncStatus::Failed), 2, "counts ignore the status filter: the chips");
         assert_eq!(count(SyncStatus::Succeeded), 6);
-        assert!(!page.counts_capped);
+        assert!(!chips.capped);
     }
 }
 
@@ -181,22 +181,29 @@ storage_test! {
         run_pipeline(&db).await;
         // One value contains "berg 69": the dictionary leads the walk.
         let few = db.values_containing("name", "Berg 69").await.unwrap().expect("few values");
-        assert_eq!(few, ["berg 69"]);
+        assert_eq!(few, [("berg 69".to_owned(), 1)]);
+        let route = db.route(&filter("f=name~contains~berg 69"), 51).await.unwrap();
+        assert_eq!(route, Route::Values { filter: 0, keys: vec!["berg 69".into()] });
         assert_eq!(walk(&db, "f=name~contains~berg 69", 4).await.len(), 1);
-        // Eleven values contain "berg 1" (1, 10 to 19), seventy "berg", and "rg" is too short
-        // for trigrams: plain walks, with the same answers.
-        assert_eq!(db.values_containing("name", "berg 1").await.unwrap(), None);
+        // Eleven values contain "berg 1" (1, 10 to 19): rare among the shop's operations, so
+        // walking each of them is cheaper.
+        let eleven = db.route(&filter("f=name~contains~berg 1"), 51).await.unwrap();
+        assert!(matches!(eleven, Route::Values { ref keys, .. } if keys.len() == 11));
         assert_eq!(walk(&db, "f=name~contains~berg 1", 4).await.len(), 11);
+        // Seventy contain "berg" (more than the dictionary leads), and "rg" is too short for
+        // trigrams: plain walks, with the same answers.
         assert_eq!(db.values_containing("name", "berg").await.unwrap(), None);
+        assert_eq!(db.route(&filter("f=name~contains~berg"), 51).await.unwrap(), Route::Scan);
         assert_eq!(walk(&db, "f=name~contains~berg", 16).await.len(), 70);
         assert_eq!(walk(&db, "f=name~contains~rg", 16).await.len(), 70);
         // No value contains it: nothing, and every count is zero.
-        let none = db.filtered_page(&filter("f=name~contains~zzzz"), None, 50).await.unwrap();
-        assert!(none.operations.is_empty());
-        assert!(none.counts.iter().all(|(_, n)| *n == 0));
+        let none = filter("f=name~contains~zzzz");
+        assert_eq!(db.route(&none, 51).await.unwrap(), Route::Nothing);
+        assert!(db.filtered_page(&none, None, 50).await.unwrap().operations.is_empty());
+        assert!(db.filtered_counts(&none).await.unwrap().counts.iter().all(|(_, n)| *n == 0));
         // The counts under a dictionary-led filter are those of its operations.
-        let page = db.filtered_page(&filter("f=name~contains~ødegård 1"), None, 50).await.unwrap();
-        let total: i64 = page.counts.iter().map(|(_, n)| n).sum();
+        let chips = db.filtered_counts(&filter("f=name~contains~ødegård 1")).await.unwrap();
+        let total: i64 = chips.counts.iter().map(|(_, n)| n).sum();
         assert_eq!(total, 10);
     }
 }

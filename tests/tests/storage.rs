@@ -76,6 +76,7 @@ async fn load_operations(db: &Db, channel: &Channel, n: i64) {
                 Value::Null,
                 Value::Null,
                 Value::Null,
+                Value::Null,
             ]
         })
         .collect();
@@ -108,8 +109,9 @@ storage_test! {
         let page = db.operations_page(None, 50).await.unwrap();
         assert!(page.operations.is_empty());
         assert_eq!(page.next, None);
-        assert_eq!(page.counts.len(), SyncStatus::ALL.len());
-        assert!(page.counts.iter().all(|(_, n)| *n == 0));
+        let counts = db.status_counts().await.unwrap();
+        assert_eq!(counts.len(), SyncStatus::ALL.len());
+        assert!(counts.iter().all(|(_, n)| *n == 0));
     }
 }
 
@@ -171,7 +173,7 @@ storage_test! {
             vec![
                 id.into(), channel.id.into(), "dup".into(), "g".into(), Value::Null, "NO01".into(),
                 "create".into(), "pending".into(), 1.into(), 1.into(), 1.into(), 1.into(), 0.into(),
-                Value::Null, Value::Null, Value::Null, Value::Null,
+                Value::Null, Value::Null, Value::Null, Value::Null, Value::Null,
             ]
         };
         let result = loader.insert(OPERATIONS, &[row(1), row(1)]).await;

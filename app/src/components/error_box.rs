@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 
 use crate::{
-    locale::{error_text, t_string, use_i18n},
+    locale::{error_text, tu_string, use_i18n},
     AppError,
 };
 
@@ -11,15 +11,12 @@ use crate::{
 #[component]
 pub fn ErrorBox(error: AppError) -> impl IntoView {
     let i18n = use_i18n();
-    let text = {
-        let error = error.clone();
-        Memo::new(move |_| error_text(i18n.get_locale(), &error))
-    };
+    let (title, advice) = error_text(i18n.get_locale_untracked(), &error);
     view! {
         <div class="error-box" role="alert">
-            <p class="error-title">{move || text.get().0}</p>
-            <p>{move || text.get().1}</p>
-            <a class="button" href="/">{move || t_string!(i18n, errors.back)}</a>
+            <p class="error-title">{title}</p>
+            <p>{advice}</p>
+            <a class="button" href="/">{tu_string!(i18n, errors.back)}</a>
         </div>
     }
 }

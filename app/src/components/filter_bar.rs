@@ -7,7 +7,7 @@ use leptos_router::hooks::use_navigate;
 
 use crate::{
     functions::operations::{suggest_values, FilterMenu},
-    locale::{pick, t_string, td_string, use_i18n, Locale},
+    locale::{pick, td_string, tu_string, use_i18n, Locale},
     model::{
         filter::{FilterField, ValueKind},
         FieldFilter, FilterOp, OperationFilter,
@@ -54,7 +54,7 @@ pub fn FilterBar(filter: OperationFilter, choices: FilterMenu) -> impl IntoView 
             let field = choices.fields.iter().find(|c| c.key == f.field).cloned();
             let f = f.clone();
             let sentence = Memo::new(move |_| {
-                let locale = i18n.get_locale();
+                let locale = i18n.get_locale_untracked();
                 let label = field
                     .as_ref()
                     .map(|c| pick(locale, &c.label_en, &c.label_nb).to_owned())
@@ -74,7 +74,7 @@ pub fn FilterBar(filter: OperationFilter, choices: FilterMenu) -> impl IntoView 
                         href=without.href(&[])
                         aria-label=move || {
                             let sentence = sentence.get();
-                            td_string!(i18n.get_locale(), filter.remove, sentence).to_string()
+                            td_string!(i18n.get_locale_untracked(), filter.remove, sentence).to_string()
                         }
                     >"×"</a>
                 </li>
@@ -83,7 +83,7 @@ pub fn FilterBar(filter: OperationFilter, choices: FilterMenu) -> impl IntoView 
         .collect_view();
     let clear = (!filter.is_empty()).then(|| {
         let href = filter.cleared().href(&[]);
-        view! { <a class="button button-quiet" href=href>{move || t_string!(i18n, filter.clear)}</a> }
+        view! { <a class="button button-quiet" href=href>{tu_string!(i18n, filter.clear)}</a> }
     });
     let selected_channel = filter.channel;
     // On a phone the controls fold away behind one button; the filters in force stay visible.
@@ -95,7 +95,7 @@ pub fn FilterBar(filter: OperationFilter, choices: FilterMenu) -> impl IntoView 
     let to = filter.to.map(|d| d.to_string()).unwrap_or_default();
 
     view! {
-        <section class="filter-bar" class:open=move || open.get() aria-label=move || t_string!(i18n, filter.label)>
+        <section class="filter-bar" class:open=move || open.get() aria-label=tu_string!(i18n, filter.label)>
             <button
                 type="button"
                 class="button filter-toggle"
@@ -104,34 +104,34 @@ pub fn FilterBar(filter: OperationFilter, choices: FilterMenu) -> impl IntoView 
                 on:click=move |_| open.update(|o| *o = !*o)
             >
                 {move || if open.get() {
-                    t_string!(i18n, filter.hide).to_string()
+                    tu_string!(i18n, filter.hide).to_string()
                 } else if in_force > 0 {
-                    t_string!(i18n, filter.show_n, n = in_force).to_string()
+                    tu_string!(i18n, filter.show_n, n = in_force).to_string()
                 } else {
-                    t_string!(i18n, filter.show).to_string()
+                    tu_string!(i18n, filter.show).to_string()
                 }}
             </button>
             <div class="filter-row" id="filter-controls">
                 <label class="filter-control">
-                    <span class="filter-label">{move || t_string!(i18n, filter.channel)}</span>
+                    <span class="filter-label">{tu_string!(i18n, filter.channel)}</span>
                     <select on:change=on_channel>
-                        <option value="" selected=selected_channel.is_none()>{move || t_string!(i18n, filter.all_channels)}</option>
+                        <option value="" selected=selected_channel.is_none()>{tu_string!(i18n, filter.all_channels)}</option>
                         {choices.channels.iter().map(|(id, name)| view! {
                             <option value=id.to_string() selected=selected_channel == Some(*id)>{name.clone()}</option>
                         }).collect_view()}
                     </select>
                 </label>
                 <label class="filter-control">
-                    <span class="filter-label">{move || t_string!(i18n, filter.from)}</span>
+                    <span class="filter-label">{tu_string!(i18n, filter.from)}</span>
                     <input type="date" value=from on:change=on_date("from") />
                 </label>
                 <label class="filter-control">
-                    <span class="filter-label">{move || t_string!(i18n, filter.to)}</span>
+                    <span class="filter-label">{tu_string!(i18n, filter.to)}</span>
                     <input type="date" value=to on:change=on_date("to") />
                 </label>
                 {clear}
             </div>
-            <ul class="filter-pills" aria-label=move || t_string!(i18n, filter.in_force)>{sentences}</ul>
+            <ul class="filter-pills" aria-label=tu_string!(i18n, filter.in_force)>{sentences}</ul>
             <AddFilter filter fields=choices.fields />
         </section>
     }
@@ -186,7 +186,7 @@ fn AddFilter(filter: OperationFilter, fields: Vec<FilterField>) -> impl IntoView
         }
     };
     let groups = move || {
-        let locale = i18n.get_locale();
+        let locale = i18n.get_locale_untracked();
         fields.with_value(|all| {
             all.iter()
                 .map(|f| {
@@ -201,9 +201,9 @@ fn AddFilter(filter: OperationFilter, fields: Vec<FilterField>) -> impl IntoView
         })
     };
     view! {
-        <form class="add-filter" on:submit=on_submit aria-label=move || t_string!(i18n, filter.add_label)>
+        <form class="add-filter" on:submit=on_submit aria-label=tu_string!(i18n, filter.add_label)>
             <label class="filter-control">
-                <span class="filter-label">{move || t_string!(i18n, filter.field)}</span>
+                <span class="filter-label">{tu_string!(i18n, filter.field)}</span>
                 <select
                     name="field"
                     required
@@ -216,12 +216,12 @@ fn AddFilter(filter: OperationFilter, fields: Vec<FilterField>) -> impl IntoView
                         }
                     }
                 >
-                    <option value="" selected=true>{move || t_string!(i18n, filter.pick_field)}</option>
+                    <option value="" selected=true>{tu_string!(i18n, filter.pick_field)}</option>
                     {groups}
                 </select>
             </label>
             <label class="filter-control">
-                <span class="filter-label">{move || t_string!(i18n, filter.operator)}</span>
+                <span class="filter-label">{tu_string!(i18n, filter.operator)}</span>
                 <select
                     name="operator"
                     disabled=full
@@ -232,13 +232,13 @@ fn AddFilter(filter: OperationFilter, fields: Vec<FilterField>) -> impl IntoView
                     }
                 >
                     {move || FilterOp::fitting(kind()).iter().map(|o| view! {
-                        <option value=o.as_str() selected=op.get() == *o>{op_label(i18n.get_locale(), *o)}</option>
+                        <option value=o.as_str() selected=op.get() == *o>{op_label(i18n.get_locale_untracked(), *o)}</option>
                     }).collect_view()}
                 </select>
             </label>
             <Show when=move || op.get().needs_value()>
                 <label class="filter-control filter-value">
-                    <span class="filter-label">{move || t_string!(i18n, filter.value)}</span>
+                    <span class="filter-label">{tu_string!(i18n, filter.value)}</span>
                     <input
                         name="value"
                         type=move || match kind() { ValueKind::Date => "date", _ => "text" }
@@ -248,9 +248,9 @@ fn AddFilter(filter: OperationFilter, fields: Vec<FilterField>) -> impl IntoView
                         list="filter-suggestions"
                         autocomplete="off"
                         placeholder=move || match kind() {
-                            ValueKind::Number => t_string!(i18n, filter.placeholder_number),
-                            ValueKind::Boolean => t_string!(i18n, filter.placeholder_boolean),
-                            _ => t_string!(i18n, filter.placeholder_text),
+                            ValueKind::Number => tu_string!(i18n, filter.placeholder_number),
+                            ValueKind::Boolean => tu_string!(i18n, filter.placeholder_boolean),
+                            _ => tu_string!(i18n, filter.placeholder_text),
                         }
                     />
                 </label>
@@ -264,9 +264,9 @@ fn AddFilter(filter: OperationFilter, fields: Vec<FilterField>) -> impl IntoView
                     </Transition>
                 </datalist>
             </Show>
-            <button class="button" type="submit" disabled=full>{move || t_string!(i18n, filter.add)}</button>
+            <button class="button" type="submit" disabled=full>{tu_string!(i18n, filter.add)}</button>
             {move || problem.get().map(|p| view! { <p class="field-message" role="alert">{p}</p> })}
-            {full.then(|| view! { <p class="muted">{move || t_string!(i18n, filter.full)}</p> })}
+            {full.then(|| view! { <p class="muted">{tu_string!(i18n, filter.full)}</p> })}
         </form>
     }
 }

@@ -9,7 +9,7 @@ use super::error_box::ErrorBox;
 use crate::{
     functions::jobs::{change_job, jobs_overview},
     locale::{
-        describe_interval, format_timestamp, job_label, t_string, td_string, use_i18n, Locale,
+        describe_interval, format_timestamp, job_label, td_string, tu_string, use_i18n, Locale,
     },
     model::{JobAction, JobOverview, JobRun},
 };
@@ -51,8 +51,8 @@ pub fn JobsPanel() -> impl IntoView {
 
     view! {
         <section class="jobs-panel" aria-labelledby="jobs-title">
-            <h2 id="jobs-title" class="section-title">{move || t_string!(i18n, jobs.title)}</h2>
-            <Transition fallback=move || view! { <p class="loading" role="status">{move || t_string!(i18n, jobs.loading)}</p> }>
+            <h2 id="jobs-title" class="section-title">{tu_string!(i18n, jobs.title)}</h2>
+            <Transition fallback=move || view! { <p class="loading" role="status">{tu_string!(i18n, jobs.loading)}</p> }>
                 {move || Suspend::new(async move {
                     match overview.await {
                         Ok(jobs) => view! {
@@ -83,7 +83,7 @@ fn JobCard(
     let progress = running.as_ref().map(|run| run.progress);
     let last = job.last_finished().cloned();
     let state = move || {
-        let locale = i18n.get_locale();
+        let locale = i18n.get_locale_untracked();
         match (progress, paused) {
             (Some(percent), _) => td_string!(locale, jobs.running, percent).to_string(),
             (None, true) => td_string!(locale, jobs.paused).to_owned(),
@@ -96,7 +96,7 @@ fn JobCard(
         (None, false) => "job-state",
     };
     let next = move || {
-        let locale = i18n.get_locale();
+        let locale = i18n.get_locale_untracked();
         match (paused, next_run_at) {
             (true, _) => td_string!(locale, jobs.not_scheduled).to_owned(),
             (false, Some(at)) => {
@@ -116,15 +116,15 @@ fn JobCard(
     view! {
         <article class="job-card" data-job=name.as_str()>
             <header class="job-head">
-                <h3 class="job-name">{move || job_label(i18n.get_locale(), name).0}</h3>
+                <h3 class="job-name">{job_label(i18n.get_locale_untracked(), name).0}</h3>
                 <span class=state_class>{state}</span>
             </header>
-            <p class="job-purpose">{move || job_label(i18n.get_locale(), name).1}</p>
+            <p class="job-purpose">{job_label(i18n.get_locale_untracked(), name).1}</p>
             {running.map(|run| view! {
                 <div class="job-progress" role="progressbar"
                     aria-label=move || {
-                        let job = job_label(i18n.get_locale(), name).0;
-                        td_string!(i18n.get_locale(), jobs.progress, job).to_string()
+                        let job = job_label(i18n.get_locale_untracked(), name).0;
+                        td_string!(i18n.get_locale_untracked(), jobs.progress, job).to_string()
                     }
                     aria-valuemin="0" aria-valuemax="100" aria-valuenow=run.progress>
                     <div class="job-progress-bar" style=format!("width: {}%", run.progress)></div>
@@ -132,26 +132,26 @@ fn JobCard(
             })}
             <p class="job-last">
                 {move || match &last {
-                    Some(run) => describe_run(i18n.get_locale(), run),
-                    None => td_string!(i18n.get_locale(), jobs.not_run_yet).to_owned(),
+                    Some(run) => describe_run(i18n.get_locale_untracked(), run),
+                    None => td_string!(i18n.get_locale_untracked(), jobs.not_run_yet).to_owned(),
                 }}
             </p>
             <p class="job-next">{next}</p>
             <div class="job-actions">
                 <button type="button" class="button" disabled=pending
                     on:click=move |_| { act.dispatch((name, JobAction::RunNow)); }>
-                    {move || t_string!(i18n, jobs.run_now)}
+                    {tu_string!(i18n, jobs.run_now)}
                 </button>
                 <button type="button" class="button button-quiet" disabled=pending
                     on:click=move |_| { act.dispatch((name, toggle)); }>
-                    {move || if paused { t_string!(i18n, jobs.resume) } else { t_string!(i18n, jobs.pause) }}
+                    {if paused { tu_string!(i18n, jobs.resume) } else { tu_string!(i18n, jobs.pause) }}
                 </button>
             </div>
             <details class="job-history">
-                <summary>{move || t_string!(i18n, jobs.history)}</summary>
+                <summary>{tu_string!(i18n, jobs.history)}</summary>
                 <ol>
                     {move || {
-                        let locale = i18n.get_locale();
+                        let locale = i18n.get_locale_untracked();
                         runs.with_value(|runs| {
                             runs.iter().map(|run| view! { <li>{describe_run(locale, run)}</li> }).collect_view()
                         })

@@ -70,7 +70,7 @@ fn connect(live: Live) {
 /// The live indicator: a dot and a word, never colour alone.
 #[component]
 pub fn LiveIndicator() -> impl IntoView {
-    use crate::locale::{t_string, use_i18n};
+    use crate::locale::{tu_string, use_i18n};
     let live = Live::get();
     let i18n = use_i18n();
     view! {
@@ -79,13 +79,13 @@ pub fn LiveIndicator() -> impl IntoView {
             class:on=move || live.connected.get()
             role="status"
             title=move || if live.connected.get() {
-                t_string!(i18n, live.on_title)
+                tu_string!(i18n, live.on_title)
             } else {
-                t_string!(i18n, live.off_title)
+                tu_string!(i18n, live.off_title)
             }
         >
             <span class="live-dot" aria-hidden="true"></span>
-            {move || if live.connected.get() { t_string!(i18n, live.on) } else { t_string!(i18n, live.off) }}
+            {move || if live.connected.get() { tu_string!(i18n, live.on) } else { tu_string!(i18n, live.off) }}
         </span>
     }
 }

@@ -6,7 +6,7 @@ use leptos::{either::Either, prelude::*};
 
 use super::{error_box::ErrorBox, status_badge::StatusBadge, time::Time};
 use crate::{
-    locale::{kind_label, pick, t_string, use_i18n},
+    locale::{kind_label, pick, tu_string, use_i18n},
     model::{ChangeDescription, GridRow, OperationDetail, SyncStatus},
 };
 
@@ -27,7 +27,7 @@ pub fn OperationDetailView(detail: OperationDetail, close_href: String) -> impl 
         let (en, nb) = row
             .map(|r| (r.label_en.clone(), r.label_nb.clone()))
             .unwrap_or_else(|| (key.clone(), key.clone()));
-        move || format!("{}: ", pick(i18n.get_locale(), &en, &nb))
+        format!("{}: ", pick(i18n.get_locale_untracked(), &en, &nb))
     });
     let kind = summary.kind;
     let this_id = summary.id;
@@ -40,57 +40,57 @@ pub fn OperationDetailView(detail: OperationDetail, close_href: String) -> impl 
         <section class="detail" aria-labelledby="detail-title" data-operation-id=this_id>
             <header class="detail-head">
                 <a class="button button-quiet detail-close" href=close_href>
-                    <span aria-hidden="true">"← "</span><span>{move || t_string!(i18n, detail.back)}</span>
+                    <span aria-hidden="true">"← "</span><span>{tu_string!(i18n, detail.back)}</span>
                 </a>
                 <div class="detail-title-row">
                     <h2 id="detail-title">
                         {match account.clone() {
                             Some(account) => Either::Left(account),
-                            None => Either::Right(move || t_string!(i18n, list.pending_sync)),
+                            None => Either::Right(tu_string!(i18n, list.pending_sync)),
                         }}
                     </h2>
                     <StatusBadge status=summary.status />
                 </div>
                 <p class="change-description">
-                    <span class="visually-hidden">{move || t_string!(i18n, detail.change_description)}</span>
-                    <span>{move || description.sentence(i18n.get_locale())}</span>
+                    <span class="visually-hidden">{tu_string!(i18n, detail.change_description)}</span>
+                    <span>{description.sentence(i18n.get_locale_untracked())}</span>
                 </p>
             </header>
             {error.map(|e| view! {
-                <div class="last-error" role="note" aria-label=move || t_string!(i18n, detail.last_error)>
-                    <p class="last-error-title">{move || t_string!(i18n, detail.last_error)}</p>
+                <div class="last-error" role="note" aria-label=tu_string!(i18n, detail.last_error)>
+                    <p class="last-error-title">{tu_string!(i18n, detail.last_error)}</p>
                     <p>
                         {error_label.map(|l| view! { <strong>{l}</strong> })}
-                        {e.message}
+                        {e.text(i18n.get_locale_untracked())}
                     </p>
-                    <p class="muted last-error-code"><span>{move || t_string!(i18n, detail.code)}</span>" "<code>{e.code}</code></p>
+                    <p class="muted last-error-code"><span>{tu_string!(i18n, detail.code)}</span>" "<code>{e.code}</code></p>
                 </div>
             })}
             <dl class="detail-facts">
-                <Fact term=move || t_string!(i18n, detail.customer_account)>
+                <Fact term=tu_string!(i18n, detail.customer_account)>
                     {match account {
                         Some(a) => view! { <span class="num">{a}</span> }.into_any(),
-                        None => view! { <span class="muted">{move || t_string!(i18n, list.pending_sync)}</span> }.into_any(),
+                        None => view! { <span class="muted">{tu_string!(i18n, list.pending_sync)}</span> }.into_any(),
                     }}
                 </Fact>
-                <Fact term=move || t_string!(i18n, detail.async_account)>
+                <Fact term=tu_string!(i18n, detail.async_account)>
                     <code class="guid">{summary.async_account.clone()}</code>
                 </Fact>
-                <Fact term=move || t_string!(i18n, detail.retail_operation)>
-                    <code>{detail.channel_operation_id.clone()}</code>" · "<span>{move || kind_label(i18n.get_locale(), kind)}</span>
+                <Fact term=tu_string!(i18n, detail.retail_operation)>
+                    <code>{detail.channel_operation_id.clone()}</code>" · "<span>{kind_label(i18n.get_locale_untracked(), kind)}</span>
                 </Fact>
-                <Fact term=move || t_string!(i18n, detail.channel)>{summary.channel_name.clone()}" · "{detail.legal_entity_id.clone()}</Fact>
-                <Fact term=move || t_string!(i18n, detail.operation_timestamp)><Time at=summary.operation_at /></Fact>
-                <Fact term=move || t_string!(i18n, detail.received)><Time at=detail.received_at /></Fact>
-                <Fact term=move || t_string!(i18n, detail.last_change)><Time at=detail.updated_at /></Fact>
-                <Fact term=move || t_string!(i18n, detail.retry_count)><span class="num">{detail.state.retry_count}</span></Fact>
-                <Fact term=move || t_string!(i18n, detail.upload_session)>
+                <Fact term=tu_string!(i18n, detail.channel)>{summary.channel_name.clone()}" · "{detail.legal_entity_id.clone()}</Fact>
+                <Fact term=tu_string!(i18n, detail.operation_timestamp)><Time at=summary.operation_at /></Fact>
+                <Fact term=tu_string!(i18n, detail.received)><Time at=detail.received_at /></Fact>
+                <Fact term=tu_string!(i18n, detail.last_change)><Time at=detail.updated_at /></Fact>
+                <Fact term=tu_string!(i18n, detail.retry_count)><span class="num">{detail.state.retry_count}</span></Fact>
+                <Fact term=tu_string!(i18n, detail.upload_session)>
                     {detail.upload_session_id.map(|s| s.to_string()).unwrap_or_else(|| "–".into())}
                 </Fact>
             </dl>
-            <h3 class="section-title" id="grid-title"><span>{move || t_string!(i18n, detail.attributes)}</span>" "<span class="count">{fields}</span></h3>
+            <h3 class="section-title" id="grid-title"><span>{tu_string!(i18n, detail.attributes)}</span>" "<span class="count">{fields}</span></h3>
             <AttributeGrid rows=detail.grid />
-            <h3 class="section-title">{move || t_string!(i18n, detail.history)}</h3>
+            <h3 class="section-title">{tu_string!(i18n, detail.history)}</h3>
             <ol class="history">
                 {detail.history.into_iter().map(|op| {
                     let current = op.id == this_id;
@@ -98,7 +98,7 @@ pub fn OperationDetailView(detail: OperationDetail, close_href: String) -> impl 
                     view! {
                         <li class:current=current>
                             <a href=format!("?op={}", op.id) aria-current=current.then_some("true")>
-                                <span class="history-kind">{move || kind_label(i18n.get_locale(), kind)}</span>
+                                <span class="history-kind">{kind_label(i18n.get_locale_untracked(), kind)}</span>
                                 <span class="history-channel">{op.channel_name}</span>
                                 <Time at=op.operation_at />
                             </a>
@@ -127,18 +127,17 @@ fn Fact(#[prop(into)] term: Signal<&'static str>, children: Children) -> impl In
 fn AttributeGrid(rows: Vec<GridRow>) -> impl IntoView {
     let i18n = use_i18n();
     if rows.is_empty() {
-        return view! { <p class="muted">{move || t_string!(i18n, detail.no_fields)}</p> }
-            .into_any();
+        return view! { <p class="muted">{tu_string!(i18n, detail.no_fields)}</p> }.into_any();
     }
     view! {
         <div class="grid-wrap">
             <table class="attribute-grid" aria-labelledby="grid-title">
                 <thead>
                     <tr>
-                        <th scope="col">{move || t_string!(i18n, detail.field)}</th>
-                        <th scope="col">{move || t_string!(i18n, detail.old_value)}</th>
-                        <th scope="col">{move || t_string!(i18n, detail.new_value)}</th>
-                        <th scope="col">{move || t_string!(i18n, detail.hq_now)}</th>
+                        <th scope="col">{tu_string!(i18n, detail.field)}</th>
+                        <th scope="col">{tu_string!(i18n, detail.old_value)}</th>
+                        <th scope="col">{tu_string!(i18n, detail.new_value)}</th>
+                        <th scope="col">{tu_string!(i18n, detail.hq_now)}</th>
                     </tr>
                 </thead>
                 <tbody>
@@ -147,13 +146,13 @@ fn AttributeGrid(rows: Vec<GridRow>) -> impl IntoView {
                         view! {
                             <tr class:failing=row.failing class:changed=changed data-field=row.field.clone()>
                                 <th scope="row">
-                                    <span>{move || pick(i18n.get_locale(), &row.label_en, &row.label_nb).to_owned()}</span>
+                                    <span>{pick(i18n.get_locale_untracked(), &row.label_en, &row.label_nb).to_owned()}</span>
                                     {row.group.map(|g| view! { <span class="field-group">{g}</span> })}
-                                    {row.failing.then(|| view! { <span class="failing-mark">{move || t_string!(i18n, detail.fails)}</span> })}
+                                    {row.failing.then(|| view! { <span class="failing-mark">{tu_string!(i18n, detail.fails)}</span> })}
                                 </th>
-                                <td data-label=move || t_string!(i18n, detail.old_value)><Value value=row.old_value /></td>
-                                <td data-label=move || t_string!(i18n, detail.new_value) class="new-value"><Value value=row.new_value /></td>
-                                <td data-label=move || t_string!(i18n, detail.hq_now)><Value value=row.hq_value /></td>
+                                <td data-label=tu_string!(i18n, detail.old_value)><Value value=row.old_value /></td>
+                                <td data-label=tu_string!(i18n, detail.new_value) class="new-value"><Value value=row.new_value /></td>
+                                <td data-label=tu_string!(i18n, detail.hq_now)><Value value=row.hq_value /></td>
                             </tr>
                         }
                     }).collect_view()}
@@ -169,7 +168,8 @@ fn Value(value: Option<String>) -> impl IntoView {
     let i18n = use_i18n();
     match value.filter(|v| !v.is_empty()) {
         Some(v) => view! { <span class="value">{v}</span> }.into_any(),
-        None => view! { <span class="muted" aria-label=move || t_string!(i18n, detail.empty)>"–"</span> }.into_any(),
+        None => view! { <span class="muted" aria-label=tu_string!(i18n, detail.empty)>"–"</span> }
+            .into_any(),
     }
 }
 
@@ -193,7 +193,7 @@ pub fn OperationDetailPane(
         },
     );
     view! {
-        <Transition fallback=move || view! { <p class="loading" role="status">{move || t_string!(i18n, detail.loading)}</p> }>
+        <Transition fallback=move || view! { <p class="loading" role="status">{tu_string!(i18n, detail.loading)}</p> }>
             {move || Suspend::new(async move {
                 match detail.await {
                     Ok(Some(detail)) => view! {

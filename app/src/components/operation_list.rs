@@ -5,8 +5,9 @@ use leptos::prelude::*;
 
 use super::{short_guid, status_badge::StatusBadge, time::Time};
 use crate::{
-    locale::{kind_label, t, t_string, td_string, use_i18n, Locale},
+    locale::{kind_label, t, td_string, tu_string, use_i18n, Locale},
     model::{
+        detail::FieldName,
         filter::{ExtraColumn, ListView},
         OperationFilter, OperationPage, OperationState,
     },
@@ -25,9 +26,9 @@ pub fn OperationList(
     if page.operations.is_empty() && !filter.is_empty() {
         return view! {
             <div class="empty-state">
-                <p class="empty-title">{move || t_string!(i18n, list.empty_filter_title)}</p>
-                <p>{move || t_string!(i18n, list.empty_filter_text)}</p>
-                <a class="button" href=filter.cleared().href(&[])>{move || t_string!(i18n, filter.clear)}</a>
+                <p class="empty-title">{tu_string!(i18n, list.empty_filter_title)}</p>
+                <p>{tu_string!(i18n, list.empty_filter_text)}</p>
+                <a class="button" href=filter.cleared().href(&[])>{tu_string!(i18n, filter.clear)}</a>
             </div>
         }
         .into_any();
@@ -35,7 +36,7 @@ pub fn OperationList(
     if page.operations.is_empty() {
         return view! {
             <div class="empty-state">
-                <p class="empty-title">{move || t_string!(i18n, list.empty_title)}</p>
+                <p class="empty-title">{tu_string!(i18n, list.empty_title)}</p>
                 <p>{t!(i18n, list.empty_text, <code> = <code />)}</p>
             </div>
         }
@@ -62,7 +63,7 @@ pub fn OperationList(
         <div class="list-tools">
             <a class="button button-quiet sort-link" href=sort_href>
                 <span aria-hidden="true">{if oldest_first { "↑ " } else { "↓ " }}</span>
-                {move || if oldest_first { t_string!(i18n, list.oldest_first) } else { t_string!(i18n, list.newest_first) }}
+                {if oldest_first { tu_string!(i18n, list.oldest_first) } else { tu_string!(i18n, list.newest_first) }}
             </a>
             <ColumnChooser view=filter.view.clone() href=with_view />
         </div>
@@ -70,17 +71,17 @@ pub fn OperationList(
             <table class="operation-table">
                 <thead>
                     <tr>
-                        <th scope="col">{move || t_string!(i18n, list.channel_name)}</th>
-                        <th scope="col">{move || t_string!(i18n, list.customer_account)}</th>
-                        <th scope="col">{move || t_string!(i18n, list.async_account)}</th>
+                        <th scope="col">{tu_string!(i18n, list.channel_name)}</th>
+                        <th scope="col">{tu_string!(i18n, list.customer_account)}</th>
+                        <th scope="col">{tu_string!(i18n, list.async_account)}</th>
                         <th scope="col" aria-sort=if oldest_first { "ascending" } else { "descending" }>
-                            {move || t_string!(i18n, list.operation_timestamp)}
+                            {tu_string!(i18n, list.operation_timestamp)}
                             <span aria-hidden="true">{if oldest_first { " ↑" } else { " ↓" }}</span>
                         </th>
-                        <th scope="col">{move || t_string!(i18n, list.sync_status)}</th>
+                        <th scope="col">{tu_string!(i18n, list.sync_status)}</th>
                         {columns.iter().map(|c| {
                             let c = *c;
-                            view! { <th scope="col">{move || column_label(i18n.get_locale(), c)}</th> }
+                            view! { <th scope="col">{column_label(i18n.get_locale_untracked(), c)}</th> }
                         }).collect_view()}
                     </tr>
                 </thead>
@@ -95,13 +96,13 @@ pub fn OperationList(
                 </tbody>
             </table>
         </div>
-        <nav class="pager" aria-label=move || t_string!(i18n, list.pages)>
+        <nav class="pager" aria-label=tu_string!(i18n, list.pages)>
             <a class="button" href=first>
-                {move || if oldest_first { t_string!(i18n, list.oldest_first) } else { t_string!(i18n, list.newest) }}
+                {if oldest_first { tu_string!(i18n, list.oldest_first) } else { tu_string!(i18n, list.newest) }}
             </a>
             {next.map(|href| view! {
                 <a class="button" rel="next" href=href>
-                    {move || if oldest_first { t_string!(i18n, list.older_later) } else { t_string!(i18n, list.older) }}
+                    {if oldest_first { tu_string!(i18n, list.older_later) } else { tu_string!(i18n, list.older) }}
                 </a>
             })}
         </nav>
@@ -125,7 +126,7 @@ fn ColumnChooser(view: ListView, href: impl Fn(ListView) -> String) -> impl Into
     let i18n = use_i18n();
     view! {
         <details class="column-chooser">
-            <summary>{move || t_string!(i18n, list.columns)}</summary>
+            <summary>{tu_string!(i18n, list.columns)}</summary>
             <ul>
                 {ExtraColumn::ALL.iter().map(|c| {
                     let c = *c;
@@ -134,9 +135,9 @@ fn ColumnChooser(view: ListView, href: impl Fn(ListView) -> String) -> impl Into
                         <li>
                             <a href=href(view.toggled(c)) class:shown=shown data-column=c.as_str()>
                                 <span class="check" aria-hidden="true">{if shown { "☑" } else { "☐" }}</span>
-                                {move || column_label(i18n.get_locale(), c)}
+                                {column_label(i18n.get_locale_untracked(), c)}
                                 <span class="visually-hidden">
-                                    {move || if shown { t_string!(i18n, list.shown) } else { t_string!(i18n, list.hidden) }}
+                                    {if shown { tu_string!(i18n, list.shown) } else { tu_string!(i18n, list.hidden) }}
                                 </span>
                             </a>
                         </li>
@@ -164,7 +165,7 @@ fn OperationRow(
         .into_iter()
         .map(|c| match c {
             ExtraColumn::Kind => {
-                view! { <td class="cell-kind">{move || kind_label(i18n.get_locale(), kind)}</td> }
+                view! { <td class="cell-kind">{kind_label(i18n.get_locale_untracked(), kind)}</td> }
                     .into_any()
             }
             ExtraColumn::Retries => {
@@ -174,9 +175,15 @@ fn OperationRow(
                 view! { <td class="cell-entity">{summary.legal_entity_id.clone()}</td> }.into_any()
             }
             ExtraColumn::LastError => {
-                let error = op.last_error.clone().map(|e| match e.field {
-                    Some(field) => format!("{field}: {}", e.message),
-                    None => e.message,
+                let error = op.last_error.as_ref().map(|e| {
+                    let text = e.text(i18n.get_locale_untracked());
+                    match &e.field {
+                        Some(field) => {
+                            let name = FieldName::of_key(field);
+                            format!("{}: {text}", name.get(i18n.get_locale_untracked()))
+                        }
+                        None => text,
+                    }
                 });
                 view! { <td class="cell-error">{error.unwrap_or_default()}</td> }.into_any()
             }
@@ -192,7 +199,7 @@ fn OperationRow(
             <td class="cell-account num">
                 {match summary.customer_account {
                     Some(account) => view! { <span>{account}</span> }.into_any(),
-                    None => view! { <span class="muted">{move || t_string!(i18n, list.pending_sync)}</span> }.into_any(),
+                    None => view! { <span class="muted">{tu_string!(i18n, list.pending_sync)}</span> }.into_any(),
                 }}
             </td>
             <td class="cell-guid">

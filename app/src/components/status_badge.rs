@@ -25,7 +25,7 @@ pub fn StatusBadge(status: SyncStatus) -> impl IntoView {
     view! {
         <span class=format!("badge badge-{}", status.as_str())>
             <span class="badge-icon" aria-hidden="true">{status_icon(status)}</span>
-            {move || status_label(i18n.get_locale(), status)}
+            {status_label(i18n.get_locale_untracked(), status)}
         </span>
     }
 }

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 
 use super::status_badge::status_icon;
 use crate::{
-    locale::{group_thousands, status_label, t_string, td_string, use_i18n},
+    locale::{group_thousands, status_label, td_string, tu_string, use_i18n},
     model::{filter::COUNT_CAP, OperationFilter, SyncStatus},
 };
 
@@ -20,7 +20,7 @@ pub fn StatusCounts(
 ) -> impl IntoView {
     let i18n = use_i18n();
     view! {
-        <nav aria-label=move || t_string!(i18n, counts.label)>
+        <nav aria-label=tu_string!(i18n, counts.label)>
             <ul class="status-counts">
                 {counts
                     .into_iter()
@@ -32,7 +32,7 @@ pub fn StatusCounts(
                         }
                         .href(&[]);
                         let count = move || {
-                            let n = group_thousands(i18n.get_locale(), count);
+                            let n = group_thousands(i18n.get_locale_untracked(), count);
                             if capped { format!("{n}+") } else { n }
                         };
                         view! {
@@ -44,7 +44,7 @@ pub fn StatusCounts(
                                     aria-current=active.then_some("true")
                                 >
                                     <span class="badge-icon" aria-hidden="true">{status_icon(status)}</span>
-                                    <span class="count-label">{move || status_label(i18n.get_locale(), status)}</span>
+                                    <span class="count-label">{status_label(i18n.get_locale_untracked(), status)}</span>
                                     <span class="count-value">{count}</span>
                                 </a>
                             </li>
@@ -55,7 +55,7 @@ pub fn StatusCounts(
             {capped.then(|| view! {
                 <p class="muted counts-note">
                     {move || {
-                        let locale = i18n.get_locale();
+                        let locale = i18n.get_locale_untracked();
                         let n = group_thousands(locale, COUNT_CAP);
                         td_string!(locale, counts.capped, n).to_string()
                     }}

@@ -10,5 +10,5 @@ use crate::locale::{format_timestamp, use_i18n};
 #[component]
 pub fn Time(at: DateTime<Utc>) -> impl IntoView {
     let i18n = use_i18n();
-    view! { <time datetime=at.to_rfc3339()>{move || format_timestamp(i18n.get_locale(), at)}</time> }
+    view! { <time datetime=at.to_rfc3339()>{format_timestamp(i18n.get_locale_untracked(), at)}</time> }
 }

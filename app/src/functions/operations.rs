@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 
 use crate::{
-    model::{OperationDetail, OperationPage},
+    model::{FilterCounts, OperationDetail, OperationPage},
     AppError,
 };
 
@@ -11,7 +11,7 @@ use crate::{
 pub const PAGE_SIZE: i64 = 50;
 
 /// A page of the status list: the filter and page position as the page's URL query has them
-/// (`status=failed&f=email~contains~gmial&before=…`), newest first, with counts per status.
+/// (`status=failed&f=email~contains~gmial&before=…`), newest first.
 #[server(endpoint = "operations/list")]
 pub async fn list_operations(query: String) -> Result<OperationPage, AppError> {
     let db = super::db()?;
@@ -22,6 +22,38 @@ pub async fn list_operations(query: String) -> Result<OperationPage, AppError> {
 /// validation error naming its URL parameter.
 #[cfg(feature = "ssr")]
 pub async fn list(db: &crate::storage::Db, query: &str) -> Result<OperationPage, AppError> {
+    let (filter, cursor) = read_query(db, query).await?;
+    Ok(db.filtered_page(&filter, cursor, PAGE_SIZE).await?)
+}
+
+/// The status chips of the list's filter: operations per status under the filter as the
+/// page's URL query has it (its status, page position and view aside).
+#[server(endpoint = "operations/counts")]
+pub async fn count_operations(query: String) -> Result<FilterCounts, AppError> {
+    let db = super::db()?;
+    counts(&db, &query).await.map_err(super::fail)
+}
+
+/// The plain function behind [`count_operations`].
+#[cfg(feature = "ssr")]
+pub async fn counts(db: &crate::storage::Db, query: &str) -> Result<FilterCounts, AppError> {
+    let (filter, _) = read_query(db, query).await?;
+    Ok(db.filtered_counts(&filter).await?)
+}
+
+/// The filter and page position of a list query, checked: every problem is a validation
+/// error naming its URL parameter.
+#[cfg(feature = "ssr")]
+async fn read_query(
+    db: &crate::storage::Db,
+    query: &str,
+) -> Result<
+    (
+        crate::model::OperationFilter,
+        Option<crate::model::OperationCursor>,
+    ),
+    AppError,
+> {
     use crate::model::{filter::FilterField, OperationCursor, OperationFilter};
     const MAX_QUERY: usize = 16 * 1024;
     if query.len() > MAX_QUERY {
@@ -53,7 +85,7 @@ pub async fn list(db: &crate::storage::Db, query: &str) -> Result<OperationPage,
             )
         })?),
     };
-    Ok(db.filtered_page(&filter, cursor, PAGE_SIZE).await?)
+    Ok((filter, cursor))
 }
 
 /// What the filter bar offers: the channels and every field with its kind.

@@ -21,8 +21,8 @@ pub use field::{CustomerField, FieldKind, ReferenceKind};
 pub use filter::{FieldFilter, FilterOp, OperationFilter};
 pub use job::{JobAction, JobName, JobOverview, JobRun, JobSchedule, JobTrigger};
 pub use operation::{
-    LastError, OperationCursor, OperationField, OperationKind, OperationPage, OperationState,
-    OperationSummary,
+    FilterCounts, LastError, OperationCursor, OperationField, OperationKind, OperationPage,
+    OperationState, OperationSummary,
 };
 pub use status::SyncStatus;
 

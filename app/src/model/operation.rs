@@ -51,11 +51,28 @@ pub struct OperationField {
 }
 
 /// The last known error of an operation: which field, why (a stable code), and a sentence.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LastError {
     pub code: String,
     pub field: Option<String>,
+    /// In English, as channels read it.
     pub message: String,
+    /// Why validation refused the value, when it did: said in the reader's language.
+    pub reason: Option<crate::validate::Reason>,
+}
+
+impl LastError {
+    /// The sentence in `locale`: from the reason when there is one; a transient error (the
+    /// database did not answer, retried by itself) in the locale's words; else as stored.
+    pub fn text(&self, locale: crate::locale::Locale) -> String {
+        match &self.reason {
+            Some(reason) => reason.text(locale),
+            None if self.code == crate::validate::ErrorCode::Transient.as_str() => {
+                crate::locale::td_string!(locale, reason.transient).to_owned()
+            }
+            None => self.message.clone(),
+        }
+    }
 }
 
 /// Where an operation stands now: its row in the list and what the jobs last said of it.
@@ -99,18 +116,23 @@ impl OperationCursor {
     }
 }
 
-/// A page of the status list, newest first (or oldest first), and how many operations there
-/// are per status.
+/// A page of the status list, newest first (or oldest first).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct OperationPage {
     /// Each row with what the extra columns show (retry count, last error).
     pub operations: Vec<OperationState>,
     /// Present when there are more operations in the page's order.
     pub next: Option<OperationCursor>,
-    /// Operations per status under the page's filter (its status aside).
+}
+
+/// How many operations there are per status under a filter (its status aside): the status
+/// chips. Asked for apart from the page, so the list never waits for counting.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FilterCounts {
+    /// Every status, zeros included, in display order.
     pub counts: Vec<(SyncStatus, i64)>,
     /// The counts stopped at a cap: they are of the newest matching operations only.
-    pub counts_capped: bool,
+    pub capped: bool,
 }
 
 #[cfg(test)]

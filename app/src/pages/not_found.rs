@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use crate::locale::{t_string, use_i18n};
+use crate::locale::{tu_string, use_i18n};
 
 /// Says the page does not exist and leads back to the status list.
 #[component]
@@ -14,8 +14,8 @@ pub fn NotFound() -> impl IntoView {
     let i18n = use_i18n();
     view! {
         <main class="message-page">
-            <h1>{move || t_string!(i18n, errors.page_not_found)}</h1>
-            <p><span>{move || t_string!(i18n, errors.nothing_here)}</span>" "<a href="/">{move || t_string!(i18n, errors.go_home)}</a></p>
+            <h1>{tu_string!(i18n, errors.page_not_found)}</h1>
+            <p><span>{tu_string!(i18n, errors.nothing_here)}</span>" "<a href="/">{tu_string!(i18n, errors.go_home)}</a></p>
         </main>
     }
 }

@@ -12,8 +12,8 @@ use crate::{
         operation_detail::OperationDetailPane, operation_list::OperationList,
         status_counts::StatusCounts,
     },
-    functions::operations::{filter_choices, list_operations},
-    locale::{t_string, use_i18n},
+    functions::operations::{count_operations, filter_choices, list_operations},
+    locale::{tu_string, use_i18n},
     model::OperationFilter,
 };
 
@@ -62,6 +62,22 @@ pub fn StatusPage() -> impl IntoView {
         move || (list_query.get(), live.version.get()),
         |(query, _)| list_operations(query),
     );
+    // The chips count the filter without its status, page position or view: choosing a
+    // status, paging or reordering does not count again.
+    let counts_query = Memo::new(move |_| {
+        let facet = OperationFilter {
+            status: None,
+            view: Default::default(),
+            ..filter.get()
+        };
+        form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(facet.to_query())
+            .finish()
+    });
+    let counts = Resource::new(
+        move || (counts_query.get(), live.version.get()),
+        |(query, _)| count_operations(query),
+    );
     let choices = Resource::new(|| (), |_| filter_choices());
     keyboard_navigation(selected, close_href);
     let i18n = use_i18n();
@@ -70,8 +86,8 @@ pub fn StatusPage() -> impl IntoView {
         <main class="status-page" class:has-detail=move || selected.get().is_some()>
             <div class="list-side">
                 <header class="page-header">
-                    <h1>{move || t_string!(i18n, page.title)}</h1>
-                    <p class="page-lead">{move || t_string!(i18n, page.lead)}</p>
+                    <h1>{tu_string!(i18n, page.title)}</h1>
+                    <p class="page-lead">{tu_string!(i18n, page.lead)}</p>
                 </header>
                 <JobsPanel />
                 <Suspense fallback=|| ()>
@@ -81,15 +97,22 @@ pub fn StatusPage() -> impl IntoView {
                         })
                     })}
                 </Suspense>
-                <Transition fallback=move || view! { <p class="loading" role="status">{move || t_string!(i18n, page.loading)}</p> }>
+                <Transition fallback=|| ()>
+                    {move || Suspend::new(async move {
+                        // A failure shows once, in the list below.
+                        counts.await.ok().map(|counts| view! {
+                            <StatusCounts
+                                counts=counts.counts
+                                filter=filter.get_untracked()
+                                capped=counts.capped
+                            />
+                        })
+                    })}
+                </Transition>
+                <Transition fallback=move || view! { <p class="loading" role="status">{tu_string!(i18n, page.loading)}</p> }>
                     {move || Suspend::new(async move {
                         match page.await {
                             Ok(page) => view! {
-                                <StatusCounts
-                                    counts=page.counts.clone()
-                                    filter=filter.get_untracked()
-                                    capped=page.counts_capped
-                                />
                                 <OperationList
                                     page
                                     filter=filter.get_untracked()

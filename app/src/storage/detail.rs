@@ -5,7 +5,7 @@ use super::{
     col,
     customers::{customer_values, CustomerValues},
     from_micros,
-    operations::{state_from_row, SUMMARY_COLUMNS},
+    operations::{state_from_row, STATE_COLUMNS, SUMMARY_COLUMNS},
     Db,
 };
 use crate::model::{GridRow, OperationDetail, OperationField};
@@ -16,8 +16,7 @@ impl Db {
     pub async fn operation_detail(&self, id: i64) -> Result<Option<OperationDetail>, sqlx::Error> {
         let mut conn = self.pool().acquire().await?;
         let sql = format!(
-            "SELECT {SUMMARY_COLUMNS}, o.retry_count, o.version, o.error_code, o.error_field, \
-             o.error_message, o.channel_operation_id, o.legal_entity_id, o.upload_session_id, \
+            "SELECT {SUMMARY_COLUMNS}, {STATE_COLUMNS}, o.channel_operation_id, o.legal_entity_id, o.upload_session_id, \
              o.received_at, o.updated_at FROM operations o JOIN channels c ON c.id = o.channel_id \
              WHERE o.id = $1"
         );

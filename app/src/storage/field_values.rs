@@ -5,25 +5,24 @@
 use super::{col, Backend, Db};
 use crate::model::filter::value_key;
 
-/// A "contains" leads the walk through the dictionary only when at most this many values of
-/// the field contain the text (each value is a walk of its own, and the counts read up to a
-/// thousand rows of each); more, and a plain walk is the better bet. Measured at 200k: 64
-/// made "name contains berg" slower (p95 100 ms) than walking.
-pub const MAX_CONTAINING_VALUES: usize = 8;
+/// At most this many values of the field may contain the text for a "contains" to be led by
+/// the dictionary: each is a walk of its own, merged in one statement.
+pub const MAX_CONTAINING_VALUES: usize = 64;
 /// Trigram hits (all fields) read at most: past this, the text is too common to be worth it.
-const MAX_TRIGRAM_HITS: i64 = 4_000;
+const MAX_TRIGRAM_HITS: i64 = 1_000;
 /// Values of a field read at most to pick the most frequent suggestions among them.
 const SUGGESTION_WINDOW: i64 = 2_000;
 
 impl Db {
-    /// The value keys of `field` that contain `text`, when the trigram index can say so and
-    /// they are few (at most [`MAX_CONTAINING_VALUES`]); `None` when a plain walk is the better
-    /// way (text shorter than three characters, or contained in many values).
+    /// The value keys of `field` that contain `text`, each with how many field rows carry
+    /// it, when the trigram index can say so and they are few (at most
+    /// [`MAX_CONTAINING_VALUES`]); `None` when it cannot help (text shorter than three
+    /// characters, or contained in many values).
     pub async fn values_containing(
         &self,
         field: &str,
         text: &str,
-    ) -> Result<Option<Vec<String>>, sqlx::Error> {
+    ) -> Result<Option<Vec<(String, i64)>>, sqlx::Error> {
         let key = value_key(text);
         let plain = key.chars().all(|c| !matches!(c, '%' | '_' | '\\'));
         if key.chars().count() < 3 || !plain {
@@ -31,12 +30,12 @@ impl Db {
         }
         let hits = match self.backend() {
             Backend::Sqlite => format!(
-                "SELECT v.field, v.value_key FROM (SELECT rowid FROM field_values_trigram \
+                "SELECT v.field, v.value_key, v.uses FROM (SELECT rowid FROM field_values_trigram \
                  WHERE value_key LIKE $1 LIMIT {}) h JOIN field_values v ON v.id = h.rowid",
                 MAX_TRIGRAM_HITS + 1
             ),
             Backend::Postgres => format!(
-                "SELECT field, value_key FROM field_values WHERE value_key LIKE $1 LIMIT {}",
+                "SELECT field, value_key, uses FROM field_values WHERE value_key LIKE $1 LIMIT {}",
                 MAX_TRIGRAM_HITS + 1
             ),
         };
@@ -50,7 +49,7 @@ impl Db {
         let mut keys = Vec::new();
         for row in &rows {
             if col::<String>(row, "field")? == field {
-                keys.push(col::<String>(row, "value_key")?);
+                keys.push((col::<String>(row, "value_key")?, col::<i64>(row, "uses")?));
                 if keys.len() > MAX_CONTAINING_VALUES {
                     return Ok(None);
                 }

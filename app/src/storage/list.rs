@@ -5,7 +5,8 @@
 //! - a field filter "equals": `operation_fields_by_value` (field, value, timestamp), so the
 //!   walk starts at the newest match and reads only matches;
 //! - else a "contains" whose text few values contain (the value dictionary's trigram index
-//!   says which): one such walk per value, merged newest first;
+//!   says which, and how often each is used), when walking them reads fewer rows than a plain
+//!   walk: one such walk per value, merged newest first;
 //! - else a status: `operations_by_status`; else a channel: `operations_by_channel`;
 //! - else `operations_by_time`.
 //!
@@ -18,7 +19,7 @@ use super::{
 };
 use crate::model::{
     filter::{parse_bound, value_key, Bound, COUNT_CAP},
-    FieldFilter, FilterOp, OperationCursor, OperationFilter, OperationPage, SyncStatus,
+    FieldFilter, FilterCounts, FilterOp, OperationCursor, OperationFilter, OperationPage,
 };
 
 /// The walk's source: which table and index lead, and the name of its timestamp and id.
@@ -38,7 +39,8 @@ fn direction(oldest_first: bool) -> &'static str {
 }
 
 /// How a filter's matches are found.
-enum Plan {
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Route {
     /// Walk the operations (or a status's, a channel's) newest first, checking each.
     Scan,
     /// Walk `operation_fields_by_value` newest first for each value key of field filter
@@ -48,9 +50,20 @@ enum Plan {
     Nothing,
 }
 
+/// Whether walking each value that contains the text reads fewer rows than a plain walk, to
+/// find `wanted` matches among `total` operations, the values being carried `uses` times each.
+/// A plain walk meets a match every `total / Σ uses` operations and looks up each one's field
+/// (two reads per operation); a value's walk reads its matches only, at most `wanted`.
+fn values_are_cheaper(uses: &[i64], wanted: i64, total: i64) -> bool {
+    let sum: i64 = uses.iter().sum::<i64>().max(1);
+    let by_values: i64 = uses.iter().map(|u| (*u).min(wanted) + 2).sum();
+    let by_scan = (2 * wanted).saturating_mul(total) / sum;
+    by_values <= by_scan.min(2 * total)
+}
+
 impl Db {
-    /// A page of the operations `filter` lets through, newest first, after `before`; with the
-    /// counts per status of the filter without its status (the status chips).
+    /// A page of the operations `filter` lets through, newest first (or oldest first), after
+    /// `before`.
     #[tracing::instrument(skip(self), err)]
     pub async fn filtered_page(
         &self,
@@ -59,12 +72,12 @@ impl Db {
         limit: i64,
     ) -> Result<OperationPage, sqlx::Error> {
         let limit = limit.clamp(1, super::operations::MAX_PAGE_SIZE);
-        let plan = self.plan(filter).await?;
-        let mut operations = match &plan {
-            Plan::Nothing => Vec::new(),
+        let route = self.route(filter, limit + 1).await?;
+        let mut operations = match &route {
+            Route::Nothing => Vec::new(),
             _ => {
                 let mut clause = Clause::default();
-                let walked = self.walk(filter, &plan, &mut clause, true, before, limit + 1);
+                let walked = self.walk(filter, &route, &mut clause, true, before, limit + 1);
                 let n = clause.int(limit + 1);
                 let sql = format!(
                     "SELECT {cols}, {state} FROM ({walked}) m JOIN operations o ON o.id = m.id \
@@ -91,22 +104,17 @@ impl Db {
         } else {
             None
         };
-        let (counts, counts_capped) = self.filtered_counts(filter).await?;
-        Ok(OperationPage {
-            operations,
-            next,
-            counts,
-            counts_capped,
-        })
+        Ok(OperationPage { operations, next })
     }
 
-    /// Counts per status under `filter` without its status: exact from the counters for all
-    /// operations or one channel; otherwise among the newest [`COUNT_CAP`] matches (and says
-    /// so).
-    async fn filtered_counts(
+    /// Counts per status under `filter` without its status (the status chips): exact from the
+    /// counters for all operations or one channel; otherwise among the newest [`COUNT_CAP`]
+    /// matches (and says so).
+    #[tracing::instrument(skip(self), err)]
+    pub async fn filtered_counts(
         &self,
         filter: &OperationFilter,
-    ) -> Result<(Vec<(SyncStatus, i64)>, bool), sqlx::Error> {
+    ) -> Result<FilterCounts, sqlx::Error> {
         // Whatever the page's order, the chips count the newest matches.
         let facet = OperationFilter {
             status: None,
@@ -119,14 +127,22 @@ impl Db {
             ..facet.clone()
         };
         if only_channel.is_empty() {
-            return Ok((self.counted_statuses(facet.channel).await?, false));
+            let counts = self.counted_statuses(facet.channel).await?;
+            return Ok(FilterCounts {
+                counts,
+                capped: false,
+            });
         }
-        let plan = self.plan(&facet).await?;
-        if matches!(plan, Plan::Nothing) {
-            return Ok((super::counts::per_status(&[])?, false));
+        let route = self.route(&facet, COUNT_CAP).await?;
+        if route == Route::Nothing {
+            let counts = super::counts::per_status(&[])?;
+            return Ok(FilterCounts {
+                counts,
+                capped: false,
+            });
         }
         let mut clause = Clause::default();
-        let walked = self.walk(&facet, &plan, &mut clause, false, None, COUNT_CAP);
+        let walked = self.walk(&facet, &route, &mut clause, false, None, COUNT_CAP);
         let cap = clause.int(COUNT_CAP);
         let sql = format!(
             "SELECT k.status, COUNT(*) AS n FROM (SELECT m.status FROM ({walked}) m \
@@ -138,15 +154,19 @@ impl Db {
             .await?;
         let counts = super::counts::per_status(&rows)?;
         let total: i64 = counts.iter().map(|(_, n)| n).sum();
-        Ok((counts, total >= COUNT_CAP))
+        Ok(FilterCounts {
+            counts,
+            capped: total >= COUNT_CAP,
+        })
     }
 
-    /// Decides how to find `filter`'s matches: an "equals" leads on its value; else a
-    /// "contains" of three characters or more asks the value dictionary's trigram index which
-    /// values contain the text, and leads on them when they are few.
-    async fn plan(&self, filter: &OperationFilter) -> Result<Plan, sqlx::Error> {
+    /// Decides how to find `wanted` of `filter`'s matches: an "equals" leads on its value;
+    /// else a "contains" of three characters or more asks the value dictionary's trigram index
+    /// which values contain the text, and leads on them when walking them reads fewer rows
+    /// than a plain walk would (see [`values_are_cheaper`]).
+    pub async fn route(&self, filter: &OperationFilter, wanted: i64) -> Result<Route, sqlx::Error> {
         if let Some(i) = filter.fields.iter().position(|f| f.op == FilterOp::Equals) {
-            return Ok(Plan::Values {
+            return Ok(Route::Values {
                 filter: i,
                 keys: vec![value_key(&filter.fields[i].value)],
             });
@@ -155,13 +175,25 @@ impl Db {
             if f.op != FilterOp::Contains {
                 continue;
             }
-            return Ok(match self.values_containing(&f.field, &f.value).await? {
-                Some(keys) if keys.is_empty() => Plan::Nothing,
-                Some(keys) => Plan::Values { filter: i, keys },
-                None => continue,
-            });
+            match self.values_containing(&f.field, &f.value).await? {
+                Some(keys) if keys.is_empty() => return Ok(Route::Nothing),
+                Some(keys) => {
+                    let total: i64 = self
+                        .counted_statuses(None)
+                        .await?
+                        .iter()
+                        .map(|(_, n)| n)
+                        .sum();
+                    let uses: Vec<i64> = keys.iter().map(|(_, u)| *u).collect();
+                    if values_are_cheaper(&uses, wanted, total) {
+                        let keys = keys.into_iter().map(|(k, _)| k).collect();
+                        return Ok(Route::Values { filter: i, keys });
+                    }
+                }
+                None => {}
+            }
         }
-        Ok(Plan::Scan)
+        Ok(Route::Scan)
     }
 
     /// The rows (`id`, `walk_at`, `status`) `filter` lets through in its order (newest first
@@ -171,17 +203,17 @@ impl Db {
     fn walk(
         &self,
         filter: &OperationFilter,
-        plan: &Plan,
+        route: &Route,
         clause: &mut Clause,
         by_status: bool,
         before: Option<OperationCursor>,
         limit: i64,
     ) -> String {
-        let leads: Vec<Option<(usize, &str)>> = match plan {
-            Plan::Values { filter, keys } => {
+        let leads: Vec<Option<(usize, &str)>> = match route {
+            Route::Values { filter, keys } => {
                 keys.iter().map(|k| Some((*filter, k.as_str()))).collect()
             }
-            Plan::Scan | Plan::Nothing => vec![None],
+            Route::Scan | Route::Nothing => vec![None],
         };
         let dir = direction(filter.view.oldest_first);
         let past = if filter.view.oldest_first { ">" } else { "<" };
@@ -365,5 +397,30 @@ impl Db {
                 format!("CAST(REPLACE({column}, ',', '.') AS DOUBLE PRECISION)")
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::values_are_cheaper;
+
+    #[test]
+    fn a_few_rare_values_lead_the_walk() {
+        assert!(values_are_cheaper(&[3, 40, 7], 51, 1_000_000));
+    }
+
+    #[test]
+    fn values_carried_by_most_operations_leave_the_walk_to_a_plain_scan() {
+        // 60 values of 5,000 operations each: a match every third operation.
+        assert!(!values_are_cheaper(&[5_000; 60], 51, 1_000_000));
+    }
+
+    #[test]
+    fn the_counts_and_the_page_may_take_different_routes() {
+        // 64 values of 500 uses: a page is found sooner by a plain walk (a match every 31
+        // operations), a thousand matches to count sooner through the values.
+        let uses = [500; 64];
+        assert!(!values_are_cheaper(&uses, 51, 1_000_000));
+        assert!(values_are_cheaper(&uses, 1_000, 1_000_000));
     }
 }

@@ -33,6 +33,7 @@ pub const OPERATIONS: Table = Table {
         "error_code",
         "error_field",
         "error_message",
+        "error_reason",
     ],
     explicit_id: true,
 };
@@ -67,7 +68,7 @@ pub const UPLOAD_SESSIONS: Table = Table {
 
 /// The columns of an [`OperationState`] (with [`SUMMARY_COLUMNS`]).
 pub(super) const STATE_COLUMNS: &str =
-    "o.retry_count, o.version, o.error_code, o.error_field, o.error_message";
+    "o.retry_count, o.version, o.error_code, o.error_field, o.error_message, o.error_reason";
 
 pub(super) const SUMMARY_COLUMNS: &str =
     "o.id, o.channel_id, c.name AS channel_name, o.customer_account, \
@@ -102,6 +103,10 @@ pub(super) fn state_from_row(row: &AnyRow) -> Result<OperationState, sqlx::Error
             code,
             field: col(row, "error_field").ok().flatten(),
             message: message.unwrap_or_default(),
+            reason: col::<Option<String>>(row, "error_reason")
+                .ok()
+                .flatten()
+                .and_then(|json| serde_json::from_str(&json).ok()),
         }),
     })
 }

@@ -267,7 +267,7 @@ impl SyncBatch {
             .collect();
         self.settle_all(
             "status = 'succeeded', customer_account = v.account, error_code = NULL, \
-             error_field = NULL, error_message = NULL",
+             error_field = NULL, error_message = NULL, error_reason = NULL",
             &format!("{} AS id, {} AS account", json_int(0), json_text(1)),
             json_param(&rows)?,
             rows.len(),
@@ -283,19 +283,32 @@ impl SyncBatch {
         if failed.is_empty() {
             return Ok(());
         }
-        let rows: Vec<(i64, &str, &str, &str)> = failed
+        let rows: Vec<(i64, &str, &str, &str, Option<String>)> = failed
             .iter()
-            .map(|(id, e)| (*id, e.code.as_str(), e.field.as_str(), e.message.as_str()))
+            .map(|(id, e)| {
+                let reason = e
+                    .reason
+                    .as_ref()
+                    .and_then(|r| serde_json::to_string(r).ok());
+                (
+                    *id,
+                    e.code.as_str(),
+                    e.field.as_str(),
+                    e.message.as_str(),
+                    reason,
+                )
+            })
             .collect();
         self.settle_all(
             "status = 'failed', error_code = v.code, error_field = v.field, \
-             error_message = v.message",
+             error_message = v.message, error_reason = v.reason",
             &format!(
-                "{} AS id, {} AS code, {} AS field, {} AS message",
+                "{} AS id, {} AS code, {} AS field, {} AS message, {} AS reason",
                 json_int(0),
                 json_text(1),
                 json_text(2),
-                json_text(3)
+                json_text(3),
+                json_text(4)
             ),
             json_param(&rows)?,
             rows.len(),

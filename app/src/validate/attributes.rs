@@ -2,9 +2,9 @@
 
 use crate::model::{AttributeDefinition, AttributeType};
 
-use super::ErrorCode;
+use super::Reason;
 
-type Checked<T> = Result<T, (ErrorCode, String)>;
+type Checked<T> = Result<T, Reason>;
 
 /// Checks `value` against the definition's type, range and allowed list.
 pub fn validate_attribute(definition: &AttributeDefinition, value: &str) -> Checked<()> {
@@ -13,21 +13,15 @@ pub fn validate_attribute(definition: &AttributeDefinition, value: &str) -> Chec
             if allowed.is_empty() || allowed.iter().any(|a| a == value) {
                 Ok(())
             } else {
-                Err((
-                    ErrorCode::NotInList,
-                    format!(
-                        "“{value}” is not allowed; choose one of: {}",
-                        allowed.join(", ")
-                    ),
-                ))
+                Err(Reason::NotInList {
+                    value: value.to_owned(),
+                    allowed: allowed.clone(),
+                })
             }
         }
         AttributeType::Integer { min, max, unit } => {
-            let number: i64 = value.trim().parse().map_err(|_| {
-                (
-                    ErrorCode::WrongType,
-                    format!("“{value}” is not a whole number"),
-                )
+            let number: i64 = value.trim().parse().map_err(|_| Reason::NotWholeNumber {
+                value: value.to_owned(),
             })?;
             check_range(
                 number as f64,
@@ -46,16 +40,10 @@ pub fn validate_attribute(definition: &AttributeDefinition, value: &str) -> Chec
             let amount = parse_decimal(value)?;
             let decimals = value.trim().split(['.', ',']).nth(1).map_or(0, str::len);
             if decimals > 2 {
-                return Err((
-                    ErrorCode::WrongType,
-                    "an amount has at most 2 decimals".to_owned(),
-                ));
+                return Err(Reason::TooManyDecimals);
             }
             if amount < 0.0 {
-                return Err((
-                    ErrorCode::OutOfRange,
-                    "an amount cannot be negative".to_owned(),
-                ));
+                return Err(Reason::NegativeAmount);
             }
             Ok(())
         }
@@ -68,21 +56,16 @@ fn check_range(
     max: Option<f64>,
     unit: &Option<String>,
 ) -> Checked<()> {
-    let unit = unit.as_deref().map(|u| format!(" {u}")).unwrap_or_default();
-    match (min, max) {
-        (Some(min), Some(max)) if number < min || number > max => Err((
-            ErrorCode::OutOfRange,
-            format!("must be between {min}{unit} and {max}{unit}"),
-        )),
-        (Some(min), None) if number < min => Err((
-            ErrorCode::OutOfRange,
-            format!("must be at least {min}{unit}"),
-        )),
-        (None, Some(max)) if number > max => Err((
-            ErrorCode::OutOfRange,
-            format!("must be at most {max}{unit}"),
-        )),
-        _ => Ok(()),
+    let below = min.is_some_and(|min| number < min);
+    let above = max.is_some_and(|max| number > max);
+    if below || above {
+        Err(Reason::OutOfRange {
+            min,
+            max,
+            unit: unit.clone(),
+        })
+    } else {
+        Ok(())
     }
 }
 
@@ -97,7 +80,9 @@ pub fn parse_decimal(value: &str) -> Checked<f64> {
         && normalized.matches('.').count() <= 1;
     match normalized.parse::<f64>() {
         Ok(number) if valid_shape && number.is_finite() => Ok(number),
-        _ => Err((ErrorCode::WrongType, format!("“{value}” is not a number"))),
+        _ => Err(Reason::NotANumber {
+            value: value.to_owned(),
+        }),
     }
 }
 
@@ -106,10 +91,9 @@ pub fn parse_bool(value: &str) -> Checked<bool> {
     match value.trim().to_ascii_lowercase().as_str() {
         "true" | "yes" | "1" | "ja" => Ok(true),
         "false" | "no" | "0" | "nei" => Ok(false),
-        _ => Err((
-            ErrorCode::WrongType,
-            format!("“{value}” is not yes or no (true/false)"),
-        )),
+        _ => Err(Reason::NotYesOrNo {
+            value: value.to_owned(),
+        }),
     }
 }
 
@@ -123,9 +107,8 @@ fn parse_date_time(value: &str) -> Checked<()> {
     if ok {
         Ok(())
     } else {
-        Err((
-            ErrorCode::WrongType,
-            format!("“{value}” is not a date (YYYY-MM-DD)"),
-        ))
+        Err(Reason::NotADate {
+            value: value.to_owned(),
+        })
     }
 }

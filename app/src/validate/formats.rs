@@ -1,17 +1,16 @@
 //! Formats of contact and address values: email, phone, URL, postal code per country.
 
-use super::ErrorCode;
+use super::{Reason, ZipFormat};
 
-type Check = Result<(), (ErrorCode, String)>;
+type Check = Result<(), Reason>;
 
 /// An email address a receipt can be sent to: valid per RFC 5322 (the `email_address` crate)
 /// and with a domain that has a dot, as every deliverable retail customer address does.
 pub fn validate_email(value: &str) -> Check {
     let invalid = || {
-        Err((
-            ErrorCode::InvalidEmail,
-            format!("“{value}” is not a valid email address"),
-        ))
+        Err(Reason::InvalidEmail {
+            value: value.to_owned(),
+        })
     };
     if !email_address::EmailAddress::is_valid(value) {
         return invalid();
@@ -37,10 +36,9 @@ pub fn validate_phone(value: &str) -> Check {
     if allowed && (5..=15).contains(&digits) {
         Ok(())
     } else {
-        Err((
-            ErrorCode::InvalidPhone,
-            format!("“{value}” is not a valid phone number (digits, optionally starting with +)"),
-        ))
+        Err(Reason::InvalidPhone {
+            value: value.to_owned(),
+        })
     }
 }
 
@@ -52,10 +50,9 @@ pub fn validate_url(value: &str) -> Check {
     let host = rest.map(|r| r.split(['/', '?', '#']).next().unwrap_or(""));
     match host {
         Some(host) if host.contains('.') && !host.contains(' ') => Ok(()),
-        _ => Err((
-            ErrorCode::InvalidUrl,
-            format!("“{value}” is not a web address (it should start with https://)"),
-        )),
+        _ => Err(Reason::InvalidUrl {
+            value: value.to_owned(),
+        }),
     }
 }
 
@@ -63,28 +60,28 @@ pub fn validate_url(value: &str) -> Check {
 /// United Kingdom); other countries take up to 10 letters, digits, spaces and dashes.
 pub fn validate_zip(value: &str, country: Option<&str>) -> Check {
     let digits = |n: usize| value.len() == n && value.bytes().all(|b| b.is_ascii_digit());
-    let (ok, expected) = match country {
-        Some("NO") => (digits(4), "4 digits, e.g. 0150"),
-        Some("DK") => (digits(4), "4 digits, e.g. 2100"),
-        Some("FI") => (digits(5), "5 digits, e.g. 00100"),
-        Some("SE") => (is_swedish_zip(value), "5 digits, e.g. 111 22"),
-        Some("GB") => (is_uk_postcode(value), "a UK postcode, e.g. SW1A 1AA"),
+    let (ok, format) = match country {
+        Some("NO") => (digits(4), ZipFormat::Norway),
+        Some("DK") => (digits(4), ZipFormat::Denmark),
+        Some("FI") => (digits(5), ZipFormat::Finland),
+        Some("SE") => (is_swedish_zip(value), ZipFormat::Sweden),
+        Some("GB") => (is_uk_postcode(value), ZipFormat::Uk),
         _ => (
             !value.is_empty()
                 && value.len() <= 10
                 && value
                     .chars()
                     .all(|c| c.is_ascii_alphanumeric() || c == ' ' || c == '-'),
-            "up to 10 letters and digits",
+            ZipFormat::Other,
         ),
     };
     if ok {
         Ok(())
     } else {
-        Err((
-            ErrorCode::InvalidZip,
-            format!("“{value}” is not a valid postal code here: expected {expected}"),
-        ))
+        Err(Reason::InvalidZip {
+            value: value.to_owned(),
+            format,
+        })
     }
 }
 

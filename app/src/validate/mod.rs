@@ -4,9 +4,11 @@
 
 mod attributes;
 mod formats;
+mod reason;
 
 pub use attributes::validate_attribute;
 pub use formats::{validate_email, validate_phone, validate_url, validate_zip};
+pub use reason::{Reason, ZipFormat};
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -64,21 +66,44 @@ impl ErrorCode {
     }
 }
 
-/// A refused value: which field, why (code) and a sentence a person understands.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// A refused value: which field, why (code), a sentence a person understands (English, for
+/// channels and the stored last error) and, when validation refused it, the reason as data, so
+/// the page can say it in the reader's language.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FieldError {
     pub field: String,
     pub code: ErrorCode,
     pub message: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<Reason>,
 }
 
 impl FieldError {
+    /// An error known only by its code and English sentence (a database problem, say).
     pub fn new(field: impl Into<String>, code: ErrorCode, message: impl Into<String>) -> Self {
         Self {
             field: field.into(),
             code,
             message: message.into(),
+            reason: None,
         }
+    }
+
+    /// `field` refused for `reason`.
+    pub fn because(field: impl Into<String>, reason: Reason) -> Self {
+        Self {
+            field: field.into(),
+            code: reason.code(),
+            message: reason.text(crate::locale::Locale::en),
+            reason: Some(reason),
+        }
+    }
+
+    /// The sentence in `locale` (the stored English one when there is no reason).
+    pub fn text(&self, locale: crate::locale::Locale) -> String {
+        self.reason
+            .as_ref()
+            .map_or_else(|| self.message.clone(), |r| r.text(locale))
     }
 }
 
@@ -124,24 +149,26 @@ pub fn validate_value(
     }
     if let Some(name) = field.strip_prefix(ATTRIBUTE_PREFIX) {
         return match ctx.attribute(name) {
-            Some(definition) => validate_attribute(definition, value)
-                .map_err(|(code, message)| FieldError::new(field, code, message)),
-            None => Err(FieldError::new(
+            Some(definition) => {
+                validate_attribute(definition, value).map_err(|r| FieldError::because(field, r))
+            }
+            None => Err(FieldError::because(
                 field,
-                ErrorCode::UnknownField,
-                format!("there is no customer attribute named “{name}”"),
+                Reason::UnknownAttribute {
+                    name: name.to_owned(),
+                },
             )),
         };
     }
     let Some(standard) = CustomerField::from_key(field) else {
-        return Err(FieldError::new(
+        return Err(FieldError::because(
             field,
-            ErrorCode::UnknownField,
-            format!("“{field}” is not a customer field"),
+            Reason::UnknownField {
+                name: field.to_owned(),
+            },
         ));
     };
-    check_kind(standard.kind(), value, country, ctx)
-        .map_err(|(code, message)| FieldError::new(field, code, message))
+    check_kind(standard.kind(), value, country, ctx).map_err(|r| FieldError::because(field, r))
 }
 
 fn check_kind(
@@ -149,15 +176,15 @@ fn check_kind(
     value: &str,
     country: Option<&str>,
     ctx: &ValidationContext,
-) -> Result<(), (ErrorCode, String)> {
+) -> Result<(), Reason> {
     match kind {
         FieldKind::Text { max_len } => {
             let len = value.chars().count();
             if len > max_len {
-                return Err((
-                    ErrorCode::TooLong,
-                    format!("is {len} characters long; at most {max_len} are allowed"),
-                ));
+                return Err(Reason::TooLong {
+                    length: len,
+                    max: max_len,
+                });
             }
             Ok(())
         }
@@ -169,35 +196,24 @@ fn check_kind(
             if ctx.is_known(reference, value) {
                 Ok(())
             } else {
-                Err((
-                    ErrorCode::UnknownReference,
-                    format!("“{value}” is not a known {}", reference_noun(reference)),
-                ))
+                Err(Reason::UnknownReference {
+                    value: value.to_owned(),
+                    kind: reference,
+                })
             }
         }
         FieldKind::Choice(allowed) => {
             if allowed.contains(&value) {
                 Ok(())
             } else {
-                Err((
-                    ErrorCode::NotInList,
-                    format!("must be one of: {}", allowed.join(", ")),
-                ))
+                Err(Reason::NotInList {
+                    value: value.to_owned(),
+                    allowed: allowed.iter().map(|a| a.to_string()).collect(),
+                })
             }
         }
         FieldKind::Decimal => attributes::parse_decimal(value).map(|_| ()),
         FieldKind::Boolean => attributes::parse_bool(value).map(|_| ()),
-    }
-}
-
-fn reference_noun(kind: ReferenceKind) -> &'static str {
-    match kind {
-        ReferenceKind::CustomerGroup => "customer group",
-        ReferenceKind::Currency => "currency code",
-        ReferenceKind::Language => "language code",
-        ReferenceKind::PriceGroup => "price group",
-        ReferenceKind::TaxGroup => "sales tax group",
-        ReferenceKind::Country => "country/region code",
     }
 }
 
@@ -248,10 +264,11 @@ pub fn validate_operation(
         let present = value_of(field.key()).is_some();
         let touched_but_empty = fields.iter().any(|f| f.field == field.key());
         if !present && (kind == OperationKind::Create || touched_but_empty) {
-            errors.push(FieldError::new(
+            errors.push(FieldError::because(
                 field.key(),
-                ErrorCode::Required,
-                format!("{} is required", field.label_en()),
+                Reason::Required {
+                    field: field.key().to_owned(),
+                },
             ));
         }
     }

@@ -212,3 +212,51 @@ fn errors_come_in_field_order_whatever_the_sending_order() {
     let order: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
     assert_eq!(order, ["customer_group", "email"]);
 }
+
+#[test]
+fn every_refusal_reads_in_norwegian_as_well_as_english() {
+    use crate::locale::Locale;
+    let cases = [
+        (
+            "receipt_email",
+            "ola@@example",
+            "«ola@@example» er ikke en gyldig e-postadresse",
+        ),
+        ("attr:shoe_size", "62,5", "må være mellom 30 EU og 50 EU"),
+        (
+            "attr:loyalty_tier",
+            "Platinum",
+            "«Platinum» er ikke tillatt; velg en av: Bronze, Gold",
+        ),
+        (
+            "customer_group",
+            "VIP",
+            "«VIP» er ikke en kjent kundegruppe",
+        ),
+        (
+            "zip",
+            "12345",
+            "«12345» er ikke et gyldig postnummer her: forventet 4 sifre, f.eks. 0150",
+        ),
+    ];
+    for (key, value, norwegian) in cases {
+        let error = validate_value(key, value, Some("NO"), &ctx()).unwrap_err();
+        assert_eq!(error.text(Locale::nb), norwegian);
+        assert_eq!(
+            error.text(Locale::en),
+            error.message,
+            "English is what is stored"
+        );
+        assert_eq!(error.reason.as_ref().map(Reason::code), Some(error.code));
+    }
+    let missing = validate_operation(OperationKind::Create, &[field("city", "Oslo")], &ctx());
+    assert_eq!(missing[0].text(Locale::nb), "Navn må fylles ut");
+}
+
+#[test]
+fn a_reason_survives_its_trip_through_json() {
+    let error = validate_value("attr:children", "2.5", None, &ctx()).unwrap_err();
+    let json = serde_json::to_string(&error.reason).unwrap();
+    let back: Option<Reason> = serde_json::from_str(&json).unwrap();
+    assert_eq!(back, error.reason);
+}

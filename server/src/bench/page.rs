@@ -1,14 +1,15 @@
 //! `custsync bench-page`: the status page's server time on the database as it is (seed it with
 //! `custsync seed-demo --operations 1000000` first): the list's default view, quick filters, a
 //! field filter "equals" on a custom attribute (a common and a rare value), "contains" on the
-//! name (a common and a rarer piece), walking pages, and the detail of random operations. Each
+//! name (a common and a rarer piece), walking pages, and the detail of random operations. A
+//! filter's page and its status counts are timed apart, as the page asks for them. Each
 //! case calls the same plain functions the server functions call, `samples` times, and reports
 //! p50, p95 and max.
 
 use std::time::{Duration, Instant};
 
 use app::{
-    functions::operations::{detail, list},
+    functions::operations::{counts, detail, list},
     storage::Db,
 };
 use rand::{Rng, SeedableRng};
@@ -55,8 +56,7 @@ fn summarize(name: String, mut times: Vec<Duration>, rows: usize) -> Case {
 /// A value of `field` that `order` ("DESC": the most frequent, "ASC": the rarest) picks.
 async fn value_of(db: &Db, field: &str, order: &str) -> anyhow::Result<Option<String>> {
     let row = sqlx::query(&format!(
-        "SELECT value_key, COUNT(*) AS n FROM operation_fields WHERE field = $1 \
-         AND value_key IS NOT NULL AND value_key <> '' GROUP BY value_key ORDER BY n {order} LIMIT 1"
+        "SELECT value_key FROM field_values WHERE field = $1 ORDER BY uses {order} LIMIT 1"
     ))
     .bind(field)
     .fetch_optional(db.pool())
@@ -117,15 +117,21 @@ pub async fn page_bench(db: &Db, samples: usize) -> anyhow::Result<Vec<Case>> {
     for (name, query) in cases {
         let query = encode(&query);
         list(db, &query).await?; // warm
-        let mut times = Vec::with_capacity(samples);
-        let mut rows = 0;
+        counts(db, &query).await?;
+        let (mut page_times, mut count_times) = (Vec::new(), Vec::new());
+        let (mut rows, mut counted) = (0, 0);
         for _ in 0..samples {
             let started = Instant::now();
             let page = list(db, &query).await?;
-            times.push(started.elapsed());
+            page_times.push(started.elapsed());
             rows = page.operations.len();
+            let started = Instant::now();
+            let chips = counts(db, &query).await?;
+            count_times.push(started.elapsed());
+            counted = chips.counts.iter().map(|(_, n)| *n as usize).sum();
         }
-        report.push(summarize(name, times, rows));
+        report.push(summarize(format!("{name}: page"), page_times, rows));
+        report.push(summarize(format!("{name}: counts"), count_times, counted));
     }
     // Walking twenty pages back from the newest, each page timed.
     let mut times = Vec::new();

@@ -141,13 +141,18 @@ pub async fn operations(loader: &mut BulkLoader, batch: &[SimOperation]) -> anyh
     let mut rows = Vec::with_capacity(batch.len());
     let mut field_rows = Vec::with_capacity(batch.len() * 20);
     for op in batch {
-        let (code, field, message) = match &op.error {
+        let (code, field, message, reason) = match &op.error {
             Some(e) => (
                 Value::from(e.code.as_str()),
                 Value::from(Some(e.field.as_str()).filter(|f| !f.is_empty())),
                 Value::from(e.message.as_str()),
+                Value::from(
+                    e.reason
+                        .as_ref()
+                        .and_then(|r| serde_json::to_string(r).ok()),
+                ),
             ),
-            None => (Value::Null, Value::Null, Value::Null),
+            None => (Value::Null, Value::Null, Value::Null, Value::Null),
         };
         rows.push(vec![
             op.id.into(),
@@ -167,6 +172,7 @@ pub async fn operations(loader: &mut BulkLoader, batch: &[SimOperation]) -> anyh
             code,
             field,
             message,
+            reason,
         ]);
         for f in &op.fields {
             field_rows.push(vec![

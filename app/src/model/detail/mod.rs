@@ -8,8 +8,8 @@ use serde::{Deserialize, Serialize};
 use crate::locale::{td_string, Locale};
 
 use super::{
-    field::ATTRIBUTE_PREFIX, AttributeDefinition, CustomerField, OperationField, OperationKind,
-    OperationState, OperationSummary, SyncStatus,
+    field::ATTRIBUTE_PREFIX, AttributeDefinition, CustomerField, LastError, OperationField,
+    OperationKind, OperationState, OperationSummary, SyncStatus,
 };
 
 /// Everything the detail shows of one operation.
@@ -128,6 +128,13 @@ impl FieldName {
         }
     }
 
+    /// A field's name known from its key alone: a standard field's label, an attribute's
+    /// name.
+    pub fn of_key(key: &str) -> Self {
+        let (en, nb, _) = labels(key, &[]);
+        Self { en, nb }
+    }
+
     /// The name in `locale`.
     pub fn get(&self, locale: Locale) -> &str {
         crate::locale::pick(locale, &self.en, &self.nb)
@@ -135,7 +142,7 @@ impl FieldName {
 }
 
 /// What happened, in one short sentence: generated from the operation, so it always matches it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum ChangeDescription {
     /// A new customer from a channel: its name (when the operation carries one) and how many
     /// fields it set.
@@ -151,7 +158,7 @@ pub enum ChangeDescription {
     /// The Synchronize job refused it: the field and why.
     Failed {
         field: Option<FieldName>,
-        message: String,
+        error: LastError,
     },
 }
 
@@ -164,15 +171,12 @@ impl ChangeDescription {
                 let field = error.field.as_deref().map(|key| {
                     match detail.grid.iter().find(|r| r.field == key) {
                         Some(row) => FieldName::of_row(row),
-                        None => {
-                            let (en, nb, _) = labels(key, &[]);
-                            FieldName { en, nb }
-                        }
+                        None => FieldName::of_key(key),
                     }
                 });
                 return Self::Failed {
                     field,
-                    message: error.message.clone(),
+                    error: error.clone(),
                 };
             }
         }
@@ -239,15 +243,16 @@ impl ChangeDescription {
             }
             Self::Failed {
                 field: Some(field),
-                message,
+                error,
             } => {
                 let field = lowercase_first(field.get(locale));
+                let message = error.text(locale);
                 td_string!(locale, describe.failed_field, field, message).to_string()
             }
-            Self::Failed {
-                field: None,
-                message,
-            } => td_string!(locale, describe.failed, message).to_string(),
+            Self::Failed { field: None, error } => {
+                let message = error.text(locale);
+                td_string!(locale, describe.failed, message).to_string()
+            }
         }
     }
 }

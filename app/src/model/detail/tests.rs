@@ -1,7 +1,10 @@
 //! The grid's order and the change description's sentences, in both languages.
 
 use super::*;
-use crate::model::{LastError, OperationSummary};
+use crate::{
+    model::{LastError, OperationSummary},
+    validate::Reason,
+};
 
 fn field(key: &str, old: Option<&str>, new: Option<&str>) -> OperationField {
     OperationField {
@@ -108,10 +111,18 @@ fn a_failure_names_the_field_and_the_reason() {
         code: "invalid_email".into(),
         field: Some("receipt_email".into()),
         message: "“ola@@example” is not a valid email address".into(),
+        reason: Some(Reason::InvalidEmail {
+            value: "ola@@example".into(),
+        }),
     });
+    let description = ChangeDescription::of(&d);
     assert_eq!(
-        ChangeDescription::of(&d).sentence(Locale::en),
+        description.sentence(Locale::en),
         "Sync failed: receipt email: “ola@@example” is not a valid email address"
+    );
+    assert_eq!(
+        description.sentence(Locale::nb),
+        "Synkronisering mislyktes: e-post for kvittering: «ola@@example» er ikke en gyldig e-postadresse"
     );
 }
 

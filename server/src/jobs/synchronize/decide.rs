@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use app::{
     model::changes::CustomerChanges,
     storage::sync::ClaimedOperation,
-    validate::{ErrorCode, FieldError},
+    validate::{FieldError, Reason},
 };
 
 /// The longest wait between two tries of an operation that failed for a transient reason.
@@ -29,10 +29,11 @@ pub(super) fn decide_create(
     numbers: &mut HashMap<String, std::vec::IntoIter<String>>,
 ) -> Result<String, FieldError> {
     if let Some(account) = existing.get(&op.async_account) {
-        return Err(FieldError::new(
+        return Err(FieldError::because(
             "async_account",
-            ErrorCode::AlreadyExists,
-            format!("a customer was already created from this async account ({account})"),
+            Reason::AlreadyExists {
+                account: account.clone(),
+            },
         ));
     }
     if let Some(error) = duplicate_email(op, changes, email_owners, None) {
@@ -42,13 +43,11 @@ pub(super) fn decide_create(
         .get_mut(&op.legal_entity_id)
         .and_then(Iterator::next)
         .ok_or_else(|| {
-            FieldError::new(
+            FieldError::because(
                 "customer_account",
-                ErrorCode::NumberSequenceExhausted,
-                format!(
-                    "the account number sequence of {} is exhausted; extend it and synchronize again",
-                    op.legal_entity_id
-                ),
+                Reason::SequenceExhausted {
+                    entity: op.legal_entity_id.clone(),
+                },
             )
         })
 }
@@ -64,13 +63,13 @@ pub(super) fn duplicate_email(
     let email = changes.email()?;
     let owner = email_owners.get(&(op.legal_entity_id.clone(), email.to_owned()))?;
     (Some(owner.as_str()) != except).then(|| {
-        FieldError::new(
+        FieldError::because(
             "email",
-            ErrorCode::DuplicateEmail,
-            format!(
-                "{email} is already the email of customer {owner} in {}",
-                op.legal_entity_id
-            ),
+            Reason::DuplicateEmail {
+                email: email.to_owned(),
+                owner: owner.clone(),
+                entity: op.legal_entity_id.clone(),
+            },
         )
     })
 }

@@ -13,7 +13,7 @@ use app::{
         sync_writes::NewCustomer,
         to_micros, Db,
     },
-    validate::{validate_operation, ErrorCode, FieldError, ValidationContext},
+    validate::{validate_operation, FieldError, Reason, ValidationContext},
 };
 
 use super::Outcome;
@@ -36,7 +36,7 @@ pub struct Synchronize {
 }
 
 /// How one operation was settled.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Settled {
     Succeeded {
         account: String,
@@ -333,11 +333,9 @@ impl Synchronize {
             .find_customer(op.customer_account.as_deref(), &op.async_account)
             .await?;
         let Some(customer) = customer.filter(|c| c.legal_entity_id == op.legal_entity_id) else {
-            return Ok(Err(FieldError::new(
+            return Ok(Err(FieldError::because(
                 "customer_account",
-                ErrorCode::CustomerNotSynced,
-                "this edit is for a customer whose create has not synchronized yet; \
-                 it waits again as soon as the create arrives",
+                Reason::CustomerNotSynced,
             )));
         };
         if let Some(error) = duplicate_email(op, changes, email_owners, Some(&customer.account)) {

@@ -8,7 +8,7 @@ use app::{
     model::{
         field::ATTRIBUTE_PREFIX, Channel, CustomerField, OperationField, OperationKind, SyncStatus,
     },
-    validate::{validate_operation, ErrorCode, FieldError, ValidationContext},
+    validate::{validate_operation, ErrorCode, FieldError, Reason, ValidationContext},
 };
 use rand::{seq::IndexedRandom, Rng};
 use rand_chacha::ChaCha8Rng;

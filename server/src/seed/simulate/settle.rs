@@ -28,10 +28,9 @@ impl Simulation {
                 None if !unprocessed => {
                     op.status = SyncStatus::Failed;
                     op.updated_at = processed_at;
-                    op.error = Some(FieldError::new(
+                    op.error = Some(FieldError::because(
                         "async_account",
-                        ErrorCode::CustomerNotSynced,
-                        "HQ has no customer with this async account: its create was never received. Ask the channel to send the create again.",
+                        Reason::CreateNeverReceived,
                     ));
                     return;
                 }
@@ -90,10 +89,13 @@ impl Simulation {
             let key = (op.legal_entity_id.clone(), email.to_lowercase());
             if let Some(owner) = self.emails.get(&key) {
                 if op.customer_account.as_deref() != Some(owner.as_str()) {
-                    return Err(FieldError::new(
+                    return Err(FieldError::because(
                         "email",
-                        ErrorCode::DuplicateEmail,
-                        format!("“{email}” is already the primary email of customer {owner}"),
+                        Reason::DuplicateEmail {
+                            email: email.clone(),
+                            owner: owner.clone(),
+                            entity: op.legal_entity_id.clone(),
+                        },
                     ));
                 }
             }
