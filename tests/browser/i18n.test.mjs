@@ -1,5 +1,5 @@
-// The page in Norwegian and English: the switch in the top bar changes every label in place,
-// the choice survives a reload (a cookie), and the server renders the chosen language first.
+// The page in Norwegian and English: the switch in the top bar remembers the choice (a cookie)
+// and loads the page again, which the server renders in the chosen language from the start.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { launch, openHydrated, withPage } from './helpers.mjs';
@@ -16,6 +16,7 @@ test('the language switch turns the page Norwegian and back, and is remembered',
     assert.equal(await page.locator('h1').innerText(), 'Customer synchronization status');
     await switcher.click();
     await page.locator('h1', { hasText: 'Synkroniseringsstatus for kunder' }).waitFor();
+    await page.waitForSelector('.app[data-hydrated="true"]');
     assert.equal(await page.locator('html').getAttribute('lang'), 'nb');
     await page.locator('a.count-chip.badge-failed', { hasText: 'Mislyktes' }).waitFor();
     await page.locator('.operation-table th', { hasText: 'Kanalnavn' }).waitFor();

@@ -7,7 +7,7 @@ use leptos_router::hooks::use_navigate;
 
 use crate::{
     functions::operations::{suggest_values, FilterMenu},
-    locale::{pick, td_string, tu_string, use_i18n, Locale},
+    locale::{op_label, pick, td_string, tu_string, use_i18n},
     model::{
         filter::{FilterField, ValueKind},
         FieldFilter, FilterOp, OperationFilter,
@@ -182,7 +182,7 @@ fn AddFilter(filter: OperationFilter, fields: Vec<FilterField>) -> impl IntoView
                 value.set(String::new());
                 navigate(&next.href(&[]), Default::default());
             }
-            Err(message) => problem.set(Some(message)),
+            Err(mistake) => problem.set(Some(mistake.text(i18n.get_locale_untracked()))),
         }
     };
     let groups = move || {
@@ -268,18 +268,5 @@ fn AddFilter(filter: OperationFilter, fields: Vec<FilterField>) -> impl IntoView
             {move || problem.get().map(|p| view! { <p class="field-message" role="alert">{p}</p> })}
             {full.then(|| view! { <p class="muted">{tu_string!(i18n, filter.full)}</p> })}
         </form>
-    }
-}
-
-/// An operator as the filter sentence says it: "contains", "er lik".
-fn op_label(locale: Locale, op: FilterOp) -> &'static str {
-    match op {
-        FilterOp::Equals => td_string!(locale, filter.op_equals),
-        FilterOp::Contains => td_string!(locale, filter.op_contains),
-        FilterOp::StartsWith => td_string!(locale, filter.op_starts),
-        FilterOp::Empty => td_string!(locale, filter.op_empty),
-        FilterOp::NotEmpty => td_string!(locale, filter.op_not_empty),
-        FilterOp::AtLeast => td_string!(locale, filter.op_gte),
-        FilterOp::AtMost => td_string!(locale, filter.op_lte),
     }
 }

@@ -64,11 +64,11 @@ async fn read_query(
             .into_owned()
             .collect();
     let filter = OperationFilter::from_query(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())))
-        .map_err(|p| AppError::validation(p.param, p.message))?;
+        .map_err(|p| AppError::validation(p.param.clone(), p.message()))?;
     if !filter.fields.is_empty() {
         let catalog = FilterField::catalog(&db.every_attribute_definition().await?);
         for f in &filter.fields {
-            FilterField::check(&catalog, f).map_err(|m| AppError::validation("f", m))?;
+            FilterField::check(&catalog, f).map_err(|m| AppError::validation("f", m.message()))?;
         }
     }
     let before = pairs

@@ -15,6 +15,7 @@ use crate::{
     functions::operations::{count_operations, filter_choices, list_operations},
     locale::{tu_string, use_i18n},
     model::OperationFilter,
+    AppError,
 };
 
 /// The status list and the detail.
@@ -24,8 +25,9 @@ pub fn StatusPage() -> impl IntoView {
     let location = use_location();
     let before = Signal::derive(move || query.read().get("before").filter(|b| !b.is_empty()));
     let selected = Signal::derive(move || query.read().get("op").filter(|o| !o.is_empty()));
-    // The filter as the URL has it; a URL that cannot be read shows the server's message.
-    let filter = Memo::new(move |_| {
+    // The filter as the URL has it, or why it cannot be read (said in the page's language;
+    // the server refuses such a URL too).
+    let read_filter = Memo::new(move |_| {
         let query = query.read();
         let pairs: Vec<(String, String)> = ["status", "channel", "from", "to", "sort", "cols"]
             .iter()
@@ -39,8 +41,8 @@ pub fn StatusPage() -> impl IntoView {
             )
             .collect();
         OperationFilter::from_query(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())))
-            .unwrap_or_default()
     });
+    let filter = Memo::new(move |_| read_filter.get().unwrap_or_default());
     // The list's query: everything but the open operation, so opening one does not reload it.
     let list_query = Memo::new(move |_| {
         let search = location.search.get();
@@ -120,7 +122,16 @@ pub fn StatusPage() -> impl IntoView {
                                     selected
                                 />
                             }.into_any(),
-                            Err(error) => view! { <ErrorBox error /> }.into_any(),
+                            Err(error) => {
+                                let error = match read_filter.get_untracked() {
+                                    Err(problem) => AppError::validation(
+                                        problem.param.clone(),
+                                        problem.mistake.text(i18n.get_locale_untracked()),
+                                    ),
+                                    Ok(_) => error,
+                                };
+                                view! { <ErrorBox error /> }.into_any()
+                            }
                         }
                     })}
                 </Transition>

@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{shorten, FieldFilter, FilterOp};
+use super::{shorten, FieldFilter, FilterMistake, FilterOp};
 use crate::model::{field::ATTRIBUTE_PREFIX, CustomerField, FieldKind};
 
 /// What a field holds, as far as filtering is concerned.
@@ -86,24 +86,19 @@ impl FilterField {
     }
 
     /// Checks a field filter against the catalog: the field exists and the operator fits it.
-    pub fn check(catalog: &[FilterField], filter: &FieldFilter) -> Result<(), String> {
+    pub fn check(catalog: &[FilterField], filter: &FieldFilter) -> Result<(), FilterMistake> {
         let Some(field) = catalog.iter().find(|f| f.key == filter.field) else {
-            return Err(format!(
-                "“{}” is not a customer field",
-                shorten(&filter.field)
-            ));
+            return Err(FilterMistake::NotAField {
+                name: shorten(&filter.field),
+            });
         };
         if !FilterOp::fitting(field.kind).contains(&filter.op) {
-            return Err(format!(
-                "“{}” does not fit {}; use one of: {}",
-                filter.op.label_en(),
-                field.label_en,
-                FilterOp::fitting(field.kind)
-                    .iter()
-                    .map(|o| o.label_en())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ));
+            return Err(FilterMistake::DoesNotFit {
+                op: filter.op,
+                field_en: field.label_en.clone(),
+                field_nb: field.label_nb.clone(),
+                fitting: FilterOp::fitting(field.kind).to_vec(),
+            });
         }
         Ok(())
     }

@@ -8,9 +8,11 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 mod fields;
+mod mistake;
 mod view;
 
 pub use fields::{FilterField, ValueKind};
+pub use mistake::FilterMistake;
 pub use view::{ExtraColumn, ListView};
 
 use super::{field::ATTRIBUTE_PREFIX, CustomerField, SyncStatus};
@@ -108,13 +110,13 @@ impl FieldFilter {
 
     /// Reads [`Self::to_param`]'s form, checking the field's name, the operator and the
     /// value's size (the server then checks the field exists and the operator fits it).
-    pub fn parse(param: &str) -> Result<Self, String> {
+    pub fn parse(param: &str) -> Result<Self, FilterMistake> {
         let mut parts = param.splitn(3, '~');
         let field = parts.next().unwrap_or_default().trim();
         let op = parts.next().unwrap_or_default().trim();
         let value = parts.next().unwrap_or_default().trim();
         if field.is_empty() {
-            return Err("names no field; the form is field~operator~value".into());
+            return Err(FilterMistake::NoField);
         }
         let known_standard = CustomerField::from_key(field).is_some();
         let attribute_name = field.strip_prefix(ATTRIBUTE_PREFIX);
@@ -126,32 +128,24 @@ impl FieldFilter {
                     .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
         });
         if !known_standard && !plausible_attribute {
-            return Err(format!("“{}” is not a customer field", shorten(field)));
+            return Err(FilterMistake::NotAField {
+                name: shorten(field),
+            });
         }
-        let op = FilterOp::parse(op).ok_or_else(|| {
-            format!(
-                "“{}” is not an operator; use one of: {}",
-                shorten(op),
-                FilterOp::ALL
-                    .iter()
-                    .map(|o| o.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            )
-        })?;
+        let op =
+            FilterOp::parse(op).ok_or_else(|| FilterMistake::NotAnOperator { op: shorten(op) })?;
         if op.needs_value() && value.is_empty() {
-            return Err(format!("{} needs a value", op.label_en()));
+            return Err(FilterMistake::NeedsValue { op });
         }
         if value.chars().count() > MAX_FILTER_VALUE {
-            return Err(format!(
-                "the value is longer than {MAX_FILTER_VALUE} characters"
-            ));
+            return Err(FilterMistake::ValueTooLong {
+                max: MAX_FILTER_VALUE,
+            });
         }
         if op.is_range() && parse_bound(value).is_none() {
-            return Err(format!(
-                "“{}” is neither a number nor a date (YYYY-MM-DD)",
-                shorten(value)
-            ));
+            return Err(FilterMistake::NotABound {
+                value: shorten(value),
+            });
         }
         Ok(Self {
             field: field.to_owned(),
@@ -205,7 +199,14 @@ pub struct OperationFilter {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FilterProblem {
     pub param: String,
-    pub message: String,
+    pub mistake: FilterMistake,
+}
+
+impl FilterProblem {
+    /// Why, in English (the server's answers).
+    pub fn message(&self) -> String {
+        self.mistake.message()
+    }
 }
 
 impl OperationFilter {
@@ -214,9 +215,9 @@ impl OperationFilter {
         pairs: impl IntoIterator<Item = (&'a str, &'a str)>,
     ) -> Result<Self, FilterProblem> {
         let mut filter = Self::default();
-        let problem = |param: &str, message: String| FilterProblem {
+        let problem = |param: &str, mistake: FilterMistake| FilterProblem {
             param: param.to_owned(),
-            message,
+            mistake,
         };
         for (key, value) in pairs {
             let value = value.trim();
@@ -228,21 +229,30 @@ impl OperationFilter {
                     filter.status = Some(SyncStatus::parse(value).ok_or_else(|| {
                         problem(
                             "status",
-                            format!("“{}” is not a sync status", shorten(value)),
+                            FilterMistake::NotAStatus {
+                                value: shorten(value),
+                            },
                         )
                     })?)
                 }
                 "channel" => {
                     filter.channel =
                         Some(value.parse().ok().filter(|c| *c > 0).ok_or_else(|| {
-                            problem("channel", format!("“{}” is not a channel", shorten(value)))
+                            problem(
+                                "channel",
+                                FilterMistake::NotAChannel {
+                                    value: shorten(value),
+                                },
+                            )
                         })?)
                 }
                 "from" | "to" => {
                     let date = NaiveDate::parse_from_str(value, "%Y-%m-%d").map_err(|_| {
                         problem(
                             key,
-                            format!("“{}” is not a date (YYYY-MM-DD)", shorten(value)),
+                            FilterMistake::NotADate {
+                                value: shorten(value),
+                            },
                         )
                     })?;
                     if key == "from" {
@@ -255,7 +265,9 @@ impl OperationFilter {
                     if filter.fields.len() == MAX_FIELD_FILTERS {
                         return Err(problem(
                             "f",
-                            format!("at most {MAX_FIELD_FILTERS} field filters at once"),
+                            FilterMistake::TooManyFilters {
+                                max: MAX_FIELD_FILTERS,
+                            },
                         ));
                     }
                     filter
@@ -267,7 +279,7 @@ impl OperationFilter {
         }
         if let (Some(from), Some(to)) = (filter.from, filter.to) {
             if from > to {
-                return Err(problem("to", "is before the first day of the range".into()));
+                return Err(problem("to", FilterMistake::ToBeforeFrom));
             }
         }
         Ok(filter)

@@ -64,15 +64,15 @@ fn every_problem_names_its_parameter() {
     ];
     for (query, param) in cases {
         let problem = read(query).expect_err(query);
-        assert_eq!(problem.param, param, "{query}: {}", problem.message);
-        assert!(!problem.message.is_empty());
+        assert_eq!(problem.param, param, "{query}: {}", problem.message());
+        assert!(!problem.message().is_empty());
     }
     let long = format!("f=name~contains~{}", "x".repeat(10_000));
     let problem = read(&long).unwrap_err();
     assert!(
-        problem.message.contains("longer than"),
+        problem.message().contains("longer than"),
         "{}",
-        problem.message
+        problem.message()
     );
     let many = ["f=name~eq~a"; MAX_FIELD_FILTERS + 1].join("&");
     assert_eq!(read(&many).unwrap_err().param, "f");
@@ -99,4 +99,20 @@ fn range_bounds_are_numbers_or_dates() {
     );
     assert_eq!(parse_bound("NaN"), None);
     assert_eq!(parse_bound("soon"), None);
+}
+
+#[test]
+fn a_filter_mistake_reads_in_norwegian_as_well_as_english() {
+    use crate::locale::Locale;
+    let problem = read("f=email~eq~").unwrap_err();
+    assert_eq!(problem.message(), "“equals” needs a value");
+    assert_eq!(
+        problem.mistake.text(Locale::nb),
+        "«er lik» trenger en verdi"
+    );
+    let problem = read("from=2026-11-02&to=2026-11-01").unwrap_err();
+    assert_eq!(
+        problem.mistake.text(Locale::nb),
+        "er før første dag i perioden"
+    );
 }

@@ -4,7 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{shorten, FilterProblem};
+use super::{shorten, FilterMistake, FilterProblem};
 
 /// A column the list can show beside the five default ones.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -42,10 +42,9 @@ impl ListView {
                     _ => {
                         return Err(FilterProblem {
                             param: "sort".into(),
-                            message: format!(
-                                "“{}” is not an order; use newest or oldest",
-                                shorten(value)
-                            ),
+                            mistake: FilterMistake::NotAnOrder {
+                                value: shorten(value),
+                            },
                         })
                     }
                 };
@@ -56,10 +55,9 @@ impl ListView {
                 for name in value.split(',').map(str::trim).filter(|n| !n.is_empty()) {
                     let column = ExtraColumn::parse(name).ok_or_else(|| FilterProblem {
                         param: "cols".into(),
-                        message: format!(
-                            "“{}” is not a column; use kind, retries, entity or error",
-                            shorten(name)
-                        ),
+                        mistake: FilterMistake::NotAColumn {
+                            value: shorten(name),
+                        },
                     })?;
                     columns.push(column);
                 }
