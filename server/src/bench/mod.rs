@@ -82,6 +82,10 @@ pub async fn sync_bench(
     let load_started = Instant::now();
     let fields = load_pending(db, operations).await?;
     let load = load_started.elapsed();
+    eprintln!(
+        "bench-sync: loaded in {:.0} s; measuring the bare loop, then the job",
+        load.as_secs_f64()
+    );
 
     let started = Instant::now();
     bare::bare_loop(db, operations as i64).await?;
