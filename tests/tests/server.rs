@@ -60,6 +60,11 @@ async fn the_status_page_is_rendered_on_the_server_with_the_five_columns_and_new
     assert!(html.contains("/pkg/custsync.js"), "hydration script");
     assert_eq!(html.matches("<tr data-operation-id").count(), 50);
     assert!(html.contains("Older operations"));
+    assert_eq!(
+        html.matches("class=\"count-chip").count(),
+        5,
+        "the status chips"
+    );
 }
 
 #[tokio::test]
@@ -118,7 +123,7 @@ async fn a_malformed_page_position_is_a_clear_message_not_a_crash() {
 }
 
 #[tokio::test]
-async fn the_list_server_function_refuses_a_bad_cursor_or_filter_with_400_naming_it() {
+async fn the_list_and_counts_server_functions_refuse_a_bad_cursor_or_filter_with_400_naming_it() {
     let db = fresh_db(Backend::Sqlite).await;
     let long = format!("f=name~contains~{}", "x".repeat(10_240));
     let cases = [
@@ -127,21 +132,22 @@ async fn the_list_server_function_refuses_a_bad_cursor_or_filter_with_400_naming
         ("status=1%27%20OR%201%3D1", "status"),
         (long.as_str(), "f"),
     ];
-    for (query, param) in cases {
+    let endpoints = ["/api/operations/list", "/api/operations/counts"];
+    for ((query, param), endpoint) in cases.iter().flat_map(|c| endpoints.map(|e| (c, e))) {
         let body = form_urlencoded::Serializer::new(String::new())
             .append_pair("query", query)
             .finish();
         let response = app(&db)
             .await
             .oneshot(
-                Request::post("/api/operations/list")
+                Request::post(endpoint)
                     .header("content-type", "application/x-www-form-urlencoded")
                     .body(Body::from(body))
                     .unwrap(),
             )
             .await
             .unwrap();
-        assert_eq!(response.status().as_u16(), 400, "{query:.40}");
+        assert_eq!(response.status().as_u16(), 400, "{endpoint} {query:.40}");
         let body = response.into_body().collect().await.unwrap().to_bytes();
         let text = String::from_utf8_lossy(&body);
         assert!(text.contains(&format!("\"field\":\"{param}\"")), "{text}");
