@@ -130,6 +130,19 @@ pub fn error_text(locale: Locale, error: &AppError) -> (String, &'static str) {
     }
 }
 
+/// An operator as the filter sentence says it: "contains", "er lik".
+pub fn op_label(locale: Locale, op: crate::model::FilterOp) -> &'static str {
+    match op {
+        crate::model::FilterOp::Equals => td_string!(locale, filter.op_equals),
+        crate::model::FilterOp::Contains => td_string!(locale, filter.op_contains),
+        crate::model::FilterOp::StartsWith => td_string!(locale, filter.op_starts),
+        crate::model::FilterOp::Empty => td_string!(locale, filter.op_empty),
+        crate::model::FilterOp::NotEmpty => td_string!(locale, filter.op_not_empty),
+        crate::model::FilterOp::AtLeast => td_string!(locale, filter.op_gte),
+        crate::model::FilterOp::AtMost => td_string!(locale, filter.op_lte),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -171,18 +184,5 @@ mod tests {
                 status_label(Locale::nb, *status)
             );
         }
-    }
-}
-
-/// An operator as the filter sentence says it: "contains", "er lik".
-pub fn op_label(locale: Locale, op: crate::model::FilterOp) -> &'static str {
-    match op {
-        crate::model::FilterOp::Equals => td_string!(locale, filter.op_equals),
-        crate::model::FilterOp::Contains => td_string!(locale, filter.op_contains),
-        crate::model::FilterOp::StartsWith => td_string!(locale, filter.op_starts),
-        crate::model::FilterOp::Empty => td_string!(locale, filter.op_empty),
-        crate::model::FilterOp::NotEmpty => td_string!(locale, filter.op_not_empty),
-        crate::model::FilterOp::AtLeast => td_string!(locale, filter.op_gte),
-        crate::model::FilterOp::AtMost => td_string!(locale, filter.op_lte),
     }
 }

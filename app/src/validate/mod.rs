@@ -75,7 +75,7 @@ pub struct FieldError {
     pub code: ErrorCode,
     pub message: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reason: Option<Reason>,
+    pub reason: Option<Box<Reason>>,
 }
 
 impl FieldError {
@@ -95,7 +95,7 @@ impl FieldError {
             field: field.into(),
             code: reason.code(),
             message: reason.text(crate::locale::Locale::en),
-            reason: Some(reason),
+            reason: Some(Box::new(reason)),
         }
     }
 

@@ -247,7 +247,7 @@ fn every_refusal_reads_in_norwegian_as_well_as_english() {
             error.message,
             "English is what is stored"
         );
-        assert_eq!(error.reason.as_ref().map(Reason::code), Some(error.code));
+        assert_eq!(error.reason.as_ref().map(|r| r.code()), Some(error.code));
     }
     let missing = validate_operation(OperationKind::Create, &[field("city", "Oslo")], &ctx());
     assert_eq!(missing[0].text(Locale::nb), "Navn må fylles ut");
@@ -257,6 +257,6 @@ fn every_refusal_reads_in_norwegian_as_well_as_english() {
 fn a_reason_survives_its_trip_through_json() {
     let error = validate_value("attr:children", "2.5", None, &ctx()).unwrap_err();
     let json = serde_json::to_string(&error.reason).unwrap();
-    let back: Option<Reason> = serde_json::from_str(&json).unwrap();
+    let back: Option<Box<Reason>> = serde_json::from_str(&json).unwrap();
     assert_eq!(back, error.reason);
 }
