@@ -100,16 +100,17 @@ pub fn StatusPage() -> impl IntoView {
                     })}
                 </Suspense>
                 <Transition fallback=|| ()>
-                    {move || Suspend::new(async move {
-                        // A failure shows once, in the list below.
-                        counts.await.ok().map(|counts| view! {
-                            <StatusCounts
-                                counts=counts.counts
-                                filter=filter.get_untracked()
-                                capped=counts.capped
-                            />
+                    {move || {
+                        // Drawn again when the status changes (the chip that is active), with
+                        // the same counts: they do not depend on it.
+                        let filter = filter.get();
+                        Suspend::new(async move {
+                            // A failure shows once, in the list below.
+                            counts.await.ok().map(|counts| view! {
+                                <StatusCounts counts=counts.counts filter capped=counts.capped />
+                            })
                         })
-                    })}
+                    }}
                 </Transition>
                 <Transition fallback=move || view! { <p class="loading" role="status">{tu_string!(i18n, page.loading)}</p> }>
                     {move || Suspend::new(async move {
