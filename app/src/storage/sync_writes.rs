@@ -391,17 +391,4 @@ fn settled_meanwhile() -> sqlx::Error {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn flags_are_stored_as_integers_and_other_columns_as_text() {
-        assert_eq!(column_value("blocked", Some("1")), Value::from(1));
-        assert_eq!(column_value("blocked", None), Value::from(0));
-        assert_eq!(column_value("email", None), Value::Null);
-        assert_eq!(
-            column_reads(&["email", "blocked"], 4),
-            ["value->>4", "CAST(value->>5 AS BIGINT)"]
-        );
-    }
-}
+mod tests;
