@@ -21,8 +21,11 @@ pub enum AppError {
     /// Someone else changed the thing meanwhile.
     #[error("conflict: {0}")]
     Conflict(String),
-    /// The caller may not do this.
-    #[error("not allowed")]
+    /// Nobody is signed in (or the session expired).
+    #[error("sign in first")]
+    SignInNeeded,
+    /// The signed-in person's role does not allow this.
+    #[error("your role does not allow this")]
     Forbidden,
     /// The database cannot be reached right now; trying again later may work.
     #[error("the database is unreachable; try again in a moment")]
@@ -50,6 +53,7 @@ impl AppError {
             Self::NotFound { .. } => 404,
             Self::Validation { .. } | Self::Request(_) => 400,
             Self::Conflict(_) => 409,
+            Self::SignInNeeded => 401,
             Self::Forbidden => 403,
             Self::Unavailable => 503,
             Self::Internal => 500,

@@ -1,12 +1,15 @@
 //! custsync's shared core, compiled twice: into the server (feature `ssr`) and into the
 //! WebAssembly client (feature `hydrate`).
 //!
+//! - [`access`] (server only): who is asking and what their role allows.
 //! - [`model`]: plain domain types (operations, channels, customers, attributes, jobs).
 //! - [`validate`]: pure field validation, the same code on the server and in the browser.
 //! - [`storage`] (server only): every SQL statement, for SQLite and PostgreSQL.
 //! - [`functions`]: server functions, thin adapters over storage.
 //! - [`pages`] and [`components`]: the status page.
 
+#[cfg(feature = "ssr")]
+pub mod access;
 pub mod components;
 pub mod error;
 pub mod functions;
@@ -26,8 +29,30 @@ use leptos_router::{
     StaticSegment,
 };
 
+/// The content security policy of custsync's answers: scripts only from this site (on a page,
+/// also the inline scripts that carry its `nonce`), WebAssembly allowed, nothing from
+/// elsewhere, never inside another site's frame. Styles allow inline `style` attributes
+/// (progress bars).
+pub fn content_security_policy(nonce: Option<&str>) -> String {
+    let inline = nonce.map(|n| format!(" 'nonce-{n}'")).unwrap_or_default();
+    format!(
+        "default-src 'self'; script-src 'self'{inline} 'wasm-unsafe-eval'; \
+         style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; \
+         object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+    )
+}
+
 /// The HTML document the server renders around the app.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    if let (Some(nonce), Some(response)) = (
+        leptos::nonce::use_nonce(),
+        use_context::<leptos_axum::ResponseOptions>(),
+    ) {
+        if let Ok(policy) = http::HeaderValue::from_str(&content_security_policy(Some(&nonce))) {
+            response.insert_header(http::header::CONTENT_SECURITY_POLICY, policy);
+        }
+    }
     view! {
         <!DOCTYPE html>
         <html>
@@ -50,6 +75,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    components::person::Person::provide();
     components::live::Live::provide();
     // Set once the WebAssembly client has taken over the page: browser tests wait for it.
     let hydrated = RwSignal::new(false);
@@ -74,6 +100,8 @@ fn Frame(hydrated: RwSignal<bool>) -> impl IntoView {
                 <components::top_bar::TopBar />
                 <Routes fallback=pages::not_found::NotFound>
                     <Route path=StaticSegment("") view=pages::status::StatusPage />
+                    <Route path=StaticSegment("sign-in") view=pages::sign_in::SignInPage />
+                    <Route path=StaticSegment("admin") view=pages::admin::AdminPage />
                 </Routes>
             </div>
         </Router>

@@ -111,6 +111,10 @@ pub fn error_text(locale: Locale, error: &AppError) -> (String, &'static str) {
             td_string!(locale, errors.conflict, message).to_string(),
             td_string!(locale, errors.advice_conflict),
         ),
+        AppError::SignInNeeded => (
+            td_string!(locale, errors.sign_in_needed).to_owned(),
+            td_string!(locale, errors.advice_sign_in_needed),
+        ),
         AppError::Forbidden => (
             td_string!(locale, errors.forbidden).to_owned(),
             td_string!(locale, errors.advice_forbidden),
@@ -127,6 +131,15 @@ pub fn error_text(locale: Locale, error: &AppError) -> (String, &'static str) {
             td_string!(locale, errors.request).to_owned(),
             td_string!(locale, errors.advice_request),
         ),
+    }
+}
+
+/// A role's name: "Operator", "Operatør".
+pub fn role_label(locale: Locale, role: crate::model::Role) -> &'static str {
+    match role {
+        crate::model::Role::Viewer => td_string!(locale, access.role_viewer),
+        crate::model::Role::Operator => td_string!(locale, access.role_operator),
+        crate::model::Role::Admin => td_string!(locale, access.role_admin),
     }
 }
 

@@ -37,6 +37,9 @@ pub enum Command {
     /// Channel API tokens.
     #[command(subcommand)]
     Token(TokenCommand),
+    /// Users who sign in to the status page.
+    #[command(subcommand)]
+    User(UserCommand),
     /// Act as stores and a web shop: create and edit customers over the channel API.
     Simulate(SimulateArgs),
     /// Benchmark: the Synchronize job beside a bare sqlx loop, on an empty database.
@@ -113,6 +116,31 @@ pub struct TokenArgs {
     pub label: Option<String>,
 }
 
+/// What to do with users.
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Add a user (or, with `--reset`, give an existing one a new password) and print the
+    /// password once, unless it comes from `CUSTSYNC_USER_PASSWORD`.
+    Create(UserArgs),
+}
+
+/// Options of `user create`.
+#[derive(Debug, Args)]
+pub struct UserArgs {
+    /// The user name (letters, digits, `.`, `-`, `_`, `@`).
+    #[arg(long)]
+    pub name: String,
+    /// viewer, operator or admin.
+    #[arg(long, default_value = "viewer")]
+    pub role: String,
+    /// The password (10 characters or more); a random one is printed when not given.
+    #[arg(long, env = "CUSTSYNC_USER_PASSWORD", hide_env_values = true)]
+    pub password: Option<String>,
+    /// The user exists: set the new password and role, and enable them again.
+    #[arg(long)]
+    pub reset: bool,
+}
+
 impl Default for Command {
     fn default() -> Self {
         Command::Serve(ServeArgs::parse_from(["serve"]))
@@ -147,6 +175,20 @@ pub struct ServeArgs {
     /// SQLite always runs one.
     #[arg(long, env = "CUSTSYNC_SYNC_WORKERS", default_value_t = crate::jobs::SYNC_WORKERS)]
     pub sync_workers: usize,
+
+    /// How long a sign-in lasts, e.g. `8h` (one working day).
+    #[arg(long, env = "CUSTSYNC_SESSION_LIFETIME", default_value = "8h", value_parser = humantime::parse_duration)]
+    pub session_lifetime: std::time::Duration,
+
+    /// Mark the session cookie `Secure`: set it when custsync is reached over HTTPS (for
+    /// example behind a TLS proxy).
+    #[arg(long, env = "CUSTSYNC_SECURE_COOKIES")]
+    pub secure_cookies: bool,
+
+    /// The first admin's password, used only when the database has no users yet (otherwise a
+    /// random one is printed once).
+    #[arg(long, env = "CUSTSYNC_ADMIN_PASSWORD", hide_env_values = true)]
+    pub admin_password: Option<String>,
 
     /// Run the recurring jobs in this instance (`false` to serve the page and API only).
     #[arg(long, env = "CUSTSYNC_RUN_JOBS", default_value_t = true, action = clap::ArgAction::Set)]

@@ -1,5 +1,6 @@
 //! The custsync server: command line, start-up, HTTP routes and the demo data generator.
 
+pub mod access;
 pub mod api;
 pub mod bench;
 pub mod cli;
@@ -11,6 +12,7 @@ pub mod seed;
 pub mod simulate;
 pub mod startup;
 pub mod telemetry;
+pub mod users;
 
 use app::storage::{Db, PoolSettings};
 
@@ -26,6 +28,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 seed::seed_demo(&db, &seed::DemoConfig::default(), true).await?;
             }
             db.ensure_job_schedules(serve.job_interval_seconds).await?;
+            users::first_admin(&db, serve.admin_password.as_deref()).await?;
             startup::serve(db, &serve).await
         }
         Command::Migrate => {
@@ -42,11 +45,11 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                     args.channel
                 );
             };
-            let token = api::auth::new_token();
+            let token = app::access::secrets::new_token();
             let now = app::storage::to_micros(chrono::Utc::now());
             db.insert_channel_token(
                 channel.id,
-                &api::auth::token_hash(&token),
+                &app::access::secrets::token_hash(&token),
                 args.label.as_deref(),
                 now,
             )
@@ -56,6 +59,12 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 channel.name, channel.code
             );
             println!("{token}");
+            db.close().await;
+            Ok(())
+        }
+        Command::User(cli::UserCommand::Create(args)) => {
+            let db = open_database(&cli.database_url).await?;
+            users::create_from_cli(&db, &args).await?;
             db.close().await;
             Ok(())
         }

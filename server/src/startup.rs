@@ -5,13 +5,21 @@ use std::net::SocketAddr;
 
 use anyhow::Context;
 use app::{shell, storage::Db, App};
-use axum::{extract::FromRef, routing::get, Router};
+use axum::{
+    extract::FromRef,
+    middleware::from_fn,
+    routing::{get, post},
+    Router,
+};
 use leptos::prelude::*;
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use tokio::net::TcpListener;
 use tower_http::compression::CompressionLayer;
 
-use crate::cli::ServeArgs;
+use crate::{
+    access::{self, SessionSettings},
+    cli::ServeArgs,
+};
 
 /// Everything a request handler may need.
 #[derive(Clone, FromRef)]
@@ -19,6 +27,8 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub db: Db,
     pub live: crate::live::Live,
+    /// Sign-in attempts per user name.
+    pub sign_in_limit: std::sync::Arc<governor::DefaultKeyedRateLimiter<String>>,
 }
 
 /// Where the built client lives and what it is called (cargo-leptos' output).
@@ -31,24 +41,40 @@ pub fn leptos_options(site_root: &str, addr: SocketAddr) -> LeptosOptions {
         .build()
 }
 
-/// The whole application as a router.
-pub fn router(db: Db, options: LeptosOptions) -> Router {
+/// The whole application as a router. Layers, from the outside in: compression, security
+/// headers, the same-origin check of writes, sessions and sign-in, then who is asking.
+pub fn router(db: Db, options: LeptosOptions, sessions: &SessionSettings) -> Router {
     let state = AppState {
         leptos_options: options,
         db: db.clone(),
         live: crate::live::Live::start(db.clone()),
+        sign_in_limit: access::sign_in::attempts_per_name(),
     };
     let routes = generate_route_list(App);
     Router::new()
         .route("/healthz", get(crate::health::healthz))
         .route("/metrics", get(crate::monitoring::scrape))
         .route("/events", get(crate::live::events))
+        .route("/sign-in", post(access::sign_in::sign_in))
+        .route("/sign-out", post(access::sign_in::sign_out))
         .nest("/api", crate::api::routes())
-        .leptos_routes_with_context(&state, routes, move || provide_context(db.clone()), {
-            let options = state.leptos_options.clone();
-            move || shell(options.clone())
-        })
+        .leptos_routes_with_context(
+            &state,
+            routes,
+            move || {
+                provide_context(db.clone());
+                leptos::nonce::provide_nonce();
+            },
+            {
+                let options = state.leptos_options.clone();
+                move || shell(options.clone())
+            },
+        )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(from_fn(access::guard::identify))
+        .layer(access::layer(&state.db, sessions))
+        .layer(from_fn(access::guard::same_origin))
+        .layer(from_fn(access::guard::security_headers))
         .layer(CompressionLayer::new())
         .with_state(state)
 }
@@ -69,7 +95,15 @@ pub async fn serve(db: Db, args: &ServeArgs) -> anyhow::Result<()> {
         tracing::warn!(site_root = %args.site_root, "no built client found: pages will not hydrate (build with cargo leptos build)");
     }
     crate::monitoring::init();
-    let app = router(db.clone(), options);
+    let sessions = SessionSettings {
+        lifetime: args.session_lifetime,
+        secure: args.secure_cookies,
+    };
+    let app = router(db.clone(), options, &sessions);
+    tokio::spawn(access::sessions::sweep_expired(
+        db.clone(),
+        std::time::Duration::from_secs(600),
+    ));
     let (stop, stopped) = tokio::sync::watch::channel(false);
     let scheduler = args.run_jobs.then(|| {
         let mut jobs = crate::jobs::Jobs::new(db.clone(), instance_name());

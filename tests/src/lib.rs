@@ -196,10 +196,10 @@ pub async fn scalar(db: &Db, sql: &str) -> i64 {
 
 /// A new API token for `channel`.
 pub async fn token_for(db: &Db, channel: &Channel) -> String {
-    let token = server::api::auth::new_token();
+    let token = app::access::secrets::new_token();
     db.insert_channel_token(
         channel.id,
-        &server::api::auth::token_hash(&token),
+        &app::access::secrets::token_hash(&token),
         None,
         app::storage::to_micros(chrono::Utc::now()),
     )

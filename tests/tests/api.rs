@@ -15,7 +15,7 @@ use server::jobs;
 
 fn app(db: &Db) -> Router {
     let options = server::startup::leptos_options("target/site", "127.0.0.1:0".parse().unwrap());
-    server::startup::router(db.clone(), options)
+    server::startup::router(db.clone(), options, &Default::default())
 }
 
 /// Sends a request; returns the status and the JSON body (`Null` when there is none).

@@ -9,7 +9,7 @@ use tower::ServiceExt;
 
 async fn app(db: &TestDb) -> Router {
     let options = server::startup::leptos_options("target/site", "127.0.0.1:0".parse().unwrap());
-    server::startup::router(db.db.clone(), options)
+    server::startup::router(db.db.clone(), options, &Default::default())
 }
 
 async fn get(router: Router, uri: &str) -> (u16, String) {

@@ -14,7 +14,7 @@ use sqlx::Row;
 
 async fn serve(db: &app::storage::Db) -> String {
     let options = server::startup::leptos_options("target/site", "127.0.0.1:0".parse().unwrap());
-    let router = server::startup::router(db.clone(), options);
+    let router = server::startup::router(db.clone(), options, &Default::default());
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });

@@ -5,13 +5,13 @@ use std::time::Duration;
 
 use leptos::prelude::*;
 
-use super::error_box::ErrorBox;
+use super::{error_box::ErrorBox, person::allows};
 use crate::{
-    functions::jobs::{change_job, jobs_overview},
+    functions::jobs::{change_job, jobs_overview, needed},
     locale::{
         describe_interval, format_timestamp, job_label, td_string, tu_string, use_i18n, Locale,
     },
-    model::{JobAction, JobOverview, JobRun},
+    model::{JobAction, JobOverview, JobRun, Role},
 };
 
 /// How often the panel looks again while the page is not live (no event stream).
@@ -22,6 +22,7 @@ const REFRESH: Duration = Duration::from_secs(10);
 #[component]
 pub fn JobsPanel() -> impl IntoView {
     let i18n = use_i18n();
+    let person = super::person::Person::get();
     let refresh = RwSignal::new(0_u32);
     let live = super::live::Live::get();
     let overview = Resource::new(
@@ -54,10 +55,11 @@ pub fn JobsPanel() -> impl IntoView {
             <h2 id="jobs-title" class="section-title">{tu_string!(i18n, jobs.title)}</h2>
             <Transition fallback=move || view! { <p class="loading" role="status">{tu_string!(i18n, jobs.loading)}</p> }>
                 {move || Suspend::new(async move {
+                    let role = person.role().await;
                     match overview.await {
                         Ok(jobs) => view! {
                             <div class="job-cards">
-                                {jobs.into_iter().map(|job| view! { <JobCard job act /> }).collect_view()}
+                                {jobs.into_iter().map(|job| view! { <JobCard job act role /> }).collect_view()}
                             </div>
                         }.into_any(),
                         Err(error) => view! { <ErrorBox error /> }.into_any(),
@@ -73,6 +75,8 @@ pub fn JobsPanel() -> impl IntoView {
 fn JobCard(
     job: JobOverview,
     act: Action<(crate::model::JobName, JobAction), Result<(), crate::AppError>>,
+    /// The signed-in person's role: Run now needs an operator, Pause and Resume an admin.
+    role: Option<Role>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let name = job.schedule.job;
@@ -138,14 +142,18 @@ fn JobCard(
             </p>
             <p class="job-next">{next}</p>
             <div class="job-actions">
-                <button type="button" class="button" disabled=pending
-                    on:click=move |_| { act.dispatch((name, JobAction::RunNow)); }>
-                    {tu_string!(i18n, jobs.run_now)}
-                </button>
-                <button type="button" class="button button-quiet" disabled=pending
-                    on:click=move |_| { act.dispatch((name, toggle)); }>
-                    {if paused { tu_string!(i18n, jobs.resume) } else { tu_string!(i18n, jobs.pause) }}
-                </button>
+                {allows(role, needed(JobAction::RunNow)).then(|| view! {
+                    <button type="button" class="button" disabled=pending
+                        on:click=move |_| { act.dispatch((name, JobAction::RunNow)); }>
+                        {tu_string!(i18n, jobs.run_now)}
+                    </button>
+                })}
+                {allows(role, needed(toggle)).then(|| view! {
+                    <button type="button" class="button button-quiet" disabled=pending
+                        on:click=move |_| { act.dispatch((name, toggle)); }>
+                        {if paused { tu_string!(i18n, jobs.resume) } else { tu_string!(i18n, jobs.pause) }}
+                    </button>
+                })}
             </div>
             <details class="job-history">
                 <summary>{tu_string!(i18n, jobs.history)}</summary>

@@ -15,20 +15,31 @@ pub struct Live {
 }
 
 impl Live {
-    /// Provides the live state and, in the browser, opens the event stream.
+    /// Provides the live state and, in the browser, opens the event stream once the person is
+    /// known to be signed in ([`super::person::Person`] must be provided first).
     pub fn provide() -> Self {
         let live = Self {
             version: RwSignal::new(0),
             connected: RwSignal::new(false),
         };
         provide_context(live);
+        // Only a signed-in page listens: the stream answers nobody else.
         #[cfg(feature = "hydrate")]
-        Effect::new(move |opened: Option<bool>| {
-            if opened.is_none() {
-                connect(live);
-            }
-            true
-        });
+        {
+            let person = use_context::<super::person::Person>();
+            Effect::new(move |opened: Option<bool>| {
+                if opened.is_none() {
+                    leptos::task::spawn_local(async move {
+                        if let Some(person) = person {
+                            if person.signed_in().await.is_some() {
+                                connect(live);
+                            }
+                        }
+                    });
+                }
+                true
+            });
+        }
         live
     }
 

@@ -6,6 +6,7 @@ pub mod jobs_panel;
 pub mod live;
 pub mod operation_detail;
 pub mod operation_list;
+pub mod person;
 pub mod status_badge;
 pub mod status_counts;
 pub mod time;

@@ -1,13 +1,18 @@
-//! The slim bar at the top of every page: product, context, language and the live indicator.
+//! The slim bar at the top of every page: product, context, language, who is signed in (with
+//! sign-out and, for an admin, the admin page) and the live indicator.
 
 use leptos::prelude::*;
 
-use crate::locale::{tu_string, use_i18n, Locale};
+use crate::{
+    locale::{role_label, tu_string, use_i18n, Locale},
+    model::{Role, SignedIn},
+};
 
 /// Product name, where you are, the language switch and whether the page is live.
 #[component]
 pub fn TopBar() -> impl IntoView {
     let i18n = use_i18n();
+    let person = super::person::Person::get();
     // Texts are rendered once, in the page's language: switching remembers the choice in the
     // cookie the server reads and loads the page again, in the other language.
     let switch = move |_| {
@@ -41,8 +46,36 @@ pub fn TopBar() -> impl IntoView {
                 >
                     {tu_string!(i18n, app.switch_to)}
                 </button>
-                <super::live::LiveIndicator />
+                <Transition fallback=|| ()>
+                    {move || Suspend::new(async move {
+                        person.signed_in().await.map(|who| view! {
+                            <SignedInAs who />
+                            <super::live::LiveIndicator />
+                        })
+                    })}
+                </Transition>
             </span>
         </header>
+    }
+}
+
+/// The signed-in person's name and role, the admin page's link for an admin, and Sign out (a
+/// plain form: it works before the client has loaded).
+#[component]
+fn SignedInAs(who: SignedIn) -> impl IntoView {
+    let i18n = use_i18n();
+    let locale = i18n.get_locale_untracked();
+    view! {
+        <span class="signed-in" data-role=who.role.as_str()>
+            <span class="visually-hidden">{tu_string!(i18n, access.signed_in_as)}" "</span>
+            <span class="signed-in-name">{who.name.clone()}</span>
+            <span class="signed-in-role">{role_label(locale, who.role)}</span>
+        </span>
+        {who.may(Role::Admin).then(|| view! {
+            <a class="button button-quiet" href="/admin">{tu_string!(i18n, access.admin)}</a>
+        })}
+        <form method="post" action="/sign-out" class="sign-out">
+            <button type="submit" class="button button-quiet">{tu_string!(i18n, access.sign_out)}</button>
+        </form>
     }
 }

@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 
 use crate::{
-    model::{JobAction, JobName, JobOverview},
+    model::{JobAction, JobName, JobOverview, Role},
     AppError,
 };
 
@@ -14,6 +14,7 @@ pub const HISTORY: i64 = 5;
 /// The three jobs, in pipeline order.
 #[server(endpoint = "jobs/overview")]
 pub async fn jobs_overview() -> Result<Vec<JobOverview>, AppError> {
+    crate::access::require(Role::Viewer).map_err(super::fail)?;
     let db = super::db()?;
     db.job_overview(HISTORY)
         .await
@@ -23,14 +24,25 @@ pub async fn jobs_overview() -> Result<Vec<JobOverview>, AppError> {
 /// Asks for a run now, or pauses or resumes a job's schedule.
 #[server(endpoint = "jobs/action")]
 pub async fn change_job(job: JobName, action: JobAction) -> Result<(), AppError> {
+    let person = crate::access::require(needed(action)).map_err(super::fail)?;
     let db = super::db()?;
-    apply(&db, job, action).await.map_err(super::fail)
+    apply(&db, &person, job, action).await.map_err(super::fail)
+}
+
+/// The role an action needs: running a job now is an operator's, changing its schedule an
+/// admin's.
+pub fn needed(action: JobAction) -> Role {
+    match action {
+        JobAction::RunNow => Role::Operator,
+        JobAction::Pause | JobAction::Resume => Role::Admin,
+    }
 }
 
 /// The plain function behind [`change_job`].
 #[cfg(feature = "ssr")]
 pub async fn apply(
     db: &crate::storage::Db,
+    person: &crate::model::SignedIn,
     job: JobName,
     action: JobAction,
 ) -> Result<(), AppError> {
@@ -39,6 +51,9 @@ pub async fn apply(
         JobAction::Pause => db.set_job_paused(job, true).await?,
         JobAction::Resume => db.set_job_paused(job, false).await?,
     }
-    tracing::info!(job = %job, ?action, "job action");
+    tracing::info!(job = %job, ?action, user = %person.name, "job action");
+    let now = crate::storage::to_micros(chrono::Utc::now());
+    db.audit(&person.name, action.audit_name(), job.as_str(), now)
+        .await?;
     Ok(())
 }

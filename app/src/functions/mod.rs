@@ -1,8 +1,10 @@
 //! Server functions: thin adapters that take the database from context, call a plain function
 //! and turn its failure into an [`crate::AppError`] with the right HTTP status.
 
+pub mod admin;
 pub mod jobs;
 pub mod operations;
+pub mod session;
 
 #[cfg(feature = "ssr")]
 use crate::{storage::Db, AppError};

@@ -14,6 +14,7 @@ pub const PAGE_SIZE: i64 = 50;
 /// (`status=failed&f=email~contains~gmial&before=…`), newest first.
 #[server(endpoint = "operations/list")]
 pub async fn list_operations(query: String) -> Result<OperationPage, AppError> {
+    crate::access::require(crate::model::Role::Viewer).map_err(super::fail)?;
     let db = super::db()?;
     list(&db, &query).await.map_err(super::fail)
 }
@@ -30,6 +31,7 @@ pub async fn list(db: &crate::storage::Db, query: &str) -> Result<OperationPage,
 /// page's URL query has it (its status, page position and view aside).
 #[server(endpoint = "operations/counts")]
 pub async fn count_operations(query: String) -> Result<FilterCounts, AppError> {
+    crate::access::require(crate::model::Role::Viewer).map_err(super::fail)?;
     let db = super::db()?;
     counts(&db, &query).await.map_err(super::fail)
 }
@@ -99,6 +101,7 @@ pub struct FilterMenu {
 /// The channels and fields the filter bar offers.
 #[server(endpoint = "operations/filter-choices")]
 pub async fn filter_choices() -> Result<FilterMenu, AppError> {
+    crate::access::require(crate::model::Role::Viewer).map_err(super::fail)?;
     let db = super::db()?;
     choices(&db).await.map_err(super::fail)
 }
@@ -122,6 +125,7 @@ pub async fn choices(db: &crate::storage::Db) -> Result<FilterMenu, AppError> {
 /// here, not trusted.
 #[server(endpoint = "operations/detail")]
 pub async fn open_operation(id: String) -> Result<OperationDetail, AppError> {
+    crate::access::require(crate::model::Role::Viewer).map_err(super::fail)?;
     let db = super::db()?;
     detail(&db, &id).await.map_err(super::fail)
 }
@@ -149,6 +153,7 @@ pub const SUGGESTIONS: i64 = 8;
 /// the filter bar's suggestions as a person types.
 #[server(endpoint = "operations/suggest")]
 pub async fn suggest_values(field: String, prefix: String) -> Result<Vec<String>, AppError> {
+    crate::access::require(crate::model::Role::Viewer).map_err(super::fail)?;
     let db = super::db()?;
     suggestions(&db, &field, &prefix).await.map_err(super::fail)
 }

@@ -68,6 +68,17 @@ pub enum JobAction {
     Resume,
 }
 
+impl JobAction {
+    /// The action's name in the audit log.
+    pub fn audit_name(self) -> &'static str {
+        match self {
+            Self::RunNow => "job.run_now",
+            Self::Pause => "job.pause",
+            Self::Resume => "job.resume",
+        }
+    }
+}
+
 /// A job as the Jobs panel shows it: its schedule and its latest runs, newest first.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct JobOverview {

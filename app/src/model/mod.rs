@@ -12,6 +12,7 @@ pub mod filter;
 pub mod job;
 pub mod operation;
 pub mod status;
+pub mod user;
 
 pub use attribute::{AttributeDefinition, AttributeType};
 pub use channel::{Channel, ChannelKind, LegalEntity};
@@ -25,6 +26,7 @@ pub use operation::{
     OperationState, OperationSummary,
 };
 pub use status::SyncStatus;
+pub use user::{AuditEntry, Role, SignedIn, TokenSummary, UserSummary};
 
 /// Implements `as_str`, `parse` and `ALL` for a fieldless enum stored as text.
 macro_rules! text_enum {

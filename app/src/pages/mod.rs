@@ -1,4 +1,6 @@
 //! Pages, one file each.
 
+pub mod admin;
 pub mod not_found;
+pub mod sign_in;
 pub mod status;

@@ -21,10 +21,12 @@ pub mod list;
 pub mod live;
 pub mod operations;
 pub mod reference;
+pub mod sessions;
 mod staging;
 pub mod sync;
 pub mod sync_writes;
 pub mod tokens;
+pub mod users;
 
 pub use json::{json_group, json_int, json_ints, json_param, json_rows, json_text, json_texts};
 use std::{path::Path, str::FromStr, time::Duration};

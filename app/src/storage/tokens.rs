@@ -1,7 +1,7 @@
 //! Channel API tokens: stored only as hashes, each scoped to one channel.
 
-use super::{col, Db};
-use crate::model::Channel;
+use super::{col, from_micros, Db};
+use crate::model::{Channel, TokenSummary};
 
 /// How stale a token's last-used time may get before a request writes it again (one minute).
 pub const LAST_USED_RESOLUTION_MICROS: i64 = 60_000_000;
@@ -70,5 +70,47 @@ impl Db {
             .await?
             .into_iter()
             .find(|c| c.code.eq_ignore_ascii_case(key) || c.id == id))
+    }
+
+    /// Every token (revoked ones too), newest first, with its channel's name.
+    #[tracing::instrument(skip(self), err)]
+    pub async fn channel_tokens(&self) -> Result<Vec<TokenSummary>, sqlx::Error> {
+        let rows = sqlx::query(
+            "SELECT t.id, t.channel_id, c.name AS channel_name, t.label, t.created_at, \
+             t.last_used_at, t.revoked_at FROM channel_tokens t \
+             JOIN channels c ON c.id = t.channel_id ORDER BY t.created_at DESC, t.id DESC",
+        )
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter()
+            .map(|row| {
+                Ok(TokenSummary {
+                    id: col(row, "id")?,
+                    channel_id: col(row, "channel_id")?,
+                    channel_name: col(row, "channel_name")?,
+                    label: col(row, "label")?,
+                    created_at: from_micros(col(row, "created_at")?),
+                    last_used_at: col::<Option<i64>>(row, "last_used_at")?.map(from_micros),
+                    revoked_at: col::<Option<i64>>(row, "revoked_at")?.map(from_micros),
+                })
+            })
+            .collect()
+    }
+
+    /// Revokes a token at once; `false` when there is no such token or it was already revoked.
+    #[tracing::instrument(skip(self), err)]
+    pub async fn revoke_channel_token(&self, id: i64, now_micros: i64) -> Result<bool, sqlx::Error> {
+        let mut tx = self.begin_write().await?;
+        let done = sqlx::query(
+            "UPDATE channel_tokens SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL",
+        )
+        .bind(id)
+        .bind(now_micros)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected()
+            == 1;
+        tx.commit().await?;
+        Ok(done)
     }
 }

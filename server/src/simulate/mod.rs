@@ -10,7 +10,6 @@ use std::time::{Duration, Instant};
 use anyhow::Context;
 use app::storage::{to_micros, Db};
 
-use crate::api::auth;
 
 /// What to simulate.
 #[derive(Debug, Clone)]
@@ -103,10 +102,10 @@ pub async fn run(db: &Db, config: &SimulateConfig) -> anyhow::Result<SimulateRep
     let started = Instant::now();
     let mut tasks = Vec::new();
     for (i, ch) in chosen.iter().enumerate() {
-        let token = auth::new_token();
+        let token = app::access::secrets::new_token();
         db.insert_channel_token(
             ch.id,
-            &auth::token_hash(&token),
+            &app::access::secrets::token_hash(&token),
             Some("custsync simulate"),
             to_micros(chrono::Utc::now()),
         )

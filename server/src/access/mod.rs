@@ -1,0 +1,59 @@
+//! Access control at the door: sessions (tower-sessions, stored in custsync's database),
+//! sign-in and sign-out (axum-login, Argon2id passwords), the rate limit on failed sign-ins,
+//! and the middleware that tells every page and server function who is asking.
+//!
+//! - [`users`]: the axum-login backend over the users table.
+//! - [`sessions`]: the session store over the sessions table.
+//! - [`sign_in`]: the sign-in and sign-out form handlers, with the rate limit.
+//! - [`guard`]: who is asking (for `app::access::require`), pages that need a session, the
+//!   same-origin check of cookie-authenticated writes, and the security headers.
+
+pub mod guard;
+pub mod sessions;
+pub mod sign_in;
+pub mod users;
+
+use std::time::Duration;
+
+use app::storage::Db;
+use axum_login::{AuthManagerLayer, AuthManagerLayerBuilder};
+use tower_sessions::{cookie::SameSite, Expiry, SessionManagerLayer};
+
+/// The session cookie's name.
+pub const SESSION_COOKIE: &str = "custsync_session";
+
+/// How sessions behave.
+#[derive(Debug, Clone)]
+pub struct SessionSettings {
+    /// A sign-in lasts this long (one working day by default).
+    pub lifetime: Duration,
+    /// Mark the cookie `Secure` (custsync is served over HTTPS, e.g. behind a TLS proxy).
+    pub secure: bool,
+}
+
+impl Default for SessionSettings {
+    fn default() -> Self {
+        Self {
+            lifetime: Duration::from_secs(8 * 3600),
+            secure: false,
+        }
+    }
+}
+
+/// The session and sign-in layer of the router.
+pub fn layer(
+    db: &Db,
+    settings: &SessionSettings,
+) -> AuthManagerLayer<users::Users, sessions::DbSessions> {
+    let lifetime = time::Duration::try_from(settings.lifetime).unwrap_or(time::Duration::HOUR);
+    let sessions = SessionManagerLayer::new(sessions::DbSessions::new(db.clone()))
+        .with_name(SESSION_COOKIE)
+        .with_http_only(true)
+        .with_same_site(SameSite::Lax)
+        .with_secure(settings.secure)
+        .with_expiry(Expiry::OnInactivity(lifetime));
+    AuthManagerLayerBuilder::new(users::Users::new(db.clone()), sessions).build()
+}
+
+/// The signed-in session of axum-login with custsync's users.
+pub type AuthSession = axum_login::AuthSession<users::Users>;
