@@ -36,6 +36,7 @@ step "build the app (server and WebAssembly client, scripts/build-site.sh)"
 if bash scripts/build-site.sh; then
   step "browser tests (Chromium)"
   PORT="$(free_port)"
+  export CUSTSYNC_ADMIN_PASSWORD="admin-test-$RANDOM$RANDOM"
   "$CARGO_TARGET_DIR/debug/custsync" --log warn \
     --database-url "sqlite://$WORK/custsync.db?mode=rwc" \
     serve --listen "127.0.0.1:$PORT" --site-root target/site --seed-demo-if-empty \

@@ -7,8 +7,9 @@ use anyhow::Context;
 use app::{shell, storage::Db, App};
 use axum::{
     extract::FromRef,
+    http::Method,
     middleware::from_fn,
-    routing::{get, post},
+    routing::{get, post, MethodRouter},
     Router,
 };
 use leptos::prelude::*;
@@ -41,6 +42,44 @@ pub fn leptos_options(site_root: &str, addr: SocketAddr) -> LeptosOptions {
         .build()
 }
 
+/// The server's own endpoints beside the pages, the server functions and the channel API:
+/// the one table the router and the access test read (a route added here without an entry in
+/// the access matrix fails that test).
+pub fn endpoints() -> Vec<(Method, &'static str, MethodRouter<AppState>)> {
+    vec![
+        (Method::GET, "/healthz", get(crate::health::healthz)),
+        (Method::GET, "/metrics", get(crate::monitoring::scrape)),
+        (Method::GET, "/events", get(crate::live::events)),
+        (Method::POST, "/sign-in", post(access::sign_in::sign_in)),
+        (Method::POST, "/sign-out", post(access::sign_in::sign_out)),
+    ]
+}
+
+/// Every HTTP endpoint with its method: the server's own and the channel API's (pages and
+/// server functions are listed by Leptos).
+pub fn http_endpoints() -> Vec<(Method, String)> {
+    let own = endpoints().into_iter().map(|(m, p, _)| (m, p.to_owned()));
+    let api = crate::api::endpoints()
+        .into_iter()
+        .map(|(m, p, _)| (m, format!("/api{p}")));
+    own.chain(api).collect()
+}
+
+/// Every server function's path and method, as Leptos registered them.
+pub fn server_function_endpoints() -> Vec<(Method, String)> {
+    leptos::server_fn::axum::server_fn_paths()
+        .map(|(path, method)| (method, path.to_owned()))
+        .collect()
+}
+
+/// Every page's path.
+pub fn page_paths() -> Vec<String> {
+    generate_route_list(App)
+        .iter()
+        .map(|route| route.path().to_owned())
+        .collect()
+}
+
 /// The whole application as a router. Layers, from the outside in: compression, security
 /// headers, the same-origin check of writes, sessions and sign-in, then who is asking.
 pub fn router(db: Db, options: LeptosOptions, sessions: &SessionSettings) -> Router {
@@ -51,12 +90,11 @@ pub fn router(db: Db, options: LeptosOptions, sessions: &SessionSettings) -> Rou
         sign_in_limit: access::sign_in::attempts_per_name(),
     };
     let routes = generate_route_list(App);
-    Router::new()
-        .route("/healthz", get(crate::health::healthz))
-        .route("/metrics", get(crate::monitoring::scrape))
-        .route("/events", get(crate::live::events))
-        .route("/sign-in", post(access::sign_in::sign_in))
-        .route("/sign-out", post(access::sign_in::sign_out))
+    endpoints()
+        .into_iter()
+        .fold(Router::new(), |router, (_, path, handler)| {
+            router.route(path, handler)
+        })
         .nest("/api", crate::api::routes())
         .leptos_routes_with_context(
             &state,
@@ -74,6 +112,7 @@ pub fn router(db: Db, options: LeptosOptions, sessions: &SessionSettings) -> Rou
         .layer(from_fn(access::guard::identify))
         .layer(access::layer(&state.db, sessions))
         .layer(from_fn(access::guard::same_origin))
+        .layer(from_fn(access::guard::limit_body))
         .layer(from_fn(access::guard::security_headers))
         .layer(CompressionLayer::new())
         .with_state(state)

@@ -12,10 +12,10 @@ use crate::cli::UserArgs;
 /// The first admin's user name.
 pub const FIRST_ADMIN: &str = "admin";
 
-/// On a database without users, creates the admin `admin` with `password` (or a random one)
-/// and prints the password once. Does nothing when users exist.
+/// On a database without an admin, creates the admin `admin` with `password` (or a random
+/// one) and prints the password once. Does nothing when an admin exists.
 pub async fn first_admin(db: &Db, password: Option<&str>) -> anyhow::Result<()> {
-    if db.count_users().await? > 0 {
+    if db.users().await?.iter().any(|u| u.role == Role::Admin) {
         return Ok(());
     }
     let (password, chosen) = match password {
@@ -67,8 +67,13 @@ pub async fn create_from_cli(db: &Db, args: &UserArgs) -> anyhow::Result<()> {
     } else if db.insert_user(&name, &hash, role, now).await?.is_none() {
         bail!("the user “{name}” exists already (give --reset to set a new password)");
     } else {
-        db.audit("custsync", "user.create", &format!("{name} ({})", role.as_str()), now)
-            .await?;
+        db.audit(
+            "custsync",
+            "user.create",
+            &format!("{name} ({})", role.as_str()),
+            now,
+        )
+        .await?;
     }
     if chosen {
         eprintln!("User “{name}” ({}) is ready.", role.as_str());

@@ -5,8 +5,15 @@ import { mkdirSync } from 'node:fs';
 export const BASE_URL = process.env.CUSTSYNC_URL ?? 'http://127.0.0.1:3000';
 const SHOTS = process.env.CUSTSYNC_SHOTS ?? 'target/browser-failures';
 
-/** Starts headless Chromium with the flags this machine needs (no sandbox as root, no network). */
-export async function launch() {
+/** The people the tests sign in as (the test server's admin, and the demo's viewer and operator). */
+export const PEOPLE = {
+  admin: { name: 'admin', password: process.env.CUSTSYNC_ADMIN_PASSWORD ?? 'admin-test-password' },
+  operator: { name: 'operator', password: 'operator-demo-2026' },
+  viewer: { name: 'viewer', password: 'viewer-demo-2026' },
+};
+
+/** Starts Debian's Chromium, headless, with the flags this machine needs (no sandbox as root, no network). */
+export async function launchChromium() {
   return chromium.launch({
     executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
     args: [
@@ -14,6 +21,41 @@ export async function launch() {
       '--disable-background-networking', '--disable-component-update', '--disable-sync',
     ],
   });
+}
+
+/** Signs in through the sign-in form's endpoint and returns the session's storage state. */
+export async function signIn(browser, who) {
+  const context = await browser.newContext();
+  const answer = await context.request.post(BASE_URL + '/sign-in', {
+    form: { name: who.name, password: who.password, next: '/' },
+    maxRedirects: 0,
+  });
+  if (answer.status() !== 303) throw new Error(`sign-in as ${who.name} answered ${answer.status()}`);
+  const location = answer.headers()['location'] ?? '';
+  if (location.includes('error=')) throw new Error(`sign-in as ${who.name} refused: ${location}`);
+  const state = await context.storageState();
+  await context.close();
+  return state;
+}
+
+/**
+ * Starts Chromium signed in as `as` (admin by default): every page and context it opens carries
+ * that person's session. `close()` closes Chromium.
+ */
+export async function launch(as = 'admin') {
+  const browser = await launchChromium();
+  const storageState = await signIn(browser, PEOPLE[as]);
+  return {
+    chromium: browser,
+    newContext: (options = {}) => browser.newContext({ storageState, ...options }),
+    newPage: async (options = {}) => {
+      const context = await browser.newContext({ storageState, ...options });
+      const page = await context.newPage();
+      page.on('close', () => context.close().catch(() => {}));
+      return page;
+    },
+    close: () => browser.close(),
+  };
 }
 
 /**

@@ -235,3 +235,50 @@ mod tests {
         );
     }
 }
+
+/// The router of the whole app on `db`, as `custsync serve` builds it.
+pub fn router(db: &Db) -> axum::Router {
+    let options = server::startup::leptos_options("target/site", "127.0.0.1:0".parse().unwrap());
+    server::startup::router(db.clone(), options, &Default::default())
+}
+
+/// The password of the users [`session`] creates.
+pub const TEST_PASSWORD: &str = "test-password-123";
+
+/// Signs in as a user of `role` (created as `<role>-test` when missing) through `POST /sign-in`
+/// and returns the `Cookie` header value that carries the session.
+pub async fn session(db: &Db, role: app::model::Role) -> String {
+    use tower::ServiceExt;
+    let name = format!("{}-test", role.as_str());
+    if db.user_by_name(&name).await.unwrap().is_none() {
+        let hash = app::access::secrets::hash_password(TEST_PASSWORD);
+        db.insert_user(&name, &hash, role, 0).await.unwrap();
+    }
+    let body = form_urlencoded::Serializer::new(String::new())
+        .append_pair("name", &name)
+        .append_pair("password", TEST_PASSWORD)
+        .finish();
+    let answer = router(db)
+        .oneshot(
+            axum::http::Request::post("/sign-in")
+                .header("content-type", "application/x-www-form-urlencoded")
+                .body(axum::body::Body::from(body))
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(answer.status().as_u16(), 303, "sign-in as {name}");
+    let location = answer.headers()["location"].to_str().unwrap();
+    assert!(
+        !location.contains("error="),
+        "sign-in as {name}: {location}"
+    );
+    let cookie = answer
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with(server::access::SESSION_COOKIE))
+        .expect("a session cookie");
+    cookie.split(';').next().unwrap().to_owned()
+}

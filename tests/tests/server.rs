@@ -1,20 +1,28 @@
 //! The HTTP server as a browser and a load balancer see it: the status page rendered on the
 //! server, the health check, bad input, and start-up failures that say what is wrong.
 
+use app::model::Role;
 use axum::{body::Body, http::Request, Router};
-use custsync_tests::{fresh_db, Backend, TestDb};
+use custsync_tests::{fresh_db, session, Backend, TestDb};
 use http_body_util::BodyExt;
 use server::seed::{seed_demo, DemoConfig};
 use tower::ServiceExt;
 
 async fn app(db: &TestDb) -> Router {
-    let options = server::startup::leptos_options("target/site", "127.0.0.1:0".parse().unwrap());
-    server::startup::router(db.db.clone(), options, &Default::default())
+    custsync_tests::router(db)
 }
 
-async fn get(router: Router, uri: &str) -> (u16, String) {
-    let response = router
-        .oneshot(Request::get(uri).body(Body::empty()).unwrap())
+/// A GET as a signed-in viewer.
+async fn get(db: &TestDb, uri: &str) -> (u16, String) {
+    let cookie = session(db, Role::Viewer).await;
+    let response = app(db)
+        .await
+        .oneshot(
+            Request::get(uri)
+                .header("cookie", cookie)
+                .body(Body::empty())
+                .unwrap(),
+        )
         .await
         .unwrap();
     let status = response.status().as_u16();
@@ -37,7 +45,7 @@ async fn the_status_page_is_rendered_on_the_server_with_the_five_columns_and_new
     )
     .await
     .unwrap();
-    let (status, html) = get(app(&db).await, "/").await;
+    let (status, html) = get(&db, "/").await;
     assert_eq!(status, 200);
     for column in [
         "Channel name",
@@ -84,7 +92,7 @@ async fn the_next_page_link_continues_where_the_first_page_ended() {
     .unwrap();
     let first = db.operations_page(None, 50).await.unwrap();
     let cursor = first.next.unwrap().encode();
-    let (status, html) = get(app(&db).await, &format!("/?before={cursor}")).await;
+    let (status, html) = get(&db, &format!("/?before={cursor}")).await;
     assert_eq!(status, 200);
     let second = db.operations_page(first.next, 50).await.unwrap();
     assert!(html.contains(&format!(
@@ -100,7 +108,7 @@ async fn the_next_page_link_continues_where_the_first_page_ended() {
 #[tokio::test]
 async fn an_empty_database_shows_what_to_do() {
     let db = fresh_db(Backend::Sqlite).await;
-    let (status, html) = get(app(&db).await, "/").await;
+    let (status, html) = get(&db, "/").await;
     assert_eq!(status, 200);
     assert!(html.contains("No operations yet"));
     assert!(html.contains("seed-demo"));
@@ -109,11 +117,7 @@ async fn an_empty_database_shows_what_to_do() {
 #[tokio::test]
 async fn a_malformed_page_position_is_a_clear_message_not_a_crash() {
     let db = fresh_db(Backend::Sqlite).await;
-    let (status, html) = get(
-        app(&db).await,
-        "/?before=1%27%3B%20DROP%20TABLE%20operations",
-    )
-    .await;
+    let (status, html) = get(&db, "/?before=1%27%3B%20DROP%20TABLE%20operations").await;
     assert_eq!(
         status, 400,
         "the page renders, with the status of the bad request"
@@ -142,6 +146,7 @@ async fn the_list_and_counts_server_functions_refuse_a_bad_cursor_or_filter_with
             .oneshot(
                 Request::post(endpoint)
                     .header("content-type", "application/x-www-form-urlencoded")
+                    .header("cookie", session(&db, Role::Viewer).await)
                     .body(Body::from(body))
                     .unwrap(),
             )
@@ -158,7 +163,7 @@ async fn the_list_and_counts_server_functions_refuse_a_bad_cursor_or_filter_with
 #[tokio::test]
 async fn healthz_answers_ok_when_the_database_responds() {
     let db = fresh_db(Backend::Sqlite).await;
-    let (status, body) = get(app(&db).await, "/healthz").await;
+    let (status, body) = get(&db, "/healthz").await;
     assert_eq!(status, 200);
     assert!(body.contains("\"ok\""));
 }
@@ -168,7 +173,13 @@ async fn healthz_answers_503_when_the_database_is_gone() {
     let db = fresh_db(Backend::Sqlite).await;
     let router = app(&db).await;
     db.close().await;
-    let (status, body) = get(router, "/healthz").await;
+    let response = router
+        .oneshot(Request::get("/healthz").body(Body::empty()).unwrap())
+        .await
+        .unwrap();
+    let status = response.status().as_u16();
+    let bytes = response.into_body().collect().await.unwrap().to_bytes();
+    let body = String::from_utf8_lossy(&bytes);
     assert_eq!(status, 503);
     assert!(body.contains("database unreachable"));
 }
@@ -176,7 +187,7 @@ async fn healthz_answers_503_when_the_database_is_gone() {
 #[tokio::test]
 async fn an_unknown_address_is_a_404_page() {
     let db = fresh_db(Backend::Sqlite).await;
-    let (status, html) = get(app(&db).await, "/no/such/page").await;
+    let (status, html) = get(&db, "/no/such/page").await;
     assert_eq!(status, 404);
     assert!(html.contains("Page not found"));
 }

@@ -128,8 +128,13 @@ pub mod plain {
         if db.insert_user(&name, &hash, role, now()).await?.is_none() {
             return Err(AppError::validation("name", "is taken by another user"));
         }
-        db.audit(&admin.name, "user.create", &format!("{name} ({})", role.as_str()), now())
-            .await?;
+        db.audit(
+            &admin.name,
+            "user.create",
+            &format!("{name} ({})", role.as_str()),
+            now(),
+        )
+        .await?;
         Ok(())
     }
 
@@ -194,7 +199,12 @@ pub mod plain {
                 "is longer than 100 characters",
             ));
         }
-        let Some(channel) = db.channels().await?.into_iter().find(|c| c.id == channel_id) else {
+        let Some(channel) = db
+            .channels()
+            .await?
+            .into_iter()
+            .find(|c| c.id == channel_id)
+        else {
             return Err(AppError::validation("channel_id", "is not a channel"));
         };
         let token = secrets::new_token();

@@ -66,7 +66,13 @@ mod tests {
 
     #[test]
     fn every_reason_the_server_sends_back_has_words_in_both_languages() {
-        for error in ["bad_credentials", "too_many", "unavailable", "expired", "signed_out"] {
+        for error in [
+            "bad_credentials",
+            "too_many",
+            "unavailable",
+            "expired",
+            "signed_out",
+        ] {
             let en = notice(Locale::en, error).unwrap().0;
             let nb = notice(Locale::nb, error).unwrap().0;
             assert_ne!(en, nb, "{error}");

@@ -165,7 +165,10 @@ impl Db {
                     .map_err(connect_error)?;
                 let checkpointer = open(1).await.map_err(connect_error)?;
                 checkpoint_in_background(checkpointer.clone());
-                (Some(open(1).await.map_err(connect_error)?), Some(checkpointer))
+                (
+                    Some(open(1).await.map_err(connect_error)?),
+                    Some(checkpointer),
+                )
             }
             Backend::Postgres => (None, None),
         };

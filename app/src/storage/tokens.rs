@@ -99,7 +99,11 @@ impl Db {
 
     /// Revokes a token at once; `false` when there is no such token or it was already revoked.
     #[tracing::instrument(skip(self), err)]
-    pub async fn revoke_channel_token(&self, id: i64, now_micros: i64) -> Result<bool, sqlx::Error> {
+    pub async fn revoke_channel_token(
+        &self,
+        id: i64,
+        now_micros: i64,
+    ) -> Result<bool, sqlx::Error> {
         let mut tx = self.begin_write().await?;
         let done = sqlx::query(
             "UPDATE channel_tokens SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL",

@@ -81,14 +81,6 @@ impl Db {
             .transpose()
     }
 
-    /// How many users exist (the first start creates an admin when there are none).
-    pub async fn count_users(&self) -> Result<i64, sqlx::Error> {
-        let row = sqlx::query("SELECT COUNT(*) AS n FROM users")
-            .fetch_one(self.pool())
-            .await?;
-        col(&row, "n")
-    }
-
     /// Every user, by name.
     #[tracing::instrument(skip(self), err)]
     pub async fn users(&self) -> Result<Vec<UserSummary>, sqlx::Error> {

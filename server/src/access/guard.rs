@@ -5,6 +5,7 @@
 //!   the live event stream;
 //! - [`same_origin`]: refuses a write carried by the session cookie from another site (CSRF),
 //!   using the `Sec-Fetch-Site` and `Origin` headers browsers send;
+//! - [`limit_body`]: refuses oversize bodies before reading them;
 //! - [`security_headers`]: nosniff, no framing, and a content security policy for answers
 //!   that have none (pages set their own, with the nonce of their inline scripts).
 
@@ -32,12 +33,22 @@ pub enum Door {
 /// Which door a request path has. Pages are paths without a file extension outside the
 /// server's own prefixes.
 pub fn door(method: &Method, path: &str) -> Door {
-    const OPEN_PREFIXES: [&str; 6] = ["/api/", "/pkg/", "/healthz", "/metrics", "/sign-in", "/sign-out"];
+    const OPEN_PREFIXES: [&str; 6] = [
+        "/api/",
+        "/pkg/",
+        "/healthz",
+        "/metrics",
+        "/sign-in",
+        "/sign-out",
+    ];
     if path == "/events" {
         Door::Session
     } else if method != Method::GET && method != Method::HEAD
         || OPEN_PREFIXES.iter().any(|p| path.starts_with(p))
-        || path.rsplit('/').next().is_some_and(|last| last.contains('.'))
+        || path
+            .rsplit('/')
+            .next()
+            .is_some_and(|last| last.contains('.'))
     {
         Door::Open
     } else {
@@ -102,6 +113,31 @@ pub async fn same_origin(request: Request, next: Next) -> Response {
     next.run(request).await
 }
 
+/// The largest body a page's request may carry (server functions, sign-in): 1 MiB. The
+/// channel API takes batches up to its own limit.
+pub const MAX_PAGE_BODY: u64 = 1024 * 1024;
+
+/// Refuses, before reading it, a page request's body larger than [`MAX_PAGE_BODY`] (413).
+/// The channel API checks its own (and answers in its JSON error format).
+pub async fn limit_body(request: Request, next: Next) -> Response {
+    if request.uri().path().starts_with("/api/v1/") {
+        return next.run(request).await;
+    }
+    let limit = MAX_PAGE_BODY;
+    let declared = request
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > limit) {
+        return (StatusCode::PAYLOAD_TOO_LARGE, "request body too large").into_response();
+    }
+    // A body sent without a length is cut off at the limit while it is read.
+    let request = request
+        .map(|body| axum::body::Body::new(http_body_util::Limited::new(body, limit as usize)));
+    next.run(request).await
+}
+
 /// Adds the security headers every answer carries.
 pub async fn security_headers(request: Request, next: Next) -> Response {
     let mut response = next.run(request).await;
@@ -149,9 +185,18 @@ mod tests {
 
     #[test]
     fn a_write_from_another_site_is_told_apart_from_one_from_this_site() {
-        assert!(from_this_site(&headers(&[("sec-fetch-site", "same-origin")])));
-        assert!(!from_this_site(&headers(&[("sec-fetch-site", "cross-site")])));
-        assert!(!from_this_site(&headers(&[("sec-fetch-site", "same-site")])));
+        assert!(from_this_site(&headers(&[(
+            "sec-fetch-site",
+            "same-origin"
+        )])));
+        assert!(!from_this_site(&headers(&[(
+            "sec-fetch-site",
+            "cross-site"
+        )])));
+        assert!(!from_this_site(&headers(&[(
+            "sec-fetch-site",
+            "same-site"
+        )])));
         assert!(from_this_site(&headers(&[
             ("origin", "http://127.0.0.1:3000"),
             ("host", "127.0.0.1:3000")
@@ -160,7 +205,10 @@ mod tests {
             ("origin", "https://evil.example"),
             ("host", "127.0.0.1:3000")
         ])));
-        assert!(!from_this_site(&headers(&[("origin", "null"), ("host", "shop")])));
+        assert!(!from_this_site(&headers(&[
+            ("origin", "null"),
+            ("host", "shop")
+        ])));
         assert!(from_this_site(&headers(&[("host", "127.0.0.1:3000")])));
     }
 }

@@ -105,8 +105,8 @@ pub async fn post_ack(
     Path(channel): Path<String>,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Json<FeedAck>, ApiError> {
-    let ack: FeedAck = parse_json(body)?;
     let channel = own_channel(&state, auth, &channel).await?;
+    let ack: FeedAck = parse_json(body)?;
     if ack.cursor < 0 {
         return Err(ApiError::bad(
             "cursor",

@@ -14,7 +14,8 @@ pub mod schema;
 
 use axum::{
     extract::DefaultBodyLimit,
-    routing::{get, post},
+    http::Method,
+    routing::{get, post, MethodRouter},
     Router,
 };
 
@@ -23,13 +24,35 @@ use crate::startup::AppState;
 /// The largest request body the API reads (a full batch of 1,000 operations fits easily).
 pub const MAX_BODY_BYTES: usize = 8 * 1024 * 1024;
 
+/// The API's endpoints, under `/api`: the one table the router and the access test read.
+pub fn endpoints() -> Vec<(Method, &'static str, MethodRouter<AppState>)> {
+    vec![
+        (Method::GET, "/v1/openapi.json", get(openapi::document)),
+        (
+            Method::POST,
+            "/v1/operations",
+            post(operations::post_operations),
+        ),
+        (
+            Method::GET,
+            "/v1/channels/{channel}/customers",
+            get(feed::get_feed),
+        ),
+        (
+            Method::POST,
+            "/v1/channels/{channel}/customers/ack",
+            post(feed::post_ack),
+        ),
+    ]
+}
+
 /// The API's routes, to be nested under `/api`.
 pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/v1/openapi.json", get(openapi::document))
-        .route("/v1/operations", post(operations::post_operations))
-        .route("/v1/channels/{channel}/customers", get(feed::get_feed))
-        .route("/v1/channels/{channel}/customers/ack", post(feed::post_ack))
+    endpoints()
+        .into_iter()
+        .fold(Router::new(), |router, (_, path, handler)| {
+            router.route(path, handler)
+        })
         .fallback(error::not_found)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(axum::middleware::from_fn(crate::monitoring::track_api))

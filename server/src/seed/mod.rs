@@ -24,7 +24,7 @@ use std::{
 
 use anyhow::{bail, Context};
 use app::{
-    model::JobName,
+    model::{JobName, Role},
     storage::{to_micros, Db},
     validate::ValidationContext,
 };
@@ -101,6 +101,21 @@ pub async fn write_operations(
 }
 
 /// Fills an empty database with the demo retailer. Refuses a database that already has channels.
+/// The demo's people besides the first admin, with passwords the README documents: a viewer
+/// and an operator (never use them outside a demo).
+pub const DEMO_USERS: [(&str, Role, &str); 2] = [
+    ("viewer", Role::Viewer, "viewer-demo-2026"),
+    ("operator", Role::Operator, "operator-demo-2026"),
+];
+
+async fn demo_users(db: &Db, now: i64) -> anyhow::Result<()> {
+    for (name, role, password) in DEMO_USERS {
+        let hash = app::access::secrets::hash_password_off_thread(password.to_owned()).await;
+        db.insert_user(name, &hash, role, now).await?;
+    }
+    Ok(())
+}
+
 pub async fn seed_demo(db: &Db, config: &DemoConfig, progress: bool) -> anyhow::Result<SeedReport> {
     let started = Instant::now();
     if !db.channels().await?.is_empty() {
@@ -176,6 +191,7 @@ pub async fn seed_demo(db: &Db, config: &DemoConfig, progress: bool) -> anyhow::
         .await
         .context("committing the demo retailer")?;
     db.ensure_job_schedules(60).await?;
+    demo_users(db, now).await?;
 
     // The channels' operations through the real pipeline; the last minutes' uploads are left
     // to the running server's jobs.

@@ -10,7 +10,6 @@ use std::time::{Duration, Instant};
 use anyhow::Context;
 use app::storage::{to_micros, Db};
 
-
 /// What to simulate.
 #[derive(Debug, Clone)]
 pub struct SimulateConfig {

@@ -1,0 +1,398 @@
+//! The access matrix: every page, server function and HTTP endpoint, asked by each kind of
+//! caller — nobody, a viewer, an operator, an admin, the token of channel A, of channel B, and
+//! an admin's browser driven by another site — gets the answer its entry says. The entries are
+//! one table; an endpoint without an entry fails
+//! `every_endpoint_has_an_entry_in_the_access_matrix`.
+
+use app::model::Role;
+use axum::{body::Body, http::Request};
+use custsync_tests::{retailer, router, session, storage_test, token_for};
+use tower::ServiceExt;
+
+/// What an endpoint asks of its caller.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Need {
+    /// Anyone, from anywhere.
+    Public,
+    /// Anyone, but a write from another site is refused (the sign-in and sign-out forms, and
+    /// the question who is signed in).
+    ThisSite,
+    /// A page: a session, or the sign-in form instead; a role too low gets 403 (the page
+    /// says why).
+    Page(Role),
+    /// A signed-in person with at least this role.
+    Role(Role),
+    /// A channel token, of any channel.
+    AnyChannel,
+    /// The token of channel A (the channel in the path).
+    ChannelA,
+}
+
+/// Who asks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Caller {
+    Nobody,
+    Viewer,
+    Operator,
+    Admin,
+    TokenA,
+    TokenB,
+    /// An admin's signed-in browser, on a page of another site.
+    CrossSite,
+}
+
+const CALLERS: [Caller; 7] = [
+    Caller::Nobody,
+    Caller::Viewer,
+    Caller::Operator,
+    Caller::Admin,
+    Caller::TokenA,
+    Caller::TokenB,
+    Caller::CrossSite,
+];
+
+/// The answer expected.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Answer {
+    /// Served: anything but 401, 403 or a redirect to the sign-in form.
+    Served,
+    /// Sent to the sign-in form (303).
+    SignIn,
+    Status(u16),
+}
+
+/// One entry: method, path as routed, the URI asked, a form or JSON body, and the need.
+struct Entry {
+    method: &'static str,
+    route: &'static str,
+    uri: &'static str,
+    body: &'static str,
+    need: Need,
+}
+
+const fn e(
+    method: &'static str,
+    route: &'static str,
+    uri: &'static str,
+    body: &'static str,
+    need: Need,
+) -> Entry {
+    Entry {
+        method,
+        route,
+        uri,
+        body,
+        need,
+    }
+}
+
+/// The matrix. `{A}` in a URI is channel A's code.
+const MATRIX: &[Entry] = &[
+    // Pages.
+    e("GET", "/", "/", "", Need::Page(Role::Viewer)),
+    e("GET", "/admin", "/admin", "", Need::Page(Role::Admin)),
+    e("GET", "/sign-in", "/sign-in", "", Need::Public),
+    // The server's own endpoints.
+    e("GET", "/healthz", "/healthz", "", Need::Public),
+    e("GET", "/metrics", "/metrics", "", Need::Public),
+    e("GET", "/events", "/events", "", Need::Role(Role::Viewer)),
+    e(
+        "POST",
+        "/sign-in",
+        "/sign-in",
+        "name=nobody&password=wrong-password",
+        Need::ThisSite,
+    ),
+    e("POST", "/sign-out", "/sign-out", "", Need::ThisSite),
+    // Server functions.
+    e(
+        "POST",
+        "/api/session/who",
+        "/api/session/who",
+        "",
+        Need::ThisSite,
+    ),
+    e(
+        "POST",
+        "/api/operations/list",
+        "/api/operations/list",
+        "query=",
+        Need::Role(Role::Viewer),
+    ),
+    e(
+        "POST",
+        "/api/operations/counts",
+        "/api/operations/counts",
+        "query=",
+        Need::Role(Role::Viewer),
+    ),
+    e(
+        "POST",
+        "/api/operations/filter-choices",
+        "/api/operations/filter-choices",
+        "",
+        Need::Role(Role::Viewer),
+    ),
+    e(
+        "POST",
+        "/api/operations/detail",
+        "/api/operations/detail",
+        "id=1",
+        Need::Role(Role::Viewer),
+    ),
+    e(
+        "POST",
+        "/api/operations/suggest",
+        "/api/operations/suggest",
+        "field=name&prefix=K",
+        Need::Role(Role::Viewer),
+    ),
+    e(
+        "POST",
+        "/api/jobs/overview",
+        "/api/jobs/overview",
+        "",
+        Need::Role(Role::Viewer),
+    ),
+    e(
+        "POST",
+        "/api/jobs/action",
+        "/api/jobs/action",
+        "job=Distribution&action=RunNow",
+        Need::Role(Role::Operator),
+    ),
+    e(
+        "POST",
+        "/api/jobs/action",
+        "/api/jobs/action",
+        "job=Distribution&action=Pause",
+        Need::Role(Role::Admin),
+    ),
+    e(
+        "POST",
+        "/api/admin/overview",
+        "/api/admin/overview",
+        "",
+        Need::Role(Role::Admin),
+    ),
+    e(
+        "POST",
+        "/api/admin/create-user",
+        "/api/admin/create-user",
+        "name=matrix&role=viewer&password=matrix-password-1",
+        Need::Role(Role::Admin),
+    ),
+    e(
+        "POST",
+        "/api/admin/change-user",
+        "/api/admin/change-user",
+        "id=999999&role=viewer",
+        Need::Role(Role::Admin),
+    ),
+    e(
+        "POST",
+        "/api/admin/create-token",
+        "/api/admin/create-token",
+        "channel_id=1&label=matrix",
+        Need::Role(Role::Admin),
+    ),
+    e(
+        "POST",
+        "/api/admin/revoke-token",
+        "/api/admin/revoke-token",
+        "id=999999",
+        Need::Role(Role::Admin),
+    ),
+    // The channel API.
+    e(
+        "GET",
+        "/api/v1/openapi.json",
+        "/api/v1/openapi.json",
+        "",
+        Need::Public,
+    ),
+    e(
+        "POST",
+        "/api/v1/operations",
+        "/api/v1/operations",
+        r#"{"operations":[]}"#,
+        Need::AnyChannel,
+    ),
+    e(
+        "GET",
+        "/api/v1/channels/{channel}/customers",
+        "/api/v1/channels/{A}/customers",
+        "",
+        Need::ChannelA,
+    ),
+    e(
+        "POST",
+        "/api/v1/channels/{channel}/customers/ack",
+        "/api/v1/channels/{A}/customers/ack",
+        r#"{"cursor":0}"#,
+        Need::ChannelA,
+    ),
+];
+
+/// What `caller` should get from an endpoint with `need`.
+fn expected(need: Need, method: &str, caller: Caller) -> Answer {
+    let write = method != "GET";
+    let role = match caller {
+        Caller::Viewer => Some(Role::Viewer),
+        Caller::Operator => Some(Role::Operator),
+        Caller::Admin | Caller::CrossSite => Some(Role::Admin),
+        _ => None,
+    };
+    let cross_site_write = caller == Caller::CrossSite && write;
+    match need {
+        Need::Public => Answer::Served,
+        Need::ThisSite if cross_site_write => Answer::Status(403),
+        Need::ThisSite => Answer::Served,
+        Need::Page(needed) => match role {
+            None => Answer::SignIn,
+            Some(role) if role.allows(needed) => Answer::Served,
+            Some(_) => Answer::Status(403),
+        },
+        Need::Role(_) if cross_site_write => Answer::Status(403),
+        Need::Role(needed) => match role {
+            None => Answer::Status(401),
+            Some(role) if role.allows(needed) => Answer::Served,
+            Some(_) => Answer::Status(403),
+        },
+        Need::AnyChannel => match caller {
+            Caller::TokenA | Caller::TokenB => Answer::Served,
+            _ => Answer::Status(401),
+        },
+        Need::ChannelA => match caller {
+            Caller::TokenA => Answer::Served,
+            Caller::TokenB => Answer::Status(403),
+            _ => Answer::Status(401),
+        },
+    }
+}
+
+fn matches(answer: Answer, status: u16, location: &str) -> bool {
+    match answer {
+        Answer::Served => {
+            !matches!(status, 401 | 403)
+                && !(status == 303 && location.starts_with("/sign-in?next"))
+        }
+        Answer::SignIn => status == 303 && location.starts_with("/sign-in?next="),
+        Answer::Status(expected) => status == expected,
+    }
+}
+
+storage_test! {
+    async fn every_caller_gets_the_answer_the_access_matrix_says(db) {
+        let shop = retailer(&db).await;
+        let token_a = token_for(&db, &shop.oslo).await;
+        let token_b = token_for(&db, &shop.bergen).await;
+        let mut cookies = std::collections::HashMap::new();
+        for (caller, role) in [
+            (Caller::Viewer, Role::Viewer),
+            (Caller::Operator, Role::Operator),
+            (Caller::Admin, Role::Admin),
+            (Caller::CrossSite, Role::Admin),
+        ] {
+            cookies.insert(caller, session(&db, role).await);
+        }
+        let mut wrong = Vec::new();
+        for entry in MATRIX {
+            for caller in CALLERS {
+                // Signing out ends the session the other callers still need: ask with a fresh one.
+                let cookie = match (entry.route, cookies.get(&caller)) {
+                    ("/sign-out", Some(_)) => Some(session(&db, Role::Viewer).await),
+                    (_, cookie) => cookie.cloned(),
+                };
+                let uri = entry.uri.replace("{A}", &shop.oslo.code);
+                let mut request = Request::builder().method(entry.method).uri(&uri).header("host", "custsync.test");
+                if let Some(cookie) = cookie {
+                    request = request.header("cookie", cookie);
+                }
+                match caller {
+                    Caller::TokenA => request = request.header("authorization", format!("Bearer {token_a}")),
+                    Caller::TokenB => request = request.header("authorization", format!("Bearer {token_b}")),
+                    Caller::CrossSite => {
+                        request = request
+                            .header("origin", "https://evil.example")
+                            .header("sec-fetch-site", "cross-site");
+                    }
+                    _ => {}
+                }
+                if !entry.body.is_empty() {
+                    let kind = if entry.body.starts_with('{') { "application/json" } else { "application/x-www-form-urlencoded" };
+                    request = request.header("content-type", kind);
+                } else if entry.method == "POST" {
+                    request = request.header("content-type", "application/x-www-form-urlencoded");
+                }
+                let response = router(&db)
+                    .oneshot(request.body(Body::from(entry.body)).unwrap())
+                    .await
+                    .unwrap();
+                let status = response.status().as_u16();
+                let location = response
+                    .headers()
+                    .get("location")
+                    .and_then(|l| l.to_str().ok())
+                    .unwrap_or_default()
+                    .to_owned();
+                let want = expected(entry.need, entry.method, caller);
+                if !matches(want, status, &location) {
+                    wrong.push(format!("{} {} as {caller:?}: expected {want:?}, got {status} {location}", entry.method, entry.uri));
+                }
+            }
+        }
+        assert!(wrong.is_empty(), "{} wrong answers:\n{}", wrong.len(), wrong.join("\n"));
+    }
+}
+
+#[tokio::test]
+async fn every_endpoint_has_an_entry_in_the_access_matrix() {
+    let listed = |method: &str, path: &str| {
+        MATRIX
+            .iter()
+            .any(|e| e.method.eq_ignore_ascii_case(method) && e.route == path)
+    };
+    let mut missing = Vec::new();
+    for (method, path) in server::startup::server_function_endpoints()
+        .into_iter()
+        .chain(server::startup::http_endpoints())
+    {
+        if !listed(method.as_str(), &path) {
+            missing.push(format!("{method} {path}"));
+        }
+    }
+    for path in server::startup::page_paths() {
+        if !listed("GET", &path) {
+            missing.push(format!("GET {path} (page)"));
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "endpoints without an access entry: {missing:?}"
+    );
+}
+
+#[test]
+fn a_viewer_is_refused_what_only_an_operator_or_admin_may_do_in_the_matrix() {
+    // The table itself holds the promise of the roles: guard against an entry loosened by
+    // mistake.
+    let need = |route: &str, body: &str| {
+        MATRIX
+            .iter()
+            .find(|e| e.route == route && e.body.contains(body))
+            .map(|e| e.need)
+    };
+    assert_eq!(
+        need("/api/jobs/action", "RunNow"),
+        Some(Need::Role(Role::Operator))
+    );
+    assert_eq!(
+        need("/api/jobs/action", "Pause"),
+        Some(Need::Role(Role::Admin))
+    );
+    assert_eq!(
+        need("/api/admin/create-user", ""),
+        Some(Need::Role(Role::Admin))
+    );
+}
