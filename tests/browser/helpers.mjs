@@ -40,16 +40,17 @@ export async function signIn(browser, who) {
 
 /**
  * Starts Chromium signed in as `as` (admin by default): every page and context it opens carries
- * that person's session. `close()` closes Chromium.
+ * that person's session, and `contextOptions` (e.g. `bypassCSP` to inject a test library).
+ * `close()` closes Chromium.
  */
-export async function launch(as = 'admin') {
+export async function launch(as = 'admin', contextOptions = {}) {
   const browser = await launchChromium();
   const storageState = await signIn(browser, PEOPLE[as]);
   return {
     chromium: browser,
-    newContext: (options = {}) => browser.newContext({ storageState, ...options }),
+    newContext: (options = {}) => browser.newContext({ storageState, ...contextOptions, ...options }),
     newPage: async (options = {}) => {
-      const context = await browser.newContext({ storageState, ...options });
+      const context = await browser.newContext({ storageState, ...contextOptions, ...options });
       const page = await context.newPage();
       page.on('close', () => context.close().catch(() => {}));
       return page;

@@ -74,10 +74,12 @@ fn AdminSections(view: AdminView, actions: Actions) -> impl IntoView {
         channels,
         audit,
     } = view;
+    // Each section is erased to `AnyView`: the page's whole view type is too deep to compile
+    // for the WebAssembly client otherwise.
     view! {
-        <UsersSection users actions />
-        <TokensSection tokens channels actions />
-        <AuditSection audit />
+        {view! { <UsersSection users actions /> }.into_any()}
+        {view! { <TokensSection tokens channels actions /> }.into_any()}
+        {view! { <AuditSection audit /> }.into_any()}
     }
 }
 
@@ -134,6 +136,7 @@ fn UsersSection(users: Vec<UserSummary>, actions: Actions) -> impl IntoView {
                     </td>
                 </tr>
             }
+            .into_any()
         })
         .collect_view();
     view! {
@@ -200,6 +203,7 @@ fn TokensSection(
                     }}</td>
                 </tr>
             }
+            .into_any()
         })
         .collect_view();
     let created = actions.create_token;

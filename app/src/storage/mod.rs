@@ -216,10 +216,23 @@ impl Db {
     /// Begins a transaction that will write. On SQLite it takes the write lock at once
     /// (`BEGIN IMMEDIATE`): a deferred transaction that reads before it writes can fail to
     /// upgrade when another connection committed meanwhile, whatever the busy timeout.
+    ///
+    /// A commit that failed (disk full) can leave the one writer connection believing it is
+    /// still inside a transaction: sqlx then refuses every later `BEGIN`. That connection is
+    /// closed and a fresh one takes its place, so writing resumes once the disk has room.
     pub async fn begin_write(&self) -> Result<Transaction<'static, Any>, sqlx::Error> {
-        match &self.writer {
-            Some(writer) => writer.begin_with("BEGIN IMMEDIATE").await,
-            None => self.pool.begin().await,
+        let Some(writer) = &self.writer else {
+            return self.pool.begin().await;
+        };
+        match writer.begin_with("BEGIN IMMEDIATE").await {
+            Err(sqlx::Error::InvalidSavePointStatement) => {
+                tracing::warn!(
+                    "the writer connection was left inside a failed transaction; reopening it"
+                );
+                writer.acquire().await?.close().await?;
+                writer.begin_with("BEGIN IMMEDIATE").await
+            }
+            other => other,
         }
     }
 
