@@ -216,26 +216,6 @@ pub fn free_port() -> u16 {
         .expect("a free port")
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_test_database_name_replaces_the_admin_one() {
-        assert_eq!(
-            replace_database(
-                "postgres://u:p@127.0.0.1:5544/postgres?sslmode=disable",
-                "t1"
-            ),
-            "postgres://u:p@127.0.0.1:5544/t1?sslmode=disable"
-        );
-        assert_eq!(
-            replace_database("postgres://127.0.0.1:5544", "t1"),
-            "postgres://127.0.0.1:5544/t1"
-        );
-    }
-}
-
 /// The router of the whole app on `db`, as `custsync serve` builds it.
 pub fn router(db: &Db) -> axum::Router {
     let options = server::startup::leptos_options("target/site", "127.0.0.1:0".parse().unwrap());
@@ -281,4 +261,24 @@ pub async fn session(db: &Db, role: app::model::Role) -> String {
         .find(|v| v.starts_with(server::access::SESSION_COOKIE))
         .expect("a session cookie");
     cookie.split(';').next().unwrap().to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_test_database_name_replaces_the_admin_one() {
+        assert_eq!(
+            replace_database(
+                "postgres://u:p@127.0.0.1:5544/postgres?sslmode=disable",
+                "t1"
+            ),
+            "postgres://u:p@127.0.0.1:5544/t1?sslmode=disable"
+        );
+        assert_eq!(
+            replace_database("postgres://127.0.0.1:5544", "t1"),
+            "postgres://127.0.0.1:5544/t1"
+        );
+    }
 }

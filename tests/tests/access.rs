@@ -274,8 +274,9 @@ fn expected(need: Need, method: &str, caller: Caller) -> Answer {
 fn matches(answer: Answer, status: u16, location: &str) -> bool {
     match answer {
         Answer::Served => {
-            !matches!(status, 401 | 403)
-                && !(status == 303 && location.starts_with("/sign-in?next"))
+            let refused = matches!(status, 401 | 403);
+            let sent_to_sign_in = status == 303 && location.starts_with("/sign-in?next");
+            !refused && !sent_to_sign_in
         }
         Answer::SignIn => status == 303 && location.starts_with("/sign-in?next="),
         Answer::Status(expected) => status == expected,

@@ -84,11 +84,10 @@ fn AdminSections(view: AdminView, actions: Actions) -> impl IntoView {
 }
 
 /// The error of an action's last answer, if it failed.
-fn action_error<I: 'static, O: Clone + Send + Sync + 'static>(
-    action: ServerAction<I>,
-) -> impl IntoView
+fn action_error<I, O>(action: ServerAction<I>) -> impl IntoView
 where
-    I: leptos::server_fn::ServerFn<Output = O, Error = AppError> + Clone + Send + Sync,
+    I: leptos::server_fn::ServerFn<Output = O, Error = AppError> + Clone + Send + Sync + 'static,
+    O: Clone + Send + Sync + 'static,
 {
     move || {
         action
