@@ -8,13 +8,23 @@ let chromium;
 before(async () => { chromium = await launchChromium(); });
 after(async () => { await chromium?.close(); });
 
-/** Opens a fresh browser context and page (no session), collecting console errors. */
-async function freshPage() {
+/**
+ * Runs `body({ page, errors })` in a fresh browser context (no session), collecting console
+ * errors; keeps a screenshot if it fails, and always closes the context.
+ */
+async function withFreshPage(t, body) {
   const context = await chromium.newContext({ viewport: { width: 1280, height: 900 } });
   const page = await context.newPage();
   const errors = [];
   page.on('console', (msg) => { if (msg.type() === 'error') errors.push(msg.text()); });
-  return { context, page, errors };
+  try {
+    await body({ page, errors });
+  } catch (e) {
+    await screenshotOnFailure(t, page);
+    throw e;
+  } finally {
+    await context.close();
+  }
 }
 
 /** Signs in through the form, as a person would. */
@@ -25,8 +35,7 @@ async function signInWithForm(page, who) {
 }
 
 test('without a session the page sends you to sign in, and back where you were after', async (t) => {
-  const { context, page } = await freshPage();
-  try {
+  await withFreshPage(t, async ({ page }) => {
     await page.goto(BASE_URL + '/?status=failed');
     await page.waitForURL(/\/sign-in\?next=/);
     await signInWithForm(page, { name: 'viewer', password: 'wrong password!' });
@@ -37,17 +46,11 @@ test('without a session the page sends you to sign in, and back where you were a
     await page.waitForURL((url) => url.pathname === '/' && url.search.includes('status=failed'));
     await page.waitForSelector('.app[data-hydrated="true"]');
     await page.locator('.signed-in-name', { hasText: 'viewer' }).waitFor();
-  } catch (e) {
-    await screenshotOnFailure(t, page);
-    throw e;
-  } finally {
-    await context.close();
-  }
+  });
 });
 
 test('a viewer sees no job controls, and a forged Run now call is refused with 403', async (t) => {
-  const { context, page, errors } = await freshPage();
-  try {
+  await withFreshPage(t, async ({ page, errors }) => {
     await page.goto(BASE_URL + '/sign-in');
     await signInWithForm(page, PEOPLE.viewer);
     await page.waitForSelector('.app[data-hydrated="true"]');
@@ -66,34 +69,22 @@ test('a viewer sees no job controls, and a forged Run now call is refused with 4
     assert.equal(status, 403, 'the server refuses what the page hides');
     const unexpected = errors.filter((e) => !e.includes('status of 403'));
     assert.deepEqual(unexpected, [], 'no console errors but the refused call');
-  } catch (e) {
-    await screenshotOnFailure(t, page);
-    throw e;
-  } finally {
-    await context.close();
-  }
+  });
 });
 
 test('an operator may run a job now but not pause it', async (t) => {
-  const { context, page } = await freshPage();
-  try {
+  await withFreshPage(t, async ({ page }) => {
     await page.goto(BASE_URL + '/sign-in');
     await signInWithForm(page, PEOPLE.operator);
     await page.waitForSelector('.app[data-hydrated="true"]');
     await page.locator('.job-card').first().waitFor();
     assert.equal(await page.getByRole('button', { name: 'Run now' }).count(), 3);
     assert.equal(await page.getByRole('button', { name: /^(Pause|Resume)$/ }).count(), 0);
-  } catch (e) {
-    await screenshotOnFailure(t, page);
-    throw e;
-  } finally {
-    await context.close();
-  }
+  });
 });
 
 test('an admin creates a channel token, sees it once, revokes it, and signs out', async (t) => {
-  const { context, page, errors } = await freshPage();
-  try {
+  await withFreshPage(t, async ({ page, errors }) => {
     await page.goto(BASE_URL + '/sign-in?next=/admin');
     await signInWithForm(page, PEOPLE.admin);
     await page.waitForURL(/\/admin$/);
@@ -115,10 +106,5 @@ test('an admin creates a channel token, sees it once, revokes it, and signs out'
     await page.goto(BASE_URL + '/admin');
     await page.waitForURL(/\/sign-in\?next=/);
     assert.deepEqual(errors, [], 'no console errors');
-  } catch (e) {
-    await screenshotOnFailure(t, page);
-    throw e;
-  } finally {
-    await context.close();
-  }
+  });
 });

@@ -93,17 +93,10 @@ pub mod plain {
     }
 
     pub async fn overview(db: &Db) -> Result<AdminView, AppError> {
-        let mut channels: Vec<(i64, String)> = db
-            .channels()
-            .await?
-            .into_iter()
-            .map(|c| (c.id, c.name))
-            .collect();
-        channels.sort_by(|a, b| a.1.cmp(&b.1));
         Ok(AdminView {
             users: db.users().await?,
             tokens: db.channel_tokens().await?,
-            channels,
+            channels: db.channel_names().await?,
             audit: db.audit_log(super::AUDIT_LINES).await?,
         })
     }

@@ -109,13 +109,7 @@ pub async fn filter_choices() -> Result<FilterMenu, AppError> {
 /// The plain function behind [`filter_choices`].
 #[cfg(feature = "ssr")]
 pub async fn choices(db: &crate::storage::Db) -> Result<FilterMenu, AppError> {
-    let mut channels: Vec<(i64, String)> = db
-        .channels()
-        .await?
-        .into_iter()
-        .map(|c| (c.id, c.name))
-        .collect();
-    channels.sort_by(|a, b| a.1.cmp(&b.1));
+    let channels = db.channel_names().await?;
     let fields =
         crate::model::filter::FilterField::catalog(&db.every_attribute_definition().await?);
     Ok(FilterMenu { channels, fields })

@@ -67,6 +67,16 @@ impl Db {
         })
     }
 
+    /// Every channel's id and name, by name: what the page's channel pickers offer.
+    pub async fn channel_names(&self) -> Result<Vec<(i64, String)>, sqlx::Error> {
+        Ok(self
+            .channels()
+            .await?
+            .into_iter()
+            .map(|c| (c.id, c.name))
+            .collect())
+    }
+
     /// Every channel, by name.
     #[tracing::instrument(skip(self), err)]
     pub async fn channels(&self) -> Result<Vec<Channel>, sqlx::Error> {

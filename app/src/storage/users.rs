@@ -58,27 +58,33 @@ impl Db {
     }
 
     /// The user with this (normalized) name.
-    #[tracing::instrument(skip(self), err)]
     pub async fn user_by_name(&self, name: &str) -> Result<Option<UserRecord>, sqlx::Error> {
-        sqlx::query(&format!("SELECT {USER_COLUMNS} FROM users WHERE name = $1"))
-            .bind(name)
-            .fetch_optional(self.pool())
-            .await?
-            .as_ref()
-            .map(user_record)
-            .transpose()
+        self.user_where("name = $1", name.to_owned()).await
     }
 
     /// The user with this id.
-    #[tracing::instrument(skip(self), err)]
     pub async fn user_by_id(&self, id: i64) -> Result<Option<UserRecord>, sqlx::Error> {
-        sqlx::query(&format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1"))
-            .bind(id)
-            .fetch_optional(self.pool())
-            .await?
-            .as_ref()
-            .map(user_record)
-            .transpose()
+        self.user_where("id = $1", id).await
+    }
+
+    #[tracing::instrument(skip(self, key), err)]
+    async fn user_where<T>(
+        &self,
+        condition: &str,
+        key: T,
+    ) -> Result<Option<UserRecord>, sqlx::Error>
+    where
+        T: for<'q> sqlx::Encode<'q, sqlx::Any> + sqlx::Type<sqlx::Any> + Send,
+    {
+        sqlx::query(&format!(
+            "SELECT {USER_COLUMNS} FROM users WHERE {condition}"
+        ))
+        .bind(key)
+        .fetch_optional(self.pool())
+        .await?
+        .as_ref()
+        .map(user_record)
+        .transpose()
     }
 
     /// Every user, by name.
