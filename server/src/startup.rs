@@ -111,6 +111,10 @@ pub fn router(db: Db, options: LeptosOptions, sessions: &SessionSettings) -> Rou
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(from_fn(access::guard::identify))
         .layer(access::layer(&state.db, sessions))
+        .layer(axum::middleware::from_fn_with_state(
+            state.db.clone(),
+            access::guard::session_unavailable,
+        ))
         .layer(from_fn(access::guard::same_origin))
         .layer(from_fn(access::guard::limit_body))
         .layer(from_fn(access::guard::security_headers))

@@ -59,6 +59,22 @@ async fn while_postgresql_is_down_channels_get_503_and_everything_recovers_when_
     let base = format!("http://127.0.0.1:{port}");
     let client = reqwest::Client::new();
     wait_until_serving(port).await;
+    // A person signed in before the outage.
+    let hash = app::access::secrets::hash_password("outage-password-1");
+    db.insert_user("kari", &hash, app::model::Role::Viewer, 0)
+        .await
+        .unwrap();
+    let person = reqwest::Client::builder()
+        .cookie_store(true)
+        .build()
+        .unwrap();
+    let signed_in = person
+        .post(format!("{base}/sign-in"))
+        .form(&[("name", "kari"), ("password", "outage-password-1")])
+        .send()
+        .await
+        .unwrap();
+    assert!(signed_in.url().path() == "/", "{}", signed_in.url());
     assert_eq!(
         post(&client, &base, &token, &batch("before"))
             .await
@@ -99,8 +115,16 @@ async fn while_postgresql_is_down_channels_get_503_and_everything_recovers_when_
         .unwrap();
     assert!(
         page.contains("The database is not answering"),
-        "the page says so"
+        "the sign-in page says so: {page}"
     );
+    let theirs = person.get(&base).send().await.unwrap();
+    assert_eq!(theirs.status(), 503, "a signed-in page says so too");
+    assert!(theirs.headers().contains_key("retry-after"));
+    assert!(theirs
+        .text()
+        .await
+        .unwrap()
+        .contains("The database is not answering"));
 
     cluster.resume();
     let deadline = Instant::now() + Duration::from_secs(60);
@@ -143,6 +167,22 @@ async fn while_another_program_locks_the_sqlite_file_channels_get_503_then_it_wo
     let base = format!("http://127.0.0.1:{port}");
     let client = reqwest::Client::new();
     wait_until_serving(port).await;
+    // A person signed in before the outage.
+    let hash = app::access::secrets::hash_password("outage-password-1");
+    db.insert_user("kari", &hash, app::model::Role::Viewer, 0)
+        .await
+        .unwrap();
+    let person = reqwest::Client::builder()
+        .cookie_store(true)
+        .build()
+        .unwrap();
+    let signed_in = person
+        .post(format!("{base}/sign-in"))
+        .form(&[("name", "kari"), ("password", "outage-password-1")])
+        .send()
+        .await
+        .unwrap();
+    assert!(signed_in.url().path() == "/", "{}", signed_in.url());
 
     // Another program (a backup tool, say) holds an exclusive lock on the file.
     let mut locker = sqlx::SqliteConnection::connect(&db.url).await.unwrap();

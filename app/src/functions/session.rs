@@ -10,3 +10,13 @@ use crate::{model::SignedIn, AppError};
 pub async fn who_am_i() -> Result<Option<SignedIn>, AppError> {
     Ok(crate::access::signed_in())
 }
+
+/// Whether the database answers: the sign-in page says so when it does not, since signing in
+/// cannot work then.
+#[server(endpoint = "session/database")]
+pub async fn database_reachable() -> Result<(), AppError> {
+    let db = super::db()?;
+    db.ping()
+        .await
+        .map_err(|error| super::fail(AppError::from(error)))
+}

@@ -5,7 +5,11 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
-use crate::locale::{td_string, tu_string, use_i18n, Locale};
+use crate::{
+    components::error_box::ErrorBox,
+    functions::session::database_reachable,
+    locale::{td_string, tu_string, use_i18n, Locale},
+};
 
 /// What the sign-in form says above its fields, for the `error` the server sent back.
 pub fn notice(locale: Locale, error: &str) -> Option<(&'static str, &'static str)> {
@@ -33,12 +37,18 @@ pub fn SignInPage() -> impl IntoView {
         )
     });
     let notice = notice(locale, &error);
+    let database = Resource::new(|| (), |_| database_reachable());
     let failed = notice.is_some_and(|(_, kind)| kind == "error");
     view! {
         <main class="sign-in-page">
             <form class="sign-in-card" method="post" action="/sign-in">
                 <h1>{tu_string!(i18n, access.sign_in_title)}</h1>
                 <p class="sign-in-lead">{tu_string!(i18n, access.sign_in_lead)}</p>
+                <Suspense fallback=|| ()>
+                    {move || Suspend::new(async move {
+                        database.await.err().map(|error| view! { <ErrorBox error /> })
+                    })}
+                </Suspense>
                 {notice.map(|(text, kind)| view! {
                     <p class=format!("notice notice-{kind}") role=if kind == "error" { "alert" } else { "status" }>{text}</p>
                 })}

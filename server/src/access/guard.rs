@@ -5,6 +5,8 @@
 //!   the live event stream;
 //! - [`same_origin`]: refuses a write carried by the session cookie from another site (CSRF),
 //!   using the `Sec-Fetch-Site` and `Origin` headers browsers send;
+//! - [`session_unavailable`]: a signed-in request while the database is down gets a 503 page
+//!   that says so, not the sign-in layer's empty 500;
 //! - [`limit_body`]: refuses oversize bodies before reading them;
 //! - [`security_headers`]: nosniff, no framing, and a content security policy for answers
 //!   that have none (pages set their own, with the nonce of their inline scripts).
@@ -136,6 +138,38 @@ pub async fn limit_body(request: Request, next: Next) -> Response {
     let request = request
         .map(|body| axum::body::Body::new(http_body_util::Limited::new(body, limit as usize)));
     next.run(request).await
+}
+
+/// The answer to a signed-in request when the database cannot be reached: the session cannot be
+/// read, so the sign-in layer answers an empty 500. This turns it into a 503 that says what is
+/// going on, in both languages, and when to try again.
+pub async fn session_unavailable(
+    axum::extract::State(db): axum::extract::State<app::storage::Db>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let response = next.run(request).await;
+    if response.status() != StatusCode::INTERNAL_SERVER_ERROR || db.ping().await.is_ok() {
+        return response;
+    }
+    let page = "<!DOCTYPE html><html><head><meta charset=\"utf-8\">\
+        <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+        <title>custsync</title><link rel=\"stylesheet\" href=\"/pkg/custsync.css\"></head>\
+        <body><main class=\"message-page\"><div class=\"error-box\" role=\"alert\">\
+        <p class=\"error-title\">The database is unreachable</p>\
+        <p>The database is not answering. The page will work again as soon as it is back; \
+        try reloading in a minute.</p>\
+        <p lang=\"nb\">Databasen svarer ikke. Siden virker igjen så snart den er tilbake; \
+        prøv å laste inn på nytt om et minutt.</p></div></main></body></html>";
+    (
+        StatusCode::SERVICE_UNAVAILABLE,
+        [
+            (header::RETRY_AFTER, "30"),
+            (header::CONTENT_TYPE, "text/html; charset=utf-8"),
+        ],
+        page,
+    )
+        .into_response()
 }
 
 /// Adds the security headers every answer carries.
