@@ -2,7 +2,7 @@
 // refused by the server, the admin page's tokens, and signing out.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { BASE_URL, PEOPLE, launchChromium, screenshotOnFailure } from './helpers.mjs';
+import { BASE_URL, PEOPLE, collectErrors, guarded, launchChromium } from './helpers.mjs';
 
 let chromium;
 before(async () => { chromium = await launchChromium(); });
@@ -15,16 +15,8 @@ after(async () => { await chromium?.close(); });
 async function withFreshPage(t, body) {
   const context = await chromium.newContext({ viewport: { width: 1280, height: 900 } });
   const page = await context.newPage();
-  const errors = [];
-  page.on('console', (msg) => { if (msg.type() === 'error') errors.push(msg.text()); });
-  try {
-    await body({ page, errors });
-  } catch (e) {
-    await screenshotOnFailure(t, page);
-    throw e;
-  } finally {
-    await context.close();
-  }
+  const errors = collectErrors(page);
+  await guarded(t, page, () => body({ page, errors }), () => context.close());
 }
 
 /** Signs in through the form, as a person would. */

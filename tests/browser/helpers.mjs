@@ -67,9 +67,7 @@ export async function openHydrated(browserOrContext, path, viewport = { width: 1
   const isBrowser = typeof browserOrContext.newContext === 'function';
   const page = isBrowser ? await browserOrContext.newPage({ viewport }) : await browserOrContext.newPage();
   if (!isBrowser) await page.setViewportSize(viewport);
-  const errors = [];
-  page.on('console', (msg) => { if (msg.type() === 'error') errors.push(msg.text()); });
-  page.on('pageerror', (err) => errors.push(String(err)));
+  const errors = collectErrors(page);
   await page.goto(BASE_URL + path);
   await page.waitForSelector('.app[data-hydrated="true"]', { timeout: 30_000 });
   return { page, errors };
@@ -89,12 +87,25 @@ export async function screenshotOnFailure(t, page) {
  */
 export async function withPage(browser, t, path, body, viewport) {
   const { page, errors } = await openHydrated(browser, path, viewport);
+  await guarded(t, page, () => body({ page, errors }), () => page.close());
+}
+
+/** The page's console errors and uncaught exceptions, as they happen. */
+export function collectErrors(page) {
+  const errors = [];
+  page.on('console', (msg) => { if (msg.type() === 'error') errors.push(msg.text()); });
+  page.on('pageerror', (err) => errors.push(String(err)));
+  return errors;
+}
+
+/** Runs `body()`, keeps a screenshot of `page` if it fails, and always runs `close()`. */
+export async function guarded(t, page, body, close) {
   try {
-    await body({ page, errors });
+    await body();
   } catch (e) {
     await screenshotOnFailure(t, page);
     throw e;
   } finally {
-    await page.close();
+    await close();
   }
 }

@@ -1,7 +1,7 @@
 // Screenshots of signed-in pages at phone, tablet and desktop width, for a person to look at.
 // usage: CUSTSYNC_URL=… CUSTSYNC_ADMIN_PASSWORD=… node tests/browser/shoot.mjs OUT_DIR [AS] PATH…
 import { mkdirSync } from 'node:fs';
-import { BASE_URL, launch } from './helpers.mjs';
+import { BASE_URL, collectErrors, launch } from './helpers.mjs';
 
 const [out = 'target/screenshots', as = 'admin', ...paths] = process.argv.slice(2);
 mkdirSync(out, { recursive: true });
@@ -9,8 +9,7 @@ const browser = await launch(as);
 for (const path of paths.length ? paths : ['/']) {
   for (const [name, width, height] of [['phone', 390, 844], ['tablet', 768, 1024], ['desktop', 1280, 900]]) {
     const page = await browser.newPage({ viewport: { width, height } });
-    const errors = [];
-    page.on('console', (msg) => { if (msg.type() === 'error') errors.push(msg.text()); });
+    const errors = collectErrors(page);
     await page.goto(BASE_URL + path);
     await page.waitForSelector('.app[data-hydrated="true"]', { timeout: 30_000 });
     await page.waitForTimeout(500);

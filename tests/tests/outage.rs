@@ -44,6 +44,26 @@ async fn post(
         .expect("the server answers even without its database")
 }
 
+/// A browser-like client (it keeps cookies) signed in as a new viewer.
+async fn signed_in_person(db: &Db, base: &str) -> reqwest::Client {
+    let hash = app::access::secrets::hash_password("outage-password-1");
+    db.insert_user("kari", &hash, app::model::Role::Viewer, 0)
+        .await
+        .unwrap();
+    let person = reqwest::Client::builder()
+        .cookie_store(true)
+        .build()
+        .unwrap();
+    let signed_in = person
+        .post(format!("{base}/sign-in"))
+        .form(&[("name", "kari"), ("password", "outage-password-1")])
+        .send()
+        .await
+        .unwrap();
+    assert!(signed_in.url().path() == "/", "{}", signed_in.url());
+    person
+}
+
 #[tokio::test]
 async fn while_postgresql_is_down_channels_get_503_and_everything_recovers_when_it_is_back() {
     let cluster = PgCluster::start();
@@ -60,21 +80,7 @@ async fn while_postgresql_is_down_channels_get_503_and_everything_recovers_when_
     let client = reqwest::Client::new();
     wait_until_serving(port).await;
     // A person signed in before the outage.
-    let hash = app::access::secrets::hash_password("outage-password-1");
-    db.insert_user("kari", &hash, app::model::Role::Viewer, 0)
-        .await
-        .unwrap();
-    let person = reqwest::Client::builder()
-        .cookie_store(true)
-        .build()
-        .unwrap();
-    let signed_in = person
-        .post(format!("{base}/sign-in"))
-        .form(&[("name", "kari"), ("password", "outage-password-1")])
-        .send()
-        .await
-        .unwrap();
-    assert!(signed_in.url().path() == "/", "{}", signed_in.url());
+    let person = signed_in_person(&db, &base).await;
     assert_eq!(
         post(&client, &base, &token, &batch("before"))
             .await
@@ -167,22 +173,6 @@ async fn while_another_program_locks_the_sqlite_file_channels_get_503_then_it_wo
     let base = format!("http://127.0.0.1:{port}");
     let client = reqwest::Client::new();
     wait_until_serving(port).await;
-    // A person signed in before the outage.
-    let hash = app::access::secrets::hash_password("outage-password-1");
-    db.insert_user("kari", &hash, app::model::Role::Viewer, 0)
-        .await
-        .unwrap();
-    let person = reqwest::Client::builder()
-        .cookie_store(true)
-        .build()
-        .unwrap();
-    let signed_in = person
-        .post(format!("{base}/sign-in"))
-        .form(&[("name", "kari"), ("password", "outage-password-1")])
-        .send()
-        .await
-        .unwrap();
-    assert!(signed_in.url().path() == "/", "{}", signed_in.url());
 
     // Another program (a backup tool, say) holds an exclusive lock on the file.
     let mut locker = sqlx::SqliteConnection::connect(&db.url).await.unwrap();
