@@ -231,6 +231,17 @@ impl Db {
         }
     }
 
+    /// Runs one statement in a write transaction of its own; returns how many rows it changed.
+    pub(crate) async fn write_one<'q>(
+        &self,
+        statement: sqlx::query::Query<'q, Any, sqlx::any::AnyArguments<'q>>,
+    ) -> Result<u64, sqlx::Error> {
+        let mut tx = self.begin_write().await?;
+        let changed = statement.execute(&mut *tx).await?.rows_affected();
+        tx.commit().await?;
+        Ok(changed)
+    }
+
     /// `FOR UPDATE SKIP LOCKED` on PostgreSQL, so several instances never take the same rows;
     /// nothing on SQLite, where the write transaction already excludes every other writer.
     pub(crate) fn skip_locked(&self) -> &'static str {

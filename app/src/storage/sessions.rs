@@ -12,20 +12,14 @@ impl Db {
         data: &str,
         expires_micros: i64,
     ) -> Result<bool, sqlx::Error> {
-        let mut tx = self.begin_write().await?;
-        let stored = sqlx::query(
+        let insert = sqlx::query(
             "INSERT INTO sessions (id, data, expires_at) VALUES ($1, $2, $3) \
              ON CONFLICT (id) DO NOTHING",
         )
         .bind(id)
         .bind(data)
-        .bind(expires_micros)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected()
-            == 1;
-        tx.commit().await?;
-        Ok(stored)
+        .bind(expires_micros);
+        Ok(self.write_one(insert).await? == 1)
     }
 
     /// Stores a session, replacing what it held.
@@ -36,17 +30,14 @@ impl Db {
         data: &str,
         expires_micros: i64,
     ) -> Result<(), sqlx::Error> {
-        let mut tx = self.begin_write().await?;
-        sqlx::query(
+        let upsert = sqlx::query(
             "INSERT INTO sessions (id, data, expires_at) VALUES ($1, $2, $3) \
              ON CONFLICT (id) DO UPDATE SET data = excluded.data, expires_at = excluded.expires_at",
         )
         .bind(id)
         .bind(data)
-        .bind(expires_micros)
-        .execute(&mut *tx)
-        .await?;
-        tx.commit().await
+        .bind(expires_micros);
+        self.write_one(upsert).await.map(drop)
     }
 
     /// A session's record, if it exists and has not expired.
@@ -68,24 +59,14 @@ impl Db {
     /// Removes a session (sign-out).
     #[tracing::instrument(skip(self, id), err)]
     pub async fn delete_session(&self, id: &str) -> Result<(), sqlx::Error> {
-        let mut tx = self.begin_write().await?;
-        sqlx::query("DELETE FROM sessions WHERE id = $1")
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
-        tx.commit().await
+        let delete = sqlx::query("DELETE FROM sessions WHERE id = $1").bind(id);
+        self.write_one(delete).await.map(drop)
     }
 
     /// Removes every expired session; returns how many.
     #[tracing::instrument(skip(self), err)]
     pub async fn delete_expired_sessions(&self, now_micros: i64) -> Result<u64, sqlx::Error> {
-        let mut tx = self.begin_write().await?;
-        let n = sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")
-            .bind(now_micros)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
-        tx.commit().await?;
-        Ok(n)
+        let delete = sqlx::query("DELETE FROM sessions WHERE expires_at <= $1").bind(now_micros);
+        self.write_one(delete).await
     }
 }

@@ -104,17 +104,11 @@ impl Db {
         id: i64,
         now_micros: i64,
     ) -> Result<bool, sqlx::Error> {
-        let mut tx = self.begin_write().await?;
-        let done = sqlx::query(
+        let revoke = sqlx::query(
             "UPDATE channel_tokens SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL",
         )
         .bind(id)
-        .bind(now_micros)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected()
-            == 1;
-        tx.commit().await?;
-        Ok(done)
+        .bind(now_micros);
+        Ok(self.write_one(revoke).await? == 1)
     }
 }

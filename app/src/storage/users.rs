@@ -118,8 +118,7 @@ impl Db {
         password_hash: Option<&str>,
         now_micros: i64,
     ) -> Result<bool, sqlx::Error> {
-        let mut tx = self.begin_write().await?;
-        let done = sqlx::query(
+        let update = sqlx::query(
             "UPDATE users SET role = COALESCE($2, role), \
              disabled_at = CASE WHEN $3 = 1 THEN COALESCE(disabled_at, $5) \
                                 WHEN $3 = 0 THEN NULL ELSE disabled_at END, \
@@ -129,24 +128,16 @@ impl Db {
         .bind(role.map(Role::as_str))
         .bind(disabled.map(i64::from))
         .bind(password_hash)
-        .bind(now_micros)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected()
-            == 1;
-        tx.commit().await?;
-        Ok(done)
+        .bind(now_micros);
+        Ok(self.write_one(update).await? == 1)
     }
 
     /// Notes a successful sign-in.
     pub async fn note_sign_in(&self, id: i64, now_micros: i64) -> Result<(), sqlx::Error> {
-        let mut tx = self.begin_write().await?;
-        sqlx::query("UPDATE users SET last_sign_in_at = $2 WHERE id = $1")
+        let update = sqlx::query("UPDATE users SET last_sign_in_at = $2 WHERE id = $1")
             .bind(id)
-            .bind(now_micros)
-            .execute(&mut *tx)
-            .await?;
-        tx.commit().await
+            .bind(now_micros);
+        self.write_one(update).await.map(drop)
     }
 
     /// Appends a line to the audit log.
@@ -158,17 +149,14 @@ impl Db {
         subject: &str,
         now_micros: i64,
     ) -> Result<(), sqlx::Error> {
-        let mut tx = self.begin_write().await?;
-        sqlx::query(
+        let insert = sqlx::query(
             "INSERT INTO audit_log (at, user_name, action, subject) VALUES ($1, $2, $3, $4)",
         )
         .bind(now_micros)
         .bind(user_name)
         .bind(action)
-        .bind(subject)
-        .execute(&mut *tx)
-        .await?;
-        tx.commit().await
+        .bind(subject);
+        self.write_one(insert).await.map(drop)
     }
 
     /// The latest lines of the audit log, newest first.
