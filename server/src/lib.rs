@@ -4,6 +4,7 @@ pub mod access;
 pub mod api;
 pub mod bench;
 pub mod cli;
+pub mod corrections;
 pub mod health;
 pub mod jobs;
 pub mod live;

@@ -90,6 +90,7 @@ pub fn router(db: Db, options: LeptosOptions, sessions: &SessionSettings) -> Rou
         sign_in_limit: access::sign_in::attempts_per_name(),
     };
     let routes = generate_route_list(App);
+    let sync_now = crate::corrections::synchronize_now(db.clone());
     endpoints()
         .into_iter()
         .fold(Router::new(), |router, (_, path, handler)| {
@@ -101,6 +102,7 @@ pub fn router(db: Db, options: LeptosOptions, sessions: &SessionSettings) -> Rou
             routes,
             move || {
                 provide_context(db.clone());
+                provide_context(sync_now.clone());
                 leptos::nonce::provide_nonce();
             },
             {
@@ -146,6 +148,10 @@ pub async fn serve(db: Db, args: &ServeArgs) -> anyhow::Result<()> {
     tokio::spawn(access::sessions::sweep_expired(
         db.clone(),
         std::time::Duration::from_secs(600),
+    ));
+    tokio::spawn(crate::corrections::release_stale_holds(
+        db.clone(),
+        std::time::Duration::from_secs(60),
     ));
     let (stop, stopped) = tokio::sync::watch::channel(false);
     let scheduler = args.run_jobs.then(|| {

@@ -2,6 +2,7 @@
 //! and turn its failure into an [`crate::AppError`] with the right HTTP status.
 
 pub mod admin;
+pub mod corrections;
 pub mod jobs;
 pub mod operations;
 pub mod session;

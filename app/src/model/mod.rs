@@ -5,6 +5,7 @@ pub mod attribute;
 pub mod changes;
 pub mod channel;
 pub mod channel_api;
+pub mod correction;
 pub mod customer;
 pub mod detail;
 pub mod field;
@@ -16,6 +17,7 @@ pub mod user;
 
 pub use attribute::{AttributeDefinition, AttributeType};
 pub use channel::{Channel, ChannelKind, LegalEntity};
+pub use correction::{ChangeAction, ChangeEntry, Correction, EditSession, SaveOutcome};
 pub use customer::{Customer, CustomerAddress};
 pub use detail::{ChangeDescription, GridRow, OperationDetail};
 pub use field::{CustomerField, FieldKind, ReferenceKind};

@@ -77,6 +77,7 @@ impl Db {
         let history = self
             .async_customer_history(&state.summary.async_account)
             .await?;
+        let changes = self.changes_of(id).await?;
         Ok(Some(OperationDetail {
             channel_operation_id: col(&row, "channel_operation_id")?,
             legal_entity_id,
@@ -87,6 +88,7 @@ impl Db {
             customer_account,
             grid,
             history,
+            changes,
         }))
     }
 }

@@ -71,7 +71,7 @@ impl Db {
         let high = format!("{low}\u{10FFFF}");
         let rows = sqlx::query(&format!(
             "SELECT value FROM (SELECT value, uses, value_key FROM field_values \
-             WHERE field = $1 AND value_key >= $2 AND value_key < $3 \
+             WHERE field = $1 AND value_key >= $2 AND value_key < $3 AND uses > 0 \
              ORDER BY value_key LIMIT {SUGGESTION_WINDOW}) w \
              ORDER BY uses DESC, value_key LIMIT $4"
         ))

@@ -7,8 +7,10 @@
 //! migrations, bulk loading ([`bulk`]) and, later, claiming work.
 
 pub mod bulk;
+pub mod change_log;
 pub mod channels;
 mod clause;
+pub mod corrections;
 pub mod counts;
 pub mod customers;
 pub mod detail;

@@ -97,6 +97,8 @@ pub async fn sign_out(State(state): State<AppState>, mut auth: AuthSession) -> R
     if let Ok(Some(user)) = auth.logout().await {
         let now = to_micros(chrono::Utc::now());
         let _ = state.db.audit(user.name(), "sign_out", "", now).await;
+        // Whatever they were correcting goes back to where it was.
+        let _ = state.db.release_editing_of(user.name()).await;
     }
     Redirect::to("/sign-in?error=signed_out").into_response()
 }

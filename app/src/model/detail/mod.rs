@@ -31,6 +31,8 @@ pub struct OperationDetail {
     pub grid: Vec<GridRow>,
     /// Every operation of the same async customer, in the order they apply (this one included).
     pub history: Vec<OperationSummary>,
+    /// The corrections people made to it, newest first (the change log's lines of it).
+    pub changes: Vec<super::ChangeEntry>,
 }
 
 /// One field of the attributes grid.

@@ -41,6 +41,7 @@ fn detail(kind: OperationKind, status: SyncStatus, fields: &[OperationField]) ->
         customer_account: None,
         grid: GridRow::build(fields, &[], None, |_| None),
         history: vec![summary],
+        changes: Vec::new(),
     }
 }
 

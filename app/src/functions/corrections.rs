@@ -1,0 +1,86 @@
+//! Server functions of the correction workflow: open an operation for correction (Editing),
+//! keep or let go of it, Save (and Synchronize), revert a correction, and read the change log.
+//! Correcting needs the operator role; reading the log, a viewer's.
+
+use leptos::prelude::*;
+use server_fn::codec::Json;
+
+use crate::{
+    model::{
+        correction::{ChangeLogPage, Correction},
+        EditSession, Role, SaveOutcome,
+    },
+    AppError,
+};
+
+/// Change log lines per page.
+pub const CHANGE_LOG_PAGE: i64 = 50;
+
+/// Opens operation `id` for correction: it goes to Editing (jobs skip it) and the answer
+/// carries what the browser validates with.
+#[server(endpoint = "corrections/start")]
+pub async fn start_correction(id: i64) -> Result<EditSession, AppError> {
+    let person = crate::access::require(Role::Operator).map_err(super::fail)?;
+    let db = super::db()?;
+    plain::start(&db, &person, id, now()).await.map_err(super::fail)
+}
+
+/// The editor of operation `id` is still open: its hold is renewed.
+#[server(endpoint = "corrections/keep")]
+pub async fn keep_correcting(id: i64) -> Result<(), AppError> {
+    let person = crate::access::require(Role::Operator).map_err(super::fail)?;
+    let db = super::db()?;
+    plain::start(&db, &person, id, now())
+        .await
+        .map(drop)
+        .map_err(super::fail)
+}
+
+/// Leaves the editor of operation `id` without saving: it goes back to where it was.
+#[server(endpoint = "corrections/cancel")]
+pub async fn cancel_correction(id: i64) -> Result<(), AppError> {
+    let person = crate::access::require(Role::Operator).map_err(super::fail)?;
+    let db = super::db()?;
+    db.release_editing(id, &person.name)
+        .await
+        .map(drop)
+        .map_err(|e| super::fail(e.into()))
+}
+
+/// Saves a correction (and runs the Synchronize job for it when asked).
+#[server(endpoint = "corrections/save", input = Json)]
+pub async fn save_correction(correction: Correction) -> Result<SaveOutcome, AppError> {
+    let person = crate::access::require(Role::Operator).map_err(super::fail)?;
+    let db = super::db()?;
+    let sync = use_context::<plain::SynchronizeNow>();
+    plain::save(&db, &person, &correction, sync.as_ref(), now())
+        .await
+        .map_err(super::fail)
+}
+
+/// Undoes correction `change` (a line of the change log), itself logged as a revert.
+#[server(endpoint = "corrections/revert")]
+pub async fn revert_change(change: i64, reason: Option<String>) -> Result<SaveOutcome, AppError> {
+    let person = crate::access::require(Role::Operator).map_err(super::fail)?;
+    let db = super::db()?;
+    plain::revert(&db, &person, change, reason.as_deref(), now())
+        .await
+        .map_err(super::fail)
+}
+
+/// A page of the change log, filtered as the page's URL query says (`who`, `field`, `op`,
+/// `action`, `before`).
+#[server(endpoint = "changes/list")]
+pub async fn change_log(query: String) -> Result<ChangeLogPage, AppError> {
+    crate::access::require(Role::Viewer).map_err(super::fail)?;
+    let db = super::db()?;
+    plain::change_log(&db, &query).await.map_err(super::fail)
+}
+
+#[cfg(feature = "ssr")]
+fn now() -> i64 {
+    crate::storage::to_micros(chrono::Utc::now())
+}
+
+#[cfg(feature = "ssr")]
+pub mod plain;
