@@ -102,6 +102,7 @@ fn Frame(hydrated: RwSignal<bool>) -> impl IntoView {
                     <Route path=StaticSegment("") view=pages::status::StatusPage />
                     <Route path=StaticSegment("sign-in") view=pages::sign_in::SignInPage />
                     <Route path=StaticSegment("admin") view=pages::admin::AdminPage />
+                    <Route path=StaticSegment("changes") view=pages::changes::ChangesPage />
                 </Routes>
             </div>
         </Router>

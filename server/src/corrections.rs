@@ -31,7 +31,12 @@ async fn operation_and_followers(db: &Db, id: i64) -> anyhow::Result<()> {
     let mut done = 0;
     while let Some(id) = next.take() {
         let outcome = job.run_once(Some(id)).await?;
-        tracing::info!(operation = id, succeeded = outcome.succeeded, failed = outcome.failed, "synchronized now");
+        tracing::info!(
+            operation = id,
+            succeeded = outcome.succeeded,
+            failed = outcome.failed,
+            "synchronized now"
+        );
         done += 1;
         if outcome.succeeded == 1 && done <= MAX_FOLLOWERS {
             next = db.next_pending_after(id).await?;
@@ -60,7 +65,10 @@ pub async fn release_stale_holds(db: Db, period: Duration) {
         let before = to_micros(chrono::Utc::now()) - EDIT_HOLD_SECONDS * 1_000_000;
         match db.release_stale_editing(before).await {
             Ok(0) => {}
-            Ok(n) => tracing::info!(operations = n, "editing holds let go after their editor left"),
+            Ok(n) => tracing::info!(
+                operations = n,
+                "editing holds let go after their editor left"
+            ),
             Err(_) if db.pool().is_closed() => return,
             Err(error) => tracing::warn!(%error, "editing holds not checked"),
         }

@@ -92,6 +92,7 @@ const MATRIX: &[Entry] = &[
     // Pages.
     e("GET", "/", "/", "", Need::Page(Role::Viewer)),
     e("GET", "/admin", "/admin", "", Need::Page(Role::Admin)),
+    e("GET", "/changes", "/changes", "", Need::Page(Role::Viewer)),
     e("GET", "/sign-in", "/sign-in", "", Need::Public),
     // The server's own endpoints.
     e("GET", "/healthz", "/healthz", "", Need::Public),
@@ -110,6 +111,12 @@ const MATRIX: &[Entry] = &[
     e("POST", "/api/jobs/overview", "/api/jobs/overview", "", Need::Role(Role::Viewer)),
     e("POST", "/api/jobs/action", "/api/jobs/action", "job=Distribution&action=RunNow", Need::Role(Role::Operator)),
     e("POST", "/api/jobs/action", "/api/jobs/action", "job=Distribution&action=Pause", Need::Role(Role::Admin)),
+    e("POST", "/api/corrections/start", "/api/corrections/start", "id=999999", Need::Role(Role::Operator)),
+    e("POST", "/api/corrections/keep", "/api/corrections/keep", "id=999999", Need::Role(Role::Operator)),
+    e("POST", "/api/corrections/cancel", "/api/corrections/cancel", "id=999999", Need::Role(Role::Operator)),
+    e("POST", "/api/corrections/save", "/api/corrections/save", r#"{"correction":{"operation_id":999999,"version":1,"values":{"name":"Kari"}}}"#, Need::Role(Role::Operator)),
+    e("POST", "/api/corrections/revert", "/api/corrections/revert", "change=999999", Need::Role(Role::Operator)),
+    e("POST", "/api/changes/list", "/api/changes/list", "query=", Need::Role(Role::Viewer)),
     e("POST", "/api/admin/overview", "/api/admin/overview", "", Need::Role(Role::Admin)),
     e("POST", "/api/admin/create-user", "/api/admin/create-user", "name=matrix&role=viewer&password=matrix-password-1", Need::Role(Role::Admin)),
     e("POST", "/api/admin/change-user", "/api/admin/change-user", "id=999999&role=viewer", Need::Role(Role::Admin)),

@@ -13,7 +13,9 @@ use app::{
     storage::{to_micros, Db},
     AppError,
 };
-use custsync_tests::{guid, incoming, receive, retailer, run_pipeline, scalar, status_of, storage_test};
+use custsync_tests::{
+    guid, incoming, receive, retailer, run_pipeline, scalar, status_of, storage_test,
+};
 
 fn operator(name: &str) -> SignedIn {
     SignedIn {
@@ -32,16 +34,34 @@ fn now() -> i64 {
 async fn failed_create(db: &Db) -> (String, i64, i64) {
     let shop = retailer(db).await;
     let ola = guid();
-    receive(db, &shop.oslo, &[
-        incoming("o-1", &ola, OperationKind::Create, &[
-            ("name", "Ola Nordmann"),
-            ("receipt_option", "Email"),
-            ("receipt_email", "ola@@example"),
-        ]),
-        incoming("o-2", &ola, OperationKind::Update, &[("phone", "+47 22 33 44 55")]),
-    ]).await;
+    receive(
+        db,
+        &shop.oslo,
+        &[
+            incoming(
+                "o-1",
+                &ola,
+                OperationKind::Create,
+                &[
+                    ("name", "Ola Nordmann"),
+                    ("receipt_option", "Email"),
+                    ("receipt_email", "ola@@example"),
+                ],
+            ),
+            incoming(
+                "o-2",
+                &ola,
+                OperationKind::Update,
+                &[("phone", "+47 22 33 44 55")],
+            ),
+        ],
+    )
+    .await;
     run_pipeline(db).await;
-    assert_eq!(status_of(db, &ola).await, [SyncStatus::Failed, SyncStatus::Waiting]);
+    assert_eq!(
+        status_of(db, &ola).await,
+        [SyncStatus::Failed, SyncStatus::Waiting]
+    );
     let history = db.async_customer_history(&ola).await.unwrap();
     (ola, history[0].id, history[1].id)
 }
@@ -50,7 +70,10 @@ fn fix(id: i64, version: i64, pairs: &[(&str, &str)], synchronize: bool) -> Corr
     Correction {
         operation_id: id,
         version,
-        values: pairs.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect::<BTreeMap<_, _>>(),
+        values: pairs
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect::<BTreeMap<_, _>>(),
         reason: Some("typo at the till".into()),
         synchronize,
     }

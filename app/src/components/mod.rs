@@ -1,5 +1,6 @@
 //! Reusable pieces of the pages.
 
+pub mod correction;
 pub mod error_box;
 pub mod filter_bar;
 pub mod jobs_panel;

@@ -1,19 +1,67 @@
 //! The detail of one operation: header, change description, last known error, the customer
 //! attributes grid (old value, new value, HQ now; the failing field outlined) and the history
-//! of its async customer. Read-only; the grid is laid out for the correction workflow's inputs.
+//! of its async customer. For an operator, a failed or pending operation can be corrected in
+//! place (see [`super::correction`]), synchronized at once, and its corrections reverted.
 
-use leptos::{either::Either, prelude::*};
+use leptos::{either::Either, prelude::*, task::spawn_local};
 
-use super::{error_box::ErrorBox, status_badge::StatusBadge, time::Time};
+use super::{
+    correction::{
+        synchronize_now, ChangeTimeline, CorrectionEditor, DetailControl, EditorEnd, Notice,
+        NoticeLine,
+    },
+    error_box::ErrorBox,
+    status_badge::StatusBadge,
+    time::Time,
+};
 use crate::{
+    functions::corrections::start_correction,
     locale::{kind_label, pick, tu_string, use_i18n},
-    model::{ChangeDescription, GridRow, OperationDetail, SyncStatus},
+    model::{
+        correction::is_correctable, ChangeDescription, EditSession, GridRow, OperationDetail,
+        SyncStatus,
+    },
 };
 
 /// The detail of the operation `detail`, with a link back to `close_href` (the list as it was).
+/// `may_correct`: the person's role allows corrections.
 #[component]
-pub fn OperationDetailView(detail: OperationDetail, close_href: String) -> impl IntoView {
+pub fn OperationDetailView(
+    detail: OperationDetail,
+    close_href: String,
+    #[prop(optional)] may_correct: bool,
+) -> impl IntoView {
     let i18n = use_i18n();
+    let control = DetailControl::get();
+    let session = RwSignal::new(None::<EditSession>);
+    let start_error = RwSignal::new(None::<crate::AppError>);
+    let correctable = may_correct && is_correctable(detail.state.summary.status);
+    let version = detail.state.version;
+    let op_id = detail.state.summary.id;
+    let start = move || {
+        start_error.set(None);
+        spawn_local(async move {
+            match start_correction(op_id).await {
+                Ok(opened) => {
+                    control.editing.set(true);
+                    session.set(Some(opened));
+                }
+                Err(error) => start_error.set(Some(error)),
+            }
+        });
+    };
+    let on_end = Callback::new(move |end: EditorEnd| match end {
+        EditorEnd::Saved {
+            detail,
+            synchronized,
+        } => control.done(op_id, Notice::after_save(&detail, synchronized)),
+        EditorEnd::Cancelled => {
+            control.notice.set(None);
+            control.editing.set(false);
+            control.reload.update(|n| *n += 1);
+        }
+        EditorEnd::StartAgain => start(),
+    });
     let description = ChangeDescription::of(&detail);
     let summary = detail.state.summary.clone();
     let error = detail.state.last_error.clone().filter(|_| {
@@ -36,6 +84,14 @@ pub fn OperationDetailView(detail: OperationDetail, close_href: String) -> impl 
         .clone()
         .or_else(|| detail.customer_account.clone());
     let fields = detail.grid.len();
+    let status = summary.status;
+    let shown_status = move || {
+        session
+            .with(|s| s.as_ref().map(|s| s.detail.state.summary.status))
+            .unwrap_or(status)
+    };
+    let grid = detail.grid.clone();
+    let changes = detail.changes.clone();
     view! {
         <section class="detail" aria-labelledby="detail-title" data-operation-id=this_id>
             <header class="detail-head">
@@ -49,13 +105,26 @@ pub fn OperationDetailView(detail: OperationDetail, close_href: String) -> impl 
                             None => Either::Right(tu_string!(i18n, list.pending_sync)),
                         }}
                     </h2>
-                    <StatusBadge status=summary.status />
+                    {move || view! { <StatusBadge status=shown_status() /> }}
                 </div>
                 <p class="change-description">
                     <span class="visually-hidden">{tu_string!(i18n, detail.change_description)}</span>
                     <span>{description.sentence(i18n.get_locale_untracked())}</span>
                 </p>
             </header>
+            <NoticeLine id=this_id />
+            {correctable.then(|| view! {
+                <div class="detail-actions" class:hidden=move || session.with(Option::is_some)>
+                    <button type="button" class="button button-primary" data-action="correct" on:click=move |_| start()>
+                        {tu_string!(i18n, fix.correct)}
+                    </button>
+                    <button type="button" class="button" data-action="synchronize"
+                        on:click=move |_| synchronize_now(control, op_id, version)>
+                        {tu_string!(i18n, fix.synchronize)}
+                    </button>
+                </div>
+            })}
+            {move || start_error.get().map(|error| view! { <ErrorBox error /> })}
             {error.map(|e| view! {
                 <div class="last-error" role="note" aria-label=tu_string!(i18n, detail.last_error)>
                     <p class="last-error-title">{tu_string!(i18n, detail.last_error)}</p>
@@ -89,7 +158,12 @@ pub fn OperationDetailView(detail: OperationDetail, close_href: String) -> impl 
                 </Fact>
             </dl>
             <h3 class="section-title" id="grid-title"><span>{tu_string!(i18n, detail.attributes)}</span>" "<span class="count">{fields}</span></h3>
-            <AttributeGrid rows=detail.grid />
+            {move || match session.get() {
+                Some(session) => view! { <CorrectionEditor session on_end /> }.into_any(),
+                None => view! { <AttributeGrid rows=grid.clone() /> }.into_any(),
+            }}
+            <h3 class="section-title">{tu_string!(i18n, fix.corrections)}</h3>
+            <ChangeTimeline operation_id=this_id changes grid=detail.grid.clone() may_revert=correctable />
             <h3 class="section-title">{tu_string!(i18n, detail.history)}</h3>
             <ol class="history">
                 {detail.history.into_iter().map(|op| {
@@ -181,9 +255,20 @@ pub fn OperationDetailPane(
 ) -> impl IntoView {
     let live = super::live::Live::get();
     let i18n = use_i18n();
+    let control = DetailControl::provide();
+    let person = super::person::Person::get();
+    // While an editor is open the detail is not reloaded by live changes (the editor would
+    // lose what was typed); it catches up when the editor closes.
+    let live_version = Memo::new(move |before: Option<&u64>| {
+        if control.editing.get() {
+            before.copied().unwrap_or_default()
+        } else {
+            live.version.get()
+        }
+    });
     let detail = Resource::new(
-        move || (id.get(), live.version.get()),
-        |(id, _)| async move {
+        move || (id.get(), live_version.get(), control.reload.get()),
+        |(id, _, _)| async move {
             match id {
                 Some(id) => crate::functions::operations::open_operation(id)
                     .await
@@ -195,9 +280,10 @@ pub fn OperationDetailPane(
     view! {
         <Transition fallback=move || view! { <p class="loading" role="status">{tu_string!(i18n, detail.loading)}</p> }>
             {move || Suspend::new(async move {
+                let may_correct = super::person::allows(person.role().await, crate::model::Role::Operator);
                 match detail.await {
                     Ok(Some(detail)) => view! {
-                        <OperationDetailView detail close_href=close_href.get_untracked() />
+                        <OperationDetailView detail close_href=close_href.get_untracked() may_correct />
                     }.into_any(),
                     Ok(None) => ().into_any(),
                     Err(error) => view! { <ErrorBox error /> }.into_any(),

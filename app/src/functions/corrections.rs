@@ -8,7 +8,7 @@ use server_fn::codec::Json;
 use crate::{
     model::{
         correction::{ChangeLogPage, Correction},
-        EditSession, Role, SaveOutcome,
+        EditSession, SaveOutcome,
     },
     AppError,
 };
@@ -20,15 +20,17 @@ pub const CHANGE_LOG_PAGE: i64 = 50;
 /// carries what the browser validates with.
 #[server(endpoint = "corrections/start")]
 pub async fn start_correction(id: i64) -> Result<EditSession, AppError> {
-    let person = crate::access::require(Role::Operator).map_err(super::fail)?;
+    let person = crate::access::require(crate::model::Role::Operator).map_err(super::fail)?;
     let db = super::db()?;
-    plain::start(&db, &person, id, now()).await.map_err(super::fail)
+    plain::start(&db, &person, id, now())
+        .await
+        .map_err(super::fail)
 }
 
 /// The editor of operation `id` is still open: its hold is renewed.
 #[server(endpoint = "corrections/keep")]
 pub async fn keep_correcting(id: i64) -> Result<(), AppError> {
-    let person = crate::access::require(Role::Operator).map_err(super::fail)?;
+    let person = crate::access::require(crate::model::Role::Operator).map_err(super::fail)?;
     let db = super::db()?;
     plain::start(&db, &person, id, now())
         .await
@@ -39,7 +41,7 @@ pub async fn keep_correcting(id: i64) -> Result<(), AppError> {
 /// Leaves the editor of operation `id` without saving: it goes back to where it was.
 #[server(endpoint = "corrections/cancel")]
 pub async fn cancel_correction(id: i64) -> Result<(), AppError> {
-    let person = crate::access::require(Role::Operator).map_err(super::fail)?;
+    let person = crate::access::require(crate::model::Role::Operator).map_err(super::fail)?;
     let db = super::db()?;
     db.release_editing(id, &person.name)
         .await
@@ -50,7 +52,7 @@ pub async fn cancel_correction(id: i64) -> Result<(), AppError> {
 /// Saves a correction (and runs the Synchronize job for it when asked).
 #[server(endpoint = "corrections/save", input = Json)]
 pub async fn save_correction(correction: Correction) -> Result<SaveOutcome, AppError> {
-    let person = crate::access::require(Role::Operator).map_err(super::fail)?;
+    let person = crate::access::require(crate::model::Role::Operator).map_err(super::fail)?;
     let db = super::db()?;
     let sync = use_context::<plain::SynchronizeNow>();
     plain::save(&db, &person, &correction, sync.as_ref(), now())
@@ -61,7 +63,7 @@ pub async fn save_correction(correction: Correction) -> Result<SaveOutcome, AppE
 /// Undoes correction `change` (a line of the change log), itself logged as a revert.
 #[server(endpoint = "corrections/revert")]
 pub async fn revert_change(change: i64, reason: Option<String>) -> Result<SaveOutcome, AppError> {
-    let person = crate::access::require(Role::Operator).map_err(super::fail)?;
+    let person = crate::access::require(crate::model::Role::Operator).map_err(super::fail)?;
     let db = super::db()?;
     plain::revert(&db, &person, change, reason.as_deref(), now())
         .await
@@ -72,7 +74,7 @@ pub async fn revert_change(change: i64, reason: Option<String>) -> Result<SaveOu
 /// `action`, `before`).
 #[server(endpoint = "changes/list")]
 pub async fn change_log(query: String) -> Result<ChangeLogPage, AppError> {
-    crate::access::require(Role::Viewer).map_err(super::fail)?;
+    crate::access::require(crate::model::Role::Viewer).map_err(super::fail)?;
     let db = super::db()?;
     plain::change_log(&db, &query).await.map_err(super::fail)
 }

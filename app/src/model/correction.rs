@@ -220,7 +220,10 @@ mod tests {
 
     #[test]
     fn typed_values_are_trimmed_and_empty_means_no_value() {
-        assert_eq!(stored_value("  kari@example.no "), Some("kari@example.no".into()));
+        assert_eq!(
+            stored_value("  kari@example.no "),
+            Some("kari@example.no".into())
+        );
         assert_eq!(stored_value("   "), None);
     }
 

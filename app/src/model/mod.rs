@@ -8,6 +8,7 @@ pub mod channel_api;
 pub mod correction;
 pub mod customer;
 pub mod detail;
+pub mod editor;
 pub mod field;
 pub mod filter;
 pub mod job;

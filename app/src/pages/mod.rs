@@ -1,6 +1,7 @@
 //! Pages, one file each.
 
 pub mod admin;
+pub mod changes;
 pub mod not_found;
 pub mod sign_in;
 pub mod status;

@@ -186,11 +186,18 @@ fn keyboard_navigation(selected: Signal<Option<String>>, close_href: Signal<Stri
                     let _ = link.focus();
                 }
             }
-            "Escape" if selected.get_untracked().is_some() => {
+            "Escape" if selected.get_untracked().is_some() && !typing() => {
                 navigate(&close_href.get_untracked(), Default::default());
             }
             _ => {}
         }
     });
     on_cleanup(move || handle.remove());
+}
+
+/// Whether the focus is in a field (Esc there belongs to the field, not to the page).
+fn typing() -> bool {
+    document()
+        .active_element()
+        .is_some_and(|e| matches!(e.tag_name().as_str(), "INPUT" | "SELECT" | "TEXTAREA"))
 }

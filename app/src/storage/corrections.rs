@@ -6,9 +6,7 @@
 use sqlx::{Any, Transaction};
 
 use super::{col, Db};
-use crate::model::{
-    filter::value_key, ChangeAction, OperationField, OperationKind, SyncStatus,
-};
+use crate::model::{filter::value_key, ChangeAction, OperationField, OperationKind, SyncStatus};
 
 /// An operation as a correction starts from: where it stands and what it carries.
 #[derive(Debug, Clone, PartialEq)]
@@ -85,7 +83,10 @@ impl Db {
     #[tracing::instrument(skip(self), err)]
     pub async fn release_editing(&self, id: i64, actor: &str) -> Result<bool, sqlx::Error> {
         let sql = release_sql("id = $1 AND editing_by = $2");
-        Ok(self.write_one(sqlx::query(&sql).bind(id).bind(actor)).await? == 1)
+        Ok(self
+            .write_one(sqlx::query(&sql).bind(id).bind(actor))
+            .await?
+            == 1)
     }
 
     /// Lets go of every hold of `actor` (they signed out); how many there were.
@@ -133,7 +134,8 @@ impl Db {
         Ok(Some(CorrectionBase {
             status: parse_status(&col::<String>(&row, "status")?)?,
             version: col(&row, "version")?,
-            kind: OperationKind::parse(&col::<String>(&row, "kind")?).unwrap_or(OperationKind::Update),
+            kind: OperationKind::parse(&col::<String>(&row, "kind")?)
+                .unwrap_or(OperationKind::Update),
             legal_entity_id: col(&row, "legal_entity_id")?,
             fields,
         }))
@@ -168,13 +170,7 @@ impl Db {
         let operation_at: i64 = col(&row, "operation_at")?;
         for change in correction.changes {
             write_field(&mut tx, correction.operation_id, operation_at, change).await?;
-            log(
-                &mut tx,
-                correction,
-                correction.action,
-                Some(change),
-            )
-            .await?;
+            log(&mut tx, correction, correction.action, Some(change)).await?;
         }
         if correction.synchronize {
             log(&mut tx, correction, ChangeAction::Synchronize, None).await?;
@@ -232,7 +228,12 @@ async fn write_field(
     .bind(after_key.as_deref())
     .execute(&mut **tx)
     .await?;
-    if let Some(before) = change.before.as_deref().map(value_key).filter(|k| !k.is_empty()) {
+    if let Some(before) = change
+        .before
+        .as_deref()
+        .map(value_key)
+        .filter(|k| !k.is_empty())
+    {
         sqlx::query(
             "UPDATE field_values SET uses = uses - 1 WHERE field = $1 AND value_key = $2 \
              AND uses > 0",
@@ -242,7 +243,8 @@ async fn write_field(
         .execute(&mut **tx)
         .await?;
     }
-    if let (Some(after), Some(key)) = (change.after.as_deref(), after_key.filter(|k| !k.is_empty())) {
+    if let (Some(after), Some(key)) = (change.after.as_deref(), after_key.filter(|k| !k.is_empty()))
+    {
         sqlx::query(
             "INSERT INTO field_values (field, value_key, value, uses) VALUES ($1, $2, $3, 1) \
              ON CONFLICT (field, value_key) DO UPDATE SET uses = field_values.uses + 1",

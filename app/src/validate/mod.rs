@@ -6,7 +6,7 @@ mod attributes;
 mod formats;
 mod reason;
 
-pub use attributes::validate_attribute;
+pub use attributes::{parse_bool, validate_attribute};
 pub use formats::{validate_email, validate_phone, validate_url, validate_zip};
 pub use reason::{Reason, ZipFormat};
 

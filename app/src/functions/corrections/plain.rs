@@ -57,12 +57,7 @@ fn not_correctable(status: SyncStatus) -> AppError {
 }
 
 /// Holds operation `id` in Editing for `person` and returns what the editor needs.
-pub async fn start(
-    db: &Db,
-    person: &SignedIn,
-    id: i64,
-    now: i64,
-) -> Result<EditSession, AppError> {
+pub async fn start(db: &Db, person: &SignedIn, id: i64, now: i64) -> Result<EditSession, AppError> {
     match db.hold_for_editing(id, &person.name, now).await? {
         Ok(()) => {}
         Err(None) => return Err(operation_not_found(id)),
@@ -204,7 +199,10 @@ pub async fn save(
         ));
     }
     let merged = merge(&base.fields, &correction.values);
-    if let Some(error) = validate_operation(base.kind, &merged, &ctx).into_iter().next() {
+    if let Some(error) = validate_operation(base.kind, &merged, &ctx)
+        .into_iter()
+        .next()
+    {
         return Err(AppError::validation(error.field, error.message));
     }
     let changes = changes(&base.fields, &correction.values);

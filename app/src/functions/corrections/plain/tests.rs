@@ -49,7 +49,10 @@ fn a_correction_of_too_many_fields_is_refused() {
 
 #[test]
 fn only_values_that_differ_from_the_stored_ones_are_changes() {
-    let fields = [field("email", Some("a@gmial.com")), field("name", Some("Kari"))];
+    let fields = [
+        field("email", Some("a@gmial.com")),
+        field("name", Some("Kari")),
+    ];
     let changed = changes(
         &fields,
         &values(&[("email", "a@gmail.com"), ("name", " Kari "), ("phone", "")]),
