@@ -119,52 +119,69 @@ pub fn CorrectionEditor(session: EditSession, on_end: Callback<EditorEnd>) -> im
     let grid_rows = rows.get_value();
     let opened_grid = detail.grid.clone();
 
+    // Parts erased to `AnyView`: the whole editor's view type is too deep to compile otherwise.
+    let head = view! {
+        <div class="editor-head">
+            <p class="editor-title" id="editor-title">{tu_string!(i18n, fix.editing_title)}</p>
+            <p class="muted">{tu_string!(i18n, fix.editing_note)}</p>
+        </div>
+        {move || conflict.get().map(|(current, by)| {
+            let changed = conflicting_fields(&opened_grid, &current.grid, &changes.get_untracked());
+            view! { <ConflictBox current by changed on_end /> }
+        })}
+    }
+    .into_any();
+    let table = view! {
+        <div class="grid-wrap">
+            <table class="attribute-grid editing" aria-labelledby="grid-title">
+                <thead>
+                    <tr>
+                        <th scope="col">{tu_string!(i18n, detail.field)}</th>
+                        <th scope="col">{tu_string!(i18n, detail.old_value)}</th>
+                        <th scope="col">{tu_string!(i18n, detail.new_value)}</th>
+                        <th scope="col">{tu_string!(i18n, detail.hq_now)}</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {grid_rows.into_iter().map(|row| view! { <EditorRow row typed errors changes /> }.into_any()).collect_view()}
+                </tbody>
+            </table>
+        </div>
+    }
+    .into_any();
+    let footer = view! {
+        <label class="editor-reason">
+            <span>{tu_string!(i18n, fix.reason)}</span>
+            <input type="text" maxlength="500" placeholder=tu_string!(i18n, fix.reason_placeholder)
+                prop:value=move || reason.get() on:input=move |ev| reason.set(event_target_value(&ev)) />
+        </label>
+        <p class="editor-summary" class:has-errors=move || errors.with(|e| !e.is_empty()) role="status">{summary}</p>
+        {move || failure.get().map(|error| view! { <ErrorBox error /> })}
+    }
+    .into_any();
+    let actions = view! {
+        <div class="editor-actions">
+            <button type="button" class="button button-primary" data-action="save-sync"
+                disabled=blocked on:click=move |_| save(true)>
+                {tu_string!(i18n, fix.save_and_sync)}
+            </button>
+            <button type="submit" class="button" data-action="save"
+                disabled=move || blocked() || changes.with(BTreeMap::is_empty)>
+                {tu_string!(i18n, fix.save)}
+            </button>
+            <button type="button" class="button button-quiet" data-action="cancel" on:click=cancel>
+                {tu_string!(i18n, fix.cancel)}
+            </button>
+            {move || busy.get().then(|| view! { <span class="muted" role="status">{td_string!(locale, fix.working)}</span> })}
+        </div>
+    }
+    .into_any();
     view! {
         <form class="editor" aria-labelledby="editor-title" on:submit=move |ev| { ev.prevent_default(); save(false) }>
-            <div class="editor-head">
-                <p class="editor-title" id="editor-title">{tu_string!(i18n, fix.editing_title)}</p>
-                <p class="muted">{tu_string!(i18n, fix.editing_note)}</p>
-            </div>
-            {move || conflict.get().map(|(current, by)| {
-                let changed = conflicting_fields(&opened_grid, &current.grid, &changes.get_untracked());
-                view! { <ConflictBox current by changed on_end /> }
-            })}
-            <div class="grid-wrap">
-                <table class="attribute-grid editing" aria-labelledby="grid-title">
-                    <thead>
-                        <tr>
-                            <th scope="col">{tu_string!(i18n, detail.field)}</th>
-                            <th scope="col">{tu_string!(i18n, detail.old_value)}</th>
-                            <th scope="col">{tu_string!(i18n, detail.new_value)}</th>
-                            <th scope="col">{tu_string!(i18n, detail.hq_now)}</th>
-                        </tr>
-                    </thead>
-                    <tbody>
-                        {grid_rows.into_iter().map(|row| view! { <EditorRow row typed errors changes /> }).collect_view()}
-                    </tbody>
-                </table>
-            </div>
-            <label class="editor-reason">
-                <span>{tu_string!(i18n, fix.reason)}</span>
-                <input type="text" maxlength="500" placeholder=tu_string!(i18n, fix.reason_placeholder)
-                    prop:value=move || reason.get() on:input=move |ev| reason.set(event_target_value(&ev)) />
-            </label>
-            <p class="editor-summary" class:has-errors=move || errors.with(|e| !e.is_empty()) role="status">{summary}</p>
-            {move || failure.get().map(|error| view! { <ErrorBox error /> })}
-            <div class="editor-actions">
-                <button type="button" class="button button-primary" data-action="save-sync"
-                    disabled=blocked on:click=move |_| save(true)>
-                    {tu_string!(i18n, fix.save_and_sync)}
-                </button>
-                <button type="submit" class="button" data-action="save"
-                    disabled=move || blocked() || changes.with(BTreeMap::is_empty)>
-                    {tu_string!(i18n, fix.save)}
-                </button>
-                <button type="button" class="button button-quiet" data-action="cancel" on:click=cancel>
-                    {tu_string!(i18n, fix.cancel)}
-                </button>
-                {move || busy.get().then(|| view! { <span class="muted" role="status">{td_string!(locale, fix.working)}</span> })}
-            </div>
+            {head}
+            {table}
+            {footer}
+            {actions}
         </form>
     }
 }
