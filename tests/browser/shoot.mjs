@@ -1,5 +1,6 @@
 // Screenshots of signed-in pages at phone, tablet and desktop width, for a person to look at.
 // usage: CUSTSYNC_URL=… CUSTSYNC_ADMIN_PASSWORD=… node tests/browser/shoot.mjs OUT_DIR [AS] PATH…
+// SHOOT_STEPS='[["click", "SELECTOR"], ["fill", "SELECTOR", "TEXT"]]' acts on each page first.
 import { mkdirSync } from 'node:fs';
 import { BASE_URL, collectErrors, launch } from './helpers.mjs';
 
@@ -12,6 +13,11 @@ for (const path of paths.length ? paths : ['/']) {
     const errors = collectErrors(page);
     await page.goto(BASE_URL + path);
     await page.waitForSelector('.app[data-hydrated="true"]', { timeout: 30_000 });
+    for (const [action, selector, text] of JSON.parse(process.env.SHOOT_STEPS ?? '[]')) {
+      if (action === 'click') await page.locator(selector).first().click();
+      if (action === 'fill') await page.locator(selector).first().fill(text);
+      await page.waitForTimeout(300);
+    }
     await page.waitForTimeout(500);
     const file = `${out}/${as}${path.replace(/[^a-z0-9]+/gi, '-')}-${name}.png`;
     await page.screenshot({ path: file, fullPage: process.env.SHOOT_VIEWPORT !== '1' });

@@ -210,12 +210,20 @@ fn EditorRow(
                 {row.group.clone().map(|g| view! { <span class="field-group">{g}</span> })}
                 {added.then(|| view! { <span class="field-group">{td_string!(locale, fix.required)}</span> })}
             </th>
-            <td data-label=td_string!(locale, detail.old_value)>{value_text(locale, row.old_value.clone())}</td>
+            <td data-label=td_string!(locale, detail.old_value)>{quiet_value(row.old_value.clone())}</td>
             <td data-label=td_string!(locale, detail.new_value) class="new-value">
                 <FieldInput field=row.field.clone() label input typed message />
             </td>
-            <td data-label=td_string!(locale, detail.hq_now)>{value_text(locale, row.hq_value.clone())}</td>
+            <td data-label=td_string!(locale, detail.hq_now)>{quiet_value(row.hq_value.clone())}</td>
         </tr>
+    }
+}
+
+/// A value beside the input: as it is, or a quiet dash when empty.
+fn quiet_value(value: Option<String>) -> impl IntoView {
+    match value.filter(|v| !v.is_empty()) {
+        Some(v) => view! { <span class="value">{v}</span> }.into_any(),
+        None => view! { <span class="muted">"–"</span> }.into_any(),
     }
 }
 
