@@ -46,6 +46,8 @@ pub enum Command {
     BenchSync(BenchSyncArgs),
     /// Benchmark: the status page's server time (list under filters, detail) on this database.
     BenchPage(BenchPageArgs),
+    /// Benchmark: opening, saving, and saving and synchronizing corrections on this database.
+    BenchSave(BenchPageArgs),
 }
 
 /// Options of `bench-page`.

@@ -76,6 +76,20 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             db.close().await;
             Ok(())
         }
+        Command::BenchSave(args) => {
+            let db = open_database(&cli.database_url).await?;
+            println!(
+                "bench-save on {}: {} operations, {} samples per case",
+                db.location(),
+                db.count_operations().await?,
+                args.samples
+            );
+            for case in bench::save::save_bench(&db, args.samples).await? {
+                println!("{case}");
+            }
+            db.close().await;
+            Ok(())
+        }
         Command::BenchPage(args) => {
             let db = open_database(&cli.database_url).await?;
             println!(

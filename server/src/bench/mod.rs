@@ -18,6 +18,7 @@ use sqlx::Row;
 
 mod bare;
 pub mod page;
+pub mod save;
 
 use crate::{
     jobs::synchronize::Synchronize,

@@ -41,7 +41,7 @@ impl std::fmt::Display for Case {
     }
 }
 
-fn summarize(name: String, mut times: Vec<Duration>, rows: usize) -> Case {
+pub(crate) fn summarize(name: String, mut times: Vec<Duration>, rows: usize) -> Case {
     times.sort();
     let at = |p: f64| times[((times.len() - 1) as f64 * p).round() as usize];
     Case {
