@@ -92,9 +92,11 @@ pub fn editor_rows(kind: OperationKind, grid: &[GridRow]) -> Vec<GridRow> {
     let carries_address = grid
         .iter()
         .any(|r| CustomerField::from_key(&r.field).is_some_and(CustomerField::is_address));
-    let required = REQUIRED_FOR_CREATE
-        .iter()
-        .chain(carries_address.then_some(REQUIRED_ADDRESS).unwrap_or(&[]));
+    let required = REQUIRED_FOR_CREATE.iter().chain(if carries_address {
+        REQUIRED_ADDRESS
+    } else {
+        &[]
+    });
     for field in required {
         if !rows.iter().any(|r| r.field == field.key()) {
             rows.push(GridRow {

@@ -79,8 +79,16 @@ pub async fn save_bench(db: &Db, samples: usize) -> anyhow::Result<Vec<Case>> {
     }
     eprintln!("bench-save: {} saved, {} conflicts", outcomes.0, outcomes.1);
     Ok(vec![
-        summarize("open for correction (Editing, detail, context)".into(), open, 1),
+        summarize(
+            "open for correction (Editing, detail, context)".into(),
+            open,
+            1,
+        ),
         summarize("Save (validate, store, change log, detail)".into(), save, 1),
-        summarize("Save and synchronize (+ the job for it)".into(), save_sync, 1),
+        summarize(
+            "Save and synchronize (+ the job for it)".into(),
+            save_sync,
+            1,
+        ),
     ])
 }

@@ -116,6 +116,81 @@ async fn demo_users(db: &Db, now: i64) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// A few corrections for the change log to show: the operator fixes the misspelt email of
+/// three failed operations (two synchronized at once, one left for the job), and the admin
+/// reverts one of them.
+async fn demo_corrections(db: &Db, now: i64) -> anyhow::Result<()> {
+    use app::{
+        functions::corrections::plain,
+        model::{Correction, SignedIn},
+    };
+    let failed = sqlx::query(
+        "SELECT id, error_field FROM operations WHERE status = 'failed' \
+         AND error_code = 'invalid_email' ORDER BY operation_at DESC, id DESC LIMIT 3",
+    )
+    .fetch_all(db.pool())
+    .await?;
+    let operator = SignedIn {
+        id: 0,
+        name: DEMO_USERS[1].0.into(),
+        role: Role::Operator,
+    };
+    let sync = crate::corrections::synchronize_now(db.clone());
+    for (i, row) in failed.iter().enumerate() {
+        use sqlx::Row;
+        let id: i64 = row.try_get("id")?;
+        let field: String = row.try_get("error_field")?;
+        let Some(base) = db.correction_base(id).await? else {
+            continue;
+        };
+        let Some(bad) = base
+            .fields
+            .iter()
+            .find(|f| f.field == field)
+            .and_then(|f| f.new_value.clone())
+        else {
+            continue;
+        };
+        let fixed: String = bad
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect::<String>()
+            .replace("@@", "@");
+        let correction = Correction {
+            operation_id: id,
+            version: base.version,
+            values: [(field, fixed)].into(),
+            reason: Some(
+                [
+                    "Typo at the till",
+                    "Checked with the customer",
+                    "Misspelt domain",
+                ][i]
+                    .into(),
+            ),
+            synchronize: i < 2,
+        };
+        // A value this simple fix does not make valid is left for a person to correct.
+        if plain::save(db, &operator, &correction, Some(&sync), now)
+            .await
+            .is_err()
+        {
+            continue;
+        }
+        if i == 2 {
+            if let Some(line) = db.changes_of(id).await?.first() {
+                let admin = SignedIn {
+                    name: "admin".into(),
+                    role: Role::Admin,
+                    ..operator.clone()
+                };
+                let _ = plain::revert(db, &admin, line.id, Some("Wrong customer"), now).await;
+            }
+        }
+    }
+    Ok(())
+}
+
 pub async fn seed_demo(db: &Db, config: &DemoConfig, progress: bool) -> anyhow::Result<SeedReport> {
     let started = Instant::now();
     if !db.channels().await?.is_empty() {
@@ -212,6 +287,7 @@ pub async fn seed_demo(db: &Db, config: &DemoConfig, progress: bool) -> anyhow::
         bar.inc(batch.len() as u64);
     }
     pipeline::run_jobs(db, JobName::ALL, &bar).await?;
+    demo_corrections(db, now).await?;
     poster.post(&recent).await?;
     bar.inc(recent.len() as u64);
     pipeline::run_jobs(db, &[JobName::PJob], &bar).await?;

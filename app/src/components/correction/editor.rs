@@ -24,7 +24,7 @@ use crate::{
 pub enum EditorEnd {
     /// Stored; `synchronized` when Synchronize now ran too.
     Saved {
-        detail: OperationDetail,
+        detail: Box<OperationDetail>,
         synchronized: bool,
     },
     Cancelled,
@@ -89,7 +89,7 @@ pub fn CorrectionEditor(session: EditSession, on_end: Callback<EditorEnd>) -> im
                 Ok(SaveOutcome::Saved(detail)) => {
                     ended.set_value(true);
                     on_end.run(EditorEnd::Saved {
-                        detail,
+                        detail: Box::new(detail),
                         synchronized: synchronize,
                     });
                 }
