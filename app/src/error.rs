@@ -67,7 +67,15 @@ impl FromServerFnError for AppError {
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
         match value {
             ServerFnErrorErr::Args(message) | ServerFnErrorErr::Deserialization(message) => {
-                Self::validation("request", message)
+                // A strict input type names the path of what is wrong (`values.email: …`).
+                match message.split_once(": ") {
+                    Some((path, rest))
+                        if !path.is_empty() && path.len() <= 200 && !path.contains(' ') =>
+                    {
+                        Self::validation(path, rest)
+                    }
+                    _ => Self::validation("request", message),
+                }
             }
             ServerFnErrorErr::Request(message) | ServerFnErrorErr::Response(message) => {
                 Self::Request(message)
@@ -99,6 +107,22 @@ mod tests {
         let error = AppError::validation("receipt_email", "is not a valid address");
         assert_eq!(error.to_string(), "receipt_email: is not a valid address");
         assert_eq!(error.status_code(), 400);
+    }
+
+    #[test]
+    fn an_argument_of_the_wrong_type_is_named_by_its_path() {
+        let error = AppError::from_server_fn_error(ServerFnErrorErr::Args(
+            "values.email: invalid type: integer `3`, expected a string".into(),
+        ));
+        assert_eq!(
+            error,
+            AppError::validation(
+                "values.email",
+                "invalid type: integer `3`, expected a string"
+            )
+        );
+        let plain = AppError::from_server_fn_error(ServerFnErrorErr::Args("expected value".into()));
+        assert!(matches!(plain, AppError::Validation { field, .. } if field == "request"));
     }
 
     #[test]

@@ -14,6 +14,7 @@ pub mod simulate;
 pub mod startup;
 pub mod telemetry;
 pub mod users;
+pub mod wire;
 
 use app::storage::{Db, PoolSettings};
 

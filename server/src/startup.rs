@@ -111,6 +111,7 @@ pub fn router(db: Db, options: LeptosOptions, sessions: &SessionSettings) -> Rou
             },
         )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(from_fn(crate::wire::error_status))
         .layer(from_fn(access::guard::identify))
         .layer(access::layer(&state.db, sessions))
         .layer(axum::middleware::from_fn_with_state(

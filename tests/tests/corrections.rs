@@ -228,3 +228,57 @@ storage_test! {
         assert_eq!(page.actors, ["kari"]);
     }
 }
+
+/// Posts `body` to the Save server function as a signed-in operator; the status and the body.
+async fn post_save(db: &Db, cookie: &str, body: String) -> (u16, String) {
+    use tower::ServiceExt;
+    let request = axum::http::Request::post("/api/corrections/save")
+        .header("host", "custsync.test")
+        .header("cookie", cookie)
+        .header("content-type", "application/json")
+        .header("content-length", body.len())
+        .body(axum::body::Body::from(body))
+        .unwrap();
+    let answer = custsync_tests::router(db).oneshot(request).await.unwrap();
+    let status = answer.status().as_u16();
+    let bytes = axum::body::to_bytes(answer.into_body(), 4 << 20)
+        .await
+        .unwrap();
+    (status, String::from_utf8_lossy(&bytes).into_owned())
+}
+
+storage_test! {
+    async fn hostile_saves_over_http_are_refused_naming_what_is_wrong_and_store_nothing(db) {
+        let (_, id, _) = failed_create(&db).await;
+        let version = version_of(&db, id).await;
+        let cookie = custsync_tests::session(&db, Role::Operator).await;
+        let save = |values: String, extra: &str| format!(
+            r#"{{"correction":{{"operation_id":{id},"version":{version},"values":{values}{extra}}}}}"#
+        );
+        let big = "x".repeat(900_000);
+        let cases: Vec<(String, u16, &str)> = vec![
+            (save(r#"{"receipt_email":42}"#.into(), ""), 400, "values.receipt_email"),
+            (format!(r#"{{"correction":{{"operation_id":"{id}","version":1,"values":{{}}}}}}"#), 400, "operation_id"),
+            (save("{}".into(), r#","owner":"me""#), 400, "owner"),
+            (save(r#"{"shoe_size":"44"}"#.into(), ""), 400, "shoe_size"),
+            (save(r#"{"receipt_email":"still@@bad"}"#.into(), ""), 400, "receipt_email"),
+            (save(format!(r#"{{"receipt_email":"{big}"}}"#), ""), 400, "receipt_email"),
+            (save(format!(r#"{{"receipt_email":"{}"}}"#, "x".repeat(1_100_000)), ""), 413, ""),
+            ("not json at all".into(), 400, "request"),
+        ];
+        for (body, status, named) in cases {
+            let (got, text) = post_save(&db, &cookie, body).await;
+            assert_eq!(got, status, "{named}: {text:.300}");
+            assert!(text.contains(named), "{named} is named: {text:.300}");
+            for inside in ["sqlx", "SELECT", "UPDATE", "panicked"] {
+                assert!(!text.contains(inside), "no internals: {text:.300}");
+            }
+        }
+        assert_eq!(version_of(&db, id).await, version, "nothing stored");
+        assert_eq!(scalar(&db, "SELECT COUNT(*) FROM change_log").await, 0);
+        let stale = save(r#"{"receipt_email":"ola@example.no"}"#.into(), "").replace(&format!(r#""version":{version}"#), r#""version":0"#);
+        let (got, text) = post_save(&db, &cookie, stale).await;
+        assert_eq!(got, 200);
+        assert!(text.contains("Conflict"), "{text:.300}");
+    }
+}

@@ -23,8 +23,9 @@ pub const MAX_REASON_CHARS: usize = 500;
 pub const MAX_CORRECTED_FIELDS: usize = 100;
 
 /// A Save: the values a person corrected (field key → new value; empty clears the field), from
-/// the version they started from.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// the version they started from. Read strictly: an unknown key or a value of the wrong type is
+/// refused with its path (`values.email: invalid type: …`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Correction {
     pub operation_id: i64,
     /// The operation's version when the editor opened; a save from an older one is a conflict.
@@ -36,6 +37,36 @@ pub struct Correction {
     /// Run the Synchronize job for this operation right after saving.
     #[serde(default)]
     pub synchronize: bool,
+}
+
+/// [`Correction`] as it arrives, before its path-naming check.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CorrectionInput {
+    operation_id: i64,
+    version: i64,
+    values: BTreeMap<String, String>,
+    #[serde(default)]
+    reason: Option<String>,
+    #[serde(default)]
+    synchronize: bool,
+}
+
+impl<'de> Deserialize<'de> for Correction {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        let input: CorrectionInput = serde_path_to_error::deserialize(value).map_err(|e| {
+            let path = e.path().to_string();
+            serde::de::Error::custom(format!("{path}: {}", e.into_inner()))
+        })?;
+        Ok(Self {
+            operation_id: input.operation_id,
+            version: input.version,
+            values: input.values,
+            reason: input.reason,
+            synchronize: input.synchronize,
+        })
+    }
 }
 
 /// An operation opened for correction: its detail (now Editing) and what the browser needs to
@@ -216,6 +247,22 @@ mod tests {
         let changed = conflicting_fields(&opened, &now, &BTreeMap::new());
         assert_eq!(changed[0].field, "zip");
         assert_eq!(changed[0].when_opened, None);
+    }
+
+    #[test]
+    fn a_save_of_the_wrong_shape_names_what_is_wrong() {
+        let wrong_type = r#"{"operation_id": 1, "version": 1, "values": {"email": 3}}"#;
+        let error = serde_json::from_str::<Correction>(wrong_type)
+            .unwrap_err()
+            .to_string();
+        assert!(error.starts_with("values.email: invalid type"), "{error}");
+        let unknown = r#"{"operation_id": 1, "version": 1, "values": {}, "owner": "me"}"#;
+        let error = serde_json::from_str::<Correction>(unknown)
+            .unwrap_err()
+            .to_string();
+        assert!(error.contains("unknown field `owner`"), "{error}");
+        let fine = r#"{"operation_id": 1, "version": 2, "values": {"email": "a@b.no"}}"#;
+        assert_eq!(serde_json::from_str::<Correction>(fine).unwrap().version, 2);
     }
 
     #[test]
