@@ -131,6 +131,7 @@ test('when two people correct the same operation, the second save shows the conf
     assert.match(await field.innerText(), /@@example\s+first@example\.no\s+second@example\.no/);
 
     await conflict.getByRole('button', { name: 'Start again from the current values' }).click();
+    await conflict.waitFor({ state: 'detached' });
     await theirs.locator('#fix-receipt_email').waitFor();
     assert.equal(await theirs.locator('#fix-receipt_email').inputValue(), 'first@example.no', 'the first save stands');
     await theirs.getByRole('button', { name: 'Cancel' }).click();

@@ -33,20 +33,28 @@ pub fn OperationDetailView(
 ) -> impl IntoView {
     let i18n = use_i18n();
     let control = DetailControl::get();
-    let session = RwSignal::new(None::<EditSession>);
-    let start_error = RwSignal::new(None::<crate::AppError>);
-    let correctable = may_correct && is_correctable(detail.state.summary.status);
     let version = detail.state.version;
     let op_id = detail.state.summary.id;
+    let session = Signal::derive(move || {
+        control
+            .session
+            .get()
+            .filter(|s: &EditSession| s.detail.state.summary.id == op_id)
+    });
+    let start_error = RwSignal::new(None::<crate::AppError>);
+    let correctable = may_correct && is_correctable(detail.state.summary.status);
     let start = move || {
         start_error.set(None);
+        // Hold live reloads from the click on: a reload landing while the server answers
+        // would draw a new detail, and the editor would open in the one it replaced.
+        control.editing.set(true);
         spawn_local(async move {
             match start_correction(op_id).await {
-                Ok(opened) => {
-                    control.editing.set(true);
-                    session.set(Some(opened));
+                Ok(opened) => control.session.set(Some(opened)),
+                Err(error) => {
+                    control.editing.set(false);
+                    start_error.set(Some(error));
                 }
-                Err(error) => start_error.set(Some(error)),
             }
         });
     };
@@ -56,6 +64,7 @@ pub fn OperationDetailView(
             synchronized,
         } => control.done(op_id, Notice::after_save(&detail, synchronized)),
         EditorEnd::Cancelled => {
+            control.session.set(None);
             control.notice.set(None);
             control.editing.set(false);
             control.reload.update(|n| *n += 1);
@@ -265,6 +274,16 @@ pub fn OperationDetailPane(
         } else {
             live.version.get()
         }
+    });
+    // Another operation opened: whatever editor was open is gone (it let go of its hold).
+    Effect::new(move |before: Option<Option<String>>| {
+        let now = id.get();
+        let moved = before.is_some_and(|before| before != now);
+        if moved && control.editing.get_untracked() {
+            control.session.set(None);
+            control.editing.set(false);
+        }
+        now
     });
     let detail = Resource::new(
         move || (id.get(), live_version.get(), control.reload.get()),

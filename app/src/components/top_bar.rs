@@ -32,7 +32,7 @@ pub fn TopBar() -> impl IntoView {
         <header class="top-bar">
             <a class="brand" href="/">
                 <span class="brand-mark" aria-hidden="true">"⇄"</span>
-                "custsync"
+                <span class="brand-name">"custsync"</span>
             </a>
             <span class="top-bar-context">{tu_string!(i18n, app.context)}</span>
             <span class="top-bar-end">

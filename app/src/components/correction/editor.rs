@@ -67,8 +67,11 @@ pub fn CorrectionEditor(session: EditSession, on_end: Callback<EditorEnd>) -> im
     ) {
         on_cleanup(move || keepalive.clear());
     }
+    let control = super::DetailControl::get();
     on_cleanup(move || {
-        if !ended.get_value() {
+        // Gone without Save or Cancel: the person left (another operation, another page). A
+        // detail drawn again with this editor still open keeps the hold.
+        if !ended.get_value() && !control.is_editing(id) {
             spawn_local(async move { drop(cancel_correction(id).await) });
         }
     });

@@ -71,6 +71,8 @@ impl Notice {
 #[derive(Clone, Copy)]
 pub struct DetailControl {
     pub editing: RwSignal<bool>,
+    /// The open editor's operation, kept here so a detail drawn again keeps its editor.
+    pub session: RwSignal<Option<crate::model::EditSession>>,
     pub reload: RwSignal<u32>,
     pub notice: RwSignal<Option<(i64, Notice)>>,
 }
@@ -79,6 +81,7 @@ impl DetailControl {
     pub fn provide() -> Self {
         let control = Self {
             editing: RwSignal::new(false),
+            session: RwSignal::new(None),
             reload: RwSignal::new(0),
             notice: RwSignal::new(None),
         };
@@ -90,9 +93,16 @@ impl DetailControl {
         expect_context()
     }
 
+    /// Whether the editor of operation `id` is (still) meant to be open.
+    pub fn is_editing(self, id: i64) -> bool {
+        self.session
+            .with_untracked(|s| s.as_ref().map(|s| s.detail.state.summary.id) == Some(id))
+    }
+
     /// Says `notice` about operation `id` and shows the detail as it is now.
     pub fn done(self, id: i64, notice: Notice) {
         self.notice.set(Some((id, notice)));
+        self.session.set(None);
         self.editing.set(false);
         self.reload.update(|n| *n += 1);
     }

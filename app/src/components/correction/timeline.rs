@@ -83,7 +83,7 @@ pub fn ChangeTimeline(
                             <strong>{entry.actor.clone()}</strong>" "
                             <span>{action_label(locale, entry.action)}</span>
                             {field.map(|f| view! { " " <span class="timeline-field">{f}</span> })}
-                            {entry.reverted_by.map(|_| view! { " " <span class="field-group">{td_string!(locale, fix.reverted)}</span> })}
+                            {entry.reverted_by.map(|_| view! { " " <span class="reverted-mark">{td_string!(locale, fix.reverted)}</span> })}
                         </p>
                         {(entry.action != ChangeAction::Synchronize).then(|| view! {
                             <p><BeforeAfter before=entry.before.clone() after=entry.after.clone() /></p>
