@@ -115,22 +115,7 @@ impl Db {
         else {
             return Ok(None);
         };
-        let fields = sqlx::query(
-            "SELECT field, old_value, new_value FROM operation_fields WHERE operation_id = $1 \
-             ORDER BY field",
-        )
-        .bind(id)
-        .fetch_all(&mut *conn)
-        .await?
-        .iter()
-        .map(|r| {
-            Ok(OperationField {
-                field: col(r, "field")?,
-                old_value: col(r, "old_value")?,
-                new_value: col(r, "new_value")?,
-            })
-        })
-        .collect::<Result<Vec<_>, sqlx::Error>>()?;
+        let fields = super::detail::fields_of(&mut conn, id).await?;
         Ok(Some(CorrectionBase {
             status: parse_status(&col::<String>(&row, "status")?)?,
             version: col(&row, "version")?,

@@ -10,6 +10,29 @@ use super::{
 };
 use crate::model::{GridRow, OperationDetail, OperationField};
 
+/// The fields operation `id` carries, by field key.
+pub(super) async fn fields_of(
+    conn: &mut sqlx::AnyConnection,
+    id: i64,
+) -> Result<Vec<OperationField>, sqlx::Error> {
+    sqlx::query(
+        "SELECT field, old_value, new_value FROM operation_fields WHERE operation_id = $1 \
+         ORDER BY field",
+    )
+    .bind(id)
+    .fetch_all(conn)
+    .await?
+    .iter()
+    .map(|r| {
+        Ok(OperationField {
+            field: col(r, "field")?,
+            old_value: col(r, "old_value")?,
+            new_value: col(r, "new_value")?,
+        })
+    })
+    .collect()
+}
+
 impl Db {
     /// The detail of operation `id`, or `None` if there is no such operation.
     #[tracing::instrument(skip(self), err)]
@@ -29,21 +52,7 @@ impl Db {
         };
         let state = state_from_row(&row)?;
         let legal_entity_id: String = col(&row, "legal_entity_id")?;
-        let fields = sqlx::query(
-            "SELECT field, old_value, new_value FROM operation_fields WHERE operation_id = $1",
-        )
-        .bind(id)
-        .fetch_all(&mut *conn)
-        .await?
-        .iter()
-        .map(|r| {
-            Ok(OperationField {
-                field: col(r, "field")?,
-                old_value: col(r, "old_value")?,
-                new_value: col(r, "new_value")?,
-            })
-        })
-        .collect::<Result<Vec<_>, sqlx::Error>>()?;
+        let fields = fields_of(&mut conn, id).await?;
         // The customer this operation made or changes: by its real account once it has one,
         // else the one its async account became (an edit that applied before its account was
         // copied onto it).

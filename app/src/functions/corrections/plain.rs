@@ -106,11 +106,12 @@ pub fn check_shape(correction: &Correction) -> Result<(), AppError> {
             ));
         }
     }
-    if correction
-        .reason
-        .as_ref()
-        .is_some_and(|r| r.chars().count() > MAX_REASON_CHARS)
-    {
+    check_reason(correction.reason.as_deref())
+}
+
+/// A reason longer than [`MAX_REASON_CHARS`] is refused.
+fn check_reason(reason: Option<&str>) -> Result<(), AppError> {
+    if reason.is_some_and(|r| r.chars().count() > MAX_REASON_CHARS) {
         return Err(AppError::validation(
             "reason",
             format!("is longer than {MAX_REASON_CHARS} characters"),
@@ -247,12 +248,7 @@ pub async fn revert(
     reason: Option<&str>,
     now: i64,
 ) -> Result<SaveOutcome, AppError> {
-    if reason.is_some_and(|r| r.chars().count() > MAX_REASON_CHARS) {
-        return Err(AppError::validation(
-            "reason",
-            format!("is longer than {MAX_REASON_CHARS} characters"),
-        ));
-    }
+    check_reason(reason)?;
     let entry = db
         .change_entry(change_id)
         .await?
