@@ -204,6 +204,22 @@ fn Fact(#[prop(into)] term: Signal<&'static str>, children: Children) -> impl In
     }
 }
 
+/// The attributes grid's column headings, shared with the correction editor's grid.
+#[component]
+pub fn GridHead() -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <thead>
+            <tr>
+                <th scope="col">{tu_string!(i18n, detail.field)}</th>
+                <th scope="col">{tu_string!(i18n, detail.old_value)}</th>
+                <th scope="col">{tu_string!(i18n, detail.new_value)}</th>
+                <th scope="col">{tu_string!(i18n, detail.hq_now)}</th>
+            </tr>
+        </thead>
+    }
+}
+
 /// Field, old value, new value and the value HQ holds now; changed values emphasised, the
 /// failing field outlined.
 #[component]
@@ -215,14 +231,7 @@ fn AttributeGrid(rows: Vec<GridRow>) -> impl IntoView {
     view! {
         <div class="grid-wrap">
             <table class="attribute-grid" aria-labelledby="grid-title">
-                <thead>
-                    <tr>
-                        <th scope="col">{tu_string!(i18n, detail.field)}</th>
-                        <th scope="col">{tu_string!(i18n, detail.old_value)}</th>
-                        <th scope="col">{tu_string!(i18n, detail.new_value)}</th>
-                        <th scope="col">{tu_string!(i18n, detail.hq_now)}</th>
-                    </tr>
-                </thead>
+                <GridHead />
                 <tbody>
                     {rows.into_iter().map(|row| {
                         let changed = row.old_value != row.new_value;

@@ -32,9 +32,8 @@ pub async fn start_correction(id: i64) -> Result<EditSession, AppError> {
 pub async fn keep_correcting(id: i64) -> Result<(), AppError> {
     let person = crate::access::require(crate::model::Role::Operator).map_err(super::fail)?;
     let db = super::db()?;
-    plain::start(&db, &person, id, now())
+    plain::keep(&db, &person, id, now())
         .await
-        .map(drop)
         .map_err(super::fail)
 }
 

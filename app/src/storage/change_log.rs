@@ -105,10 +105,8 @@ fn entry_from_row(row: &AnyRow) -> Result<ChangeEntry, sqlx::Error> {
         at: from_micros(col(row, "at")?),
         actor: col(row, "actor")?,
         operation_id: col(row, "operation_id")?,
-        action: ChangeAction::parse(&action).ok_or_else(|| sqlx::Error::ColumnDecode {
-            index: "action".into(),
-            source: format!("unknown change action “{action}”").into(),
-        })?,
+        action: ChangeAction::parse(&action)
+            .ok_or_else(|| super::operations::decode_error("action", &action))?,
         field: col(row, "field")?,
         before: col(row, "before_value")?,
         after: col(row, "after_value")?,

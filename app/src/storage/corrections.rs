@@ -119,8 +119,11 @@ impl Db {
         Ok(Some(CorrectionBase {
             status: parse_status(&col::<String>(&row, "status")?)?,
             version: col(&row, "version")?,
-            kind: OperationKind::parse(&col::<String>(&row, "kind")?)
-                .unwrap_or(OperationKind::Update),
+            kind: {
+                let kind: String = col(&row, "kind")?;
+                OperationKind::parse(&kind)
+                    .ok_or_else(|| super::operations::decode_error("kind", &kind))?
+            },
             legal_entity_id: col(&row, "legal_entity_id")?,
             fields,
         }))
@@ -187,10 +190,7 @@ async fn status_of(
 }
 
 fn parse_status(text: &str) -> Result<SyncStatus, sqlx::Error> {
-    SyncStatus::parse(text).ok_or_else(|| sqlx::Error::ColumnDecode {
-        index: "status".into(),
-        source: format!("unknown status “{text}”").into(),
-    })
+    SyncStatus::parse(text).ok_or_else(|| super::operations::decode_error("status", text))
 }
 
 /// Writes one corrected value and moves its count in the value dictionary.

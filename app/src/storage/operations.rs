@@ -111,7 +111,7 @@ pub(super) fn state_from_row(row: &AnyRow) -> Result<OperationState, sqlx::Error
     })
 }
 
-fn decode_error(column: &str, value: &str) -> sqlx::Error {
+pub(super) fn decode_error(column: &str, value: &str) -> sqlx::Error {
     sqlx::Error::ColumnDecode {
         index: column.to_owned(),
         source: format!("unexpected value “{value}”").into(),

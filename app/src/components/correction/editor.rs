@@ -137,14 +137,7 @@ pub fn CorrectionEditor(session: EditSession, on_end: Callback<EditorEnd>) -> im
     let table = view! {
         <div class="grid-wrap">
             <table class="attribute-grid editing" aria-labelledby="grid-title">
-                <thead>
-                    <tr>
-                        <th scope="col">{tu_string!(i18n, detail.field)}</th>
-                        <th scope="col">{tu_string!(i18n, detail.old_value)}</th>
-                        <th scope="col">{tu_string!(i18n, detail.new_value)}</th>
-                        <th scope="col">{tu_string!(i18n, detail.hq_now)}</th>
-                    </tr>
-                </thead>
+                <crate::components::operation_detail::GridHead />
                 <tbody>
                     {grid_rows.into_iter().map(|row| view! { <EditorRow row typed errors changes /> }.into_any()).collect_view()}
                 </tbody>

@@ -58,14 +58,35 @@ fn not_correctable(status: SyncStatus) -> AppError {
 
 /// Holds operation `id` in Editing for `person` and returns what the editor needs.
 pub async fn start(db: &Db, person: &SignedIn, id: i64, now: i64) -> Result<EditSession, AppError> {
-    match db.hold_for_editing(id, &person.name, now).await? {
-        Ok(()) => {}
-        Err(None) => return Err(operation_not_found(id)),
-        Err(Some(status)) => return Err(not_correctable(status)),
-    }
+    keep(db, person, id, now).await?;
     let detail = current(db, id).await?;
     let context = db.validation_context(&detail.legal_entity_id).await?;
     Ok(EditSession { detail, context })
+}
+
+/// Renews `person`'s hold on operation `id` (the open editor's sign of life): the hold alone,
+/// none of what opening reads.
+pub async fn keep(db: &Db, person: &SignedIn, id: i64, now: i64) -> Result<(), AppError> {
+    match db.hold_for_editing(id, &person.name, now).await? {
+        Ok(()) => Ok(()),
+        Err(None) => Err(operation_not_found(id)),
+        Err(Some(status)) => Err(not_correctable(status)),
+    }
+}
+
+/// What a correction of operation `id` starts from, if it can still be corrected.
+async fn correctable_base(
+    db: &Db,
+    id: i64,
+) -> Result<crate::storage::corrections::CorrectionBase, AppError> {
+    let base = db
+        .correction_base(id)
+        .await?
+        .ok_or_else(|| operation_not_found(id))?;
+    if !is_correctable(base.status) {
+        return Err(not_correctable(base.status));
+    }
+    Ok(base)
 }
 
 fn operation_not_found(id: i64) -> AppError {
@@ -182,13 +203,7 @@ pub async fn save(
 ) -> Result<SaveOutcome, AppError> {
     check_shape(correction)?;
     let id = correction.operation_id;
-    let base = db
-        .correction_base(id)
-        .await?
-        .ok_or_else(|| operation_not_found(id))?;
-    if !is_correctable(base.status) {
-        return Err(not_correctable(base.status));
-    }
+    let base = correctable_base(db, id).await?;
     if base.version != correction.version {
         return conflict(db, id).await;
     }
@@ -266,13 +281,7 @@ pub async fn revert(
     if entry.reverted_by.is_some() {
         return Err(AppError::validation("change", "has already been reverted"));
     }
-    let base = db
-        .correction_base(id)
-        .await?
-        .ok_or_else(|| operation_not_found(id))?;
-    if !is_correctable(base.status) {
-        return Err(not_correctable(base.status));
-    }
+    let base = correctable_base(db, id).await?;
     let now_value = base
         .fields
         .iter()
