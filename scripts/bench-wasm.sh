@@ -6,8 +6,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/common.sh
+# The same flags as Cargo.toml's lib-cargo-args (cargo-leptos' release client build).
 cargo build --quiet -p frontend --lib --target wasm32-unknown-unknown --profile wasm-release \
-  -Zbuild-std=std,panic_abort
+  -Zbuild-std=std,panic_abort \
+  --config "target.wasm32-unknown-unknown.rustflags=['-Zunstable-options', '-Cpanic=immediate-abort']"
 out="$(mktemp -d /tmp/custsync-wasm.XXXXXX)"
 trap 'rm -rf "$out"' EXIT
 wasm-bindgen --target web --no-typescript --out-dir "$out" --out-name custsync \
