@@ -269,3 +269,22 @@ storage_test! {
         assert_eq!(status_of(&db, &kari).await, [SyncStatus::Succeeded; 2]);
     }
 }
+
+storage_test! {
+    async fn the_p_job_asks_for_another_step_only_while_the_inbox_still_holds_operations(db) {
+        let shop = retailer(&db).await;
+        let ops: Vec<_> = (0..1_001)
+            .map(|i| incoming(&format!("p-{i}"), &guid(), OperationKind::Create, &[("name", "Kunde")]))
+            .collect();
+        receive(&db, &shop.oslo, &ops[..1_000]).await;
+        receive(&db, &shop.oslo, &ops[1_000..]).await;
+
+        let first = jobs::p_job::run_once(&db).await.unwrap();
+        assert_eq!(first.seen, 1_000, "one step takes one batch");
+        assert!(first.more, "one operation is still in the inbox");
+        let second = jobs::p_job::run_once(&db).await.unwrap();
+        assert_eq!(second.seen, 1);
+        assert!(!second.more, "the inbox is empty");
+        assert_eq!(db.unassigned_inbox().await.unwrap(), 0);
+    }
+}

@@ -168,6 +168,16 @@ impl Db {
         col(&row, "n")
     }
 
+    /// Whether any inbox row waits for the P-job: an existence test, so a step's "is there more?"
+    /// stays one index probe however long the inbox is (a count read every waiting row, each step).
+    pub async fn has_unassigned_inbox(&self) -> Result<bool, sqlx::Error> {
+        let row =
+            sqlx::query("SELECT 1 FROM channel_inbox WHERE upload_session_id IS NULL LIMIT 1")
+                .fetch_optional(self.pool())
+                .await?;
+        Ok(row.is_some())
+    }
+
     /// The upload sessions not yet applied, oldest first (left by step 1, or by a crash).
     pub async fn uploaded_sessions(&self, limit: i64) -> Result<Vec<i64>, sqlx::Error> {
         let rows = sqlx::query(

@@ -21,6 +21,6 @@ pub async fn run_once(db: &Db) -> anyhow::Result<Outcome> {
             outcome.skipped += applied.waiting;
         }
     }
-    outcome.more = !uploaded.is_empty() && db.unassigned_inbox().await? > 0;
+    outcome.more = !uploaded.is_empty() && db.has_unassigned_inbox().await?;
     Ok(outcome)
 }
