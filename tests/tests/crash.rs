@@ -49,6 +49,16 @@ async fn settled(db: &Db, expected_operations: i64) -> bool {
         && db.undistributed_changes().await.unwrap() == 0
 }
 
+/// Waits (at most 10 s) until a job run started after run `after` is recorded as running.
+async fn job_under_way(db: &Db, after: i64) {
+    let running =
+        format!("SELECT COUNT(*) FROM job_runs WHERE status = 'running' AND id > {after}");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while Instant::now() < deadline && scalar(db, &running).await == 0 {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
 /// A pseudo-random pause from the clock's nanoseconds: each run kills at other moments.
 fn random_pause(min_ms: u64, spread_ms: u64) -> Duration {
     let nanos = std::time::SystemTime::now()
@@ -109,8 +119,12 @@ storage_test! {
                 "the pipeline did not finish after {kills} kills; failures: {:?}",
                 failures(&db).await
             );
+            let runs_before = scalar(&db, "SELECT COALESCE(MAX(id), 0) FROM job_runs").await;
             let mut server = ServerProcess::start(&db.url, free_port());
-            tokio::time::sleep(random_pause(400, 1_500)).await;
+            // Kill while a job runs: wait until this server has one under way (a fixed pause
+            // missed them once the pipeline got faster), then a random moment into it.
+            job_under_way(&db, runs_before).await;
+            tokio::time::sleep(random_pause(100, 1_100)).await;
             server.kill();
             kills += 1;
         }
