@@ -262,3 +262,15 @@ storage_test! {
         assert_eq!(db.channel_of_token("hash-a", t0 + 2 * minute).await.unwrap(), None);
     }
 }
+
+#[tokio::test]
+async fn postgresql_connections_start_no_parallel_workers_for_the_page_walks() {
+    let db = custsync_tests::fresh_db(custsync_tests::Backend::Postgres).await;
+    for _ in 0..3 {
+        let workers: String = sqlx::query_scalar("SHOW max_parallel_workers_per_gather")
+            .fetch_one(db.pool())
+            .await
+            .unwrap();
+        assert_eq!(workers, "0", "every pooled connection");
+    }
+}
