@@ -274,3 +274,38 @@ async fn postgresql_connections_start_no_parallel_workers_for_the_page_walks() {
         assert_eq!(workers, "0", "every pooled connection");
     }
 }
+
+#[tokio::test]
+async fn sqlite_copies_its_write_ahead_log_into_the_file_in_the_background() {
+    let db = custsync_tests::fresh_db(custsync_tests::Backend::Sqlite).await;
+    let path = db
+        .url
+        .trim_start_matches("sqlite://")
+        .split('?')
+        .next()
+        .unwrap()
+        .to_owned();
+    let file_size = || std::fs::metadata(&path).unwrap().len();
+    sqlx::query("CREATE TABLE scratch (payload BLOB)")
+        .execute(db.pool())
+        .await
+        .unwrap();
+    let before = file_size();
+    // About 2 MB: below SQLite's own checkpoint threshold, so no commit copies it back.
+    sqlx::query(
+        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 500) \
+         INSERT INTO scratch SELECT randomblob(4000) FROM n",
+    )
+    .execute(db.pool())
+    .await
+    .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while file_size() < before + 1_500_000 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the database file stayed at {} bytes (was {before})",
+            file_size()
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+}
