@@ -102,7 +102,8 @@ pub async fn bare_loop(db: &Db, n: i64) -> anyhow::Result<()> {
                 .filter_map(|c| c.values.get("email").and_then(|v| v.as_deref()))
                 .collect();
             let owned = sqlx::query(&format!(
-                "SELECT email, account FROM customers WHERE legal_entity_id = {} AND email IN ({})",
+                "SELECT email, account FROM customers WHERE legal_entity_id = {} AND email <> '' \
+                 AND email IN ({})",
                 p(1),
                 json_texts(backend, 2)
             ))
