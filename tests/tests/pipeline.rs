@@ -288,3 +288,100 @@ storage_test! {
         assert_eq!(db.unassigned_inbox().await.unwrap(), 0);
     }
 }
+
+storage_test! {
+    async fn an_edit_released_behind_the_batch_read_ahead_still_applies_in_the_same_run(db) {
+        let shop = retailer(&db).await;
+        let kari = guid();
+        let start = chrono::Utc::now() - chrono::Duration::hours(1);
+        let at = |seconds: i64| start + chrono::Duration::seconds(seconds);
+        let mut create = incoming("k-1", &kari, OperationKind::Create, KARI);
+        create.operation_at = at(0);
+        let mut edit = incoming("k-2", &kari, OperationKind::Update, &[("phone", "+47 55 12 34 56")]);
+        edit.operation_at = at(1);
+        // One full batch with Kari's create first: her edit, released by it, is due ahead of
+        // the place the next batch is read from, and nothing is left behind that place.
+        let mut ops = vec![create, edit];
+        ops.extend((0..jobs::synchronize::BATCH - 1).map(|i| {
+            let mut op = incoming(&format!("o-{i}"), &guid(), OperationKind::Create, &[("name", "Kunde")]);
+            op.operation_at = at(2 + i);
+            op
+        }));
+        receive(&db, &shop.oslo, &ops).await;
+        while jobs::p_job::run_once(&db).await.unwrap().more {}
+        assert_eq!(status_of(&db, &kari).await, [SyncStatus::Pending, SyncStatus::Waiting]);
+
+        let mut jobs = jobs_of(&db);
+        jobs::execute(&mut jobs, JobName::SynchronizeCustomers, JobTrigger::RunNow, false).await.unwrap();
+        assert_eq!(status_of(&db, &kari).await, [SyncStatus::Succeeded; 2], "in one run of the job");
+        assert_eq!(scalar(&db, "SELECT COUNT(*) FROM operations WHERE status <> 'succeeded'").await, 0);
+    }
+}
+
+storage_test! {
+    async fn an_operation_changed_after_it_was_read_ahead_is_not_settled_from_that_copy(db) {
+        let shop = retailer(&db).await;
+        let ops: Vec<_> = (0..3)
+            .map(|i| incoming(&format!("r-{i}"), &guid(), OperationKind::Create, &[("name", "Kunde")]))
+            .collect();
+        receive(&db, &shop.oslo, &ops).await;
+        jobs::p_job::run_once(&db).await.unwrap();
+        let now = to_micros(chrono::Utc::now());
+        let read = db.read_pending_ahead(10, None, now).await.unwrap();
+        assert_eq!(read.len(), 3);
+        let rest = db.read_pending_ahead(10, Some((read[0].operation_at, read[0].id)), now).await.unwrap();
+        let rest_ids: Vec<i64> = rest.iter().map(|op| op.id).collect();
+        assert_eq!(rest_ids, [read[1].id, read[2].id], "after a place in the queue");
+
+        // Meanwhile the first is retried later (a new version) and the second is put on hold.
+        db.schedule_retry(read[0].id, 1, now + 10_000_000, "try again", now).await.unwrap();
+        sqlx::query("UPDATE operations SET status = 'editing' WHERE id = $1")
+            .bind(read[1].id)
+            .execute(db.pool())
+            .await
+            .unwrap();
+        let versions: Vec<(i64, i64)> = read.iter().map(|op| (op.id, op.version)).collect();
+        let (batch, current) = db.begin_settling(&versions, now).await.unwrap();
+        batch.commit().await.unwrap();
+        assert_eq!(current.into_iter().collect::<Vec<_>>(), [read[2].id], "only the one unchanged");
+    }
+}
+
+storage_test! {
+    async fn a_create_whose_email_was_taken_meanwhile_is_left_out_and_the_rest_are_written(db) {
+        let shop = retailer(&db).await;
+        let changes = |email: &str| {
+            let fields: Vec<app::model::OperationField> = [("name", "Kunde"), ("email", email), ("city", "Oslo"), ("attr:loyalty_tier", "Gold")]
+                .iter()
+                .map(|(field, value)| app::model::OperationField {
+                    field: (*field).into(),
+                    old_value: None,
+                    new_value: Some((*value).into()),
+                })
+                .collect();
+            app::model::changes::CustomerChanges::from_fields(&fields)
+        };
+        let (first, taken, other) = (changes("a@example.no"), changes("b@example.no"), changes("c@example.no"));
+        let customer = |account: &'static str, changes| app::storage::sync_writes::NewCustomer {
+            account,
+            legal_entity_id: &shop.oslo.legal_entity_id,
+            async_account: account,
+            origin_channel_id: shop.oslo.id,
+            changes,
+        };
+        let now = to_micros(chrono::Utc::now());
+        let (mut batch, _) = db.claim_pending(1, None, now).await.unwrap();
+        // As a concurrent batch would have written it after this one looked.
+        assert!(batch.insert_customers(&[customer("NO-1", &taken)]).await.unwrap().is_empty());
+        let refused = batch
+            .insert_customers(&[customer("NO-2", &first), customer("NO-3", &taken), customer("NO-4", &other)])
+            .await
+            .unwrap();
+        batch.commit().await.unwrap();
+        assert_eq!(refused, [1], "the second of the three");
+        assert_eq!(scalar(&db, "SELECT COUNT(*) FROM customers WHERE account = 'NO-3'").await, 0);
+        assert_eq!(scalar(&db, "SELECT COUNT(*) FROM customers").await, 3);
+        assert_eq!(scalar(&db, "SELECT COUNT(*) FROM customer_addresses").await, 3, "none for the one left out");
+        assert_eq!(scalar(&db, "SELECT COUNT(*) FROM customer_attribute_values").await, 3);
+    }
+}

@@ -264,14 +264,29 @@ storage_test! {
 }
 
 #[tokio::test]
-async fn postgresql_connections_start_no_parallel_workers_for_the_page_walks() {
+async fn postgresql_page_reads_use_no_parallel_workers_but_write_transactions_may() {
     let db = custsync_tests::fresh_db(custsync_tests::Backend::Postgres).await;
+    let show = "SHOW max_parallel_workers_per_gather";
+    let server_default: String = sqlx::query_scalar(
+        "SELECT reset_val FROM pg_settings WHERE name = 'max_parallel_workers_per_gather'",
+    )
+    .fetch_one(db.pool())
+    .await
+    .unwrap();
+    assert_ne!(
+        server_default, "0",
+        "the test needs a server that allows them"
+    );
     for _ in 0..3 {
-        let workers: String = sqlx::query_scalar("SHOW max_parallel_workers_per_gather")
-            .fetch_one(db.pool())
-            .await
-            .unwrap();
-        assert_eq!(workers, "0", "every pooled connection");
+        let mut tx = db.begin_write().await.unwrap();
+        let workers: String = sqlx::query_scalar(show).fetch_one(&mut *tx).await.unwrap();
+        assert_eq!(workers, server_default, "inside a write transaction");
+        tx.rollback().await.unwrap();
+        let workers: String = sqlx::query_scalar(show).fetch_one(db.pool()).await.unwrap();
+        assert_eq!(
+            workers, "0",
+            "every pooled connection, after a write transaction too"
+        );
     }
 }
 

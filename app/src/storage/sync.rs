@@ -21,6 +21,9 @@ pub struct ClaimedOperation {
     pub customer_account: Option<String>,
     pub kind: OperationKind,
     pub retry_count: i64,
+    /// Its place in the queue (with `id`) and its version when it was read.
+    pub operation_at: i64,
+    pub version: i64,
     pub fields: Vec<OperationField>,
 }
 
@@ -105,25 +108,13 @@ impl Db {
     ) -> Result<(SyncBatch, Vec<ClaimedOperation>), sqlx::Error> {
         let mut tx = self.begin_write().await?;
         let only_filter = if only.is_some() { " AND o.id = $3" } else { "" };
-        // Each operation comes with its fields as one JSON value.
-        let sql = format!(
-            "SELECT o.id, o.channel_id, o.legal_entity_id, o.async_account, o.customer_account, \
-             o.kind, o.retry_count, (SELECT {} FROM operation_fields f \
-             WHERE f.operation_id = o.id) AS fields FROM operations o \
-             WHERE o.status = 'pending' AND (o.next_retry_at IS NULL OR o.next_retry_at <= $1)\
-             {only_filter} ORDER BY o.operation_at, o.id LIMIT $2{}",
-            super::json_group(self.backend(), &["f.field", "f.old_value", "f.new_value"]),
-            self.skip_locked()
-        );
+        let sql = self.select_due_pending(only_filter, self.skip_locked());
         let mut query = sqlx::query(&sql).bind(now_micros).bind(limit);
         if let Some(id) = only {
             query = query.bind(id);
         }
         let rows = query.fetch_all(&mut *tx).await?;
-        let claimed = rows
-            .iter()
-            .map(claimed_from_row)
-            .collect::<Result<Vec<_>, _>>()?;
+        let claimed = claimed_from_rows(&rows)?;
         Ok((
             SyncBatch {
                 tx,
@@ -133,6 +124,25 @@ impl Db {
             claimed,
         ))
     }
+}
+
+impl Db {
+    /// The statement reading due Pending operations, oldest first, each with its fields as one
+    /// JSON value: `$1` is now, `$2` the limit; `filter` may add conditions on `o` from `$3`.
+    pub(super) fn select_due_pending(&self, filter: &str, lock: &str) -> String {
+        format!(
+            "SELECT o.id, o.channel_id, o.legal_entity_id, o.async_account, o.customer_account, \
+             o.kind, o.retry_count, o.operation_at, o.version, (SELECT {} FROM operation_fields f \
+             WHERE f.operation_id = o.id) AS fields FROM operations o \
+             WHERE o.status = 'pending' AND (o.next_retry_at IS NULL OR o.next_retry_at <= $1)\
+             {filter} ORDER BY o.operation_at, o.id LIMIT $2{lock}",
+            super::json_group(self.backend(), &["f.field", "f.old_value", "f.new_value"]),
+        )
+    }
+}
+
+pub(super) fn claimed_from_rows(rows: &[AnyRow]) -> Result<Vec<ClaimedOperation>, sqlx::Error> {
+    rows.iter().map(claimed_from_row).collect()
 }
 
 fn claimed_from_row(row: &AnyRow) -> Result<ClaimedOperation, sqlx::Error> {
@@ -148,6 +158,8 @@ fn claimed_from_row(row: &AnyRow) -> Result<ClaimedOperation, sqlx::Error> {
             source: format!("unknown operation kind “{kind}”").into(),
         })?,
         retry_count: col(row, "retry_count")?,
+        operation_at: col(row, "operation_at")?,
+        version: col(row, "version")?,
         fields: fields_from_json(col(row, "fields")?)?,
     })
 }

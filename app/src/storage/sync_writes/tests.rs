@@ -1,5 +1,6 @@
 //! Tests of `sync_writes`.
-use super::*;
+use super::new_customers::{column_reads, column_value};
+use serde_json::Value;
 
 #[test]
 fn flags_are_stored_as_integers_and_other_columns_as_text() {

@@ -4,35 +4,51 @@
 //! error a person must fix. Transient errors leave it Pending with a retry count and a
 //! backoff. A succeeded operation releases the next one waiting behind it.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
 use app::{
-    model::{changes::CustomerChanges, channel_api::CustomerChange, Channel, OperationKind},
+    model::{changes::CustomerChanges, Channel},
     storage::{
         sync::{ClaimedOperation, SyncBatch},
-        sync_writes::NewCustomer,
         to_micros, Db,
     },
-    validate::{validate_operation, FieldError, Reason, ValidationContext},
+    validate::{validate_operation, FieldError, ValidationContext},
 };
 
 use super::Outcome;
 
+mod ahead;
 mod decide;
+mod settle;
 
 pub use decide::backoff_seconds;
-use decide::{claim_email, decide_create, duplicate_email};
 
 /// Operations one step claims (one transaction).
 pub const BATCH: i64 = 500;
 
+/// What validation said of an operation: the changes it makes, or the error a person must fix.
+type Checked = Result<CustomerChanges, FieldError>;
+
 /// The Synchronize job of one instance, with the reference data it has read (read again at
 /// every run, so a changed definition counts from the next run on).
-#[derive(Clone)]
 pub struct Synchronize {
     db: Db,
     channels: HashMap<i64, Channel>,
     contexts: HashMap<String, ValidationContext>,
+    /// On SQLite, the next batch being read and checked while this one is settled.
+    ahead: Option<ahead::Ahead>,
+}
+
+/// A copy with the same reference data, reading nothing ahead (a PostgreSQL worker).
+impl Clone for Synchronize {
+    fn clone(&self) -> Self {
+        Self {
+            db: self.db.clone(),
+            channels: self.channels.clone(),
+            contexts: self.contexts.clone(),
+            ahead: None,
+        }
+    }
 }
 
 /// How one operation was settled.
@@ -52,13 +68,18 @@ impl Synchronize {
             db,
             channels: HashMap::new(),
             contexts: HashMap::new(),
+            ahead: None,
         }
     }
 
-    /// Forgets cached channels and validation contexts (at the start of each run).
+    /// Forgets cached channels and validation contexts (at the start of each run), and the
+    /// batch read ahead with them.
     pub fn refresh(&mut self) {
         self.channels.clear();
         self.contexts.clear();
+        if let Some(ahead) = self.ahead.take() {
+            ahead.abort();
+        }
     }
 
     /// One step of `workers` batches side by side on PostgreSQL (each claims its own rows with
@@ -90,10 +111,12 @@ impl Synchronize {
     }
 
     /// One step: claims up to [`BATCH`] due Pending operations (or only `only`) and settles
-    /// them in one transaction. If the batch hits a database error that is not an outage, each
-    /// operation is tried alone, so one bad row cannot hold up the others; those that still
-    /// fail are retried later with backoff.
+    /// them in one transaction. On SQLite the step's batch was read ahead, during the step
+    /// before (see [`ahead`]).
     pub async fn run_once(&mut self, only: Option<i64>) -> anyhow::Result<Outcome> {
+        if only.is_none() && self.db.backend() == app::storage::Backend::Sqlite {
+            return self.run_read_ahead().await;
+        }
         let now = to_micros(chrono::Utc::now());
         let (batch, claimed) = self.db.claim_pending(BATCH, only, now).await?;
         if claimed.is_empty() {
@@ -101,8 +124,44 @@ impl Synchronize {
             return Ok(Outcome::default());
         }
         self.load_reference_data(&claimed).await?;
+        let checked = self.check(&claimed);
+        let mut outcome = self.settle(batch, &claimed, checked, now).await?;
+        // A full batch leaves more behind, and a success may have released a waiting edit.
+        outcome.more = claimed.len() as i64 == BATCH || (only.is_none() && outcome.succeeded > 0);
+        Ok(outcome)
+    }
+
+    /// Validates each operation (pure), so account numbers are taken only for creates that
+    /// pass, and the writer's transaction need not wait for it.
+    fn check(&self, claimed: &[ClaimedOperation]) -> Vec<Checked> {
+        let empty = ValidationContext::default();
+        claimed
+            .iter()
+            .map(|op| {
+                let ctx = self.contexts.get(&op.legal_entity_id).unwrap_or(&empty);
+                match validate_operation(op.kind, &op.fields, ctx)
+                    .into_iter()
+                    .next()
+                {
+                    Some(error) => Err(error),
+                    None => Ok(CustomerChanges::from_fields(&op.fields)),
+                }
+            })
+            .collect()
+    }
+
+    /// Settles a claimed batch. If it hits a database error that is not an outage, each
+    /// operation is tried alone, so one bad row cannot hold up the others; those that still
+    /// fail are retried later with backoff.
+    async fn settle(
+        &mut self,
+        batch: SyncBatch,
+        claimed: &[ClaimedOperation],
+        checked: Vec<Checked>,
+        now: i64,
+    ) -> anyhow::Result<Outcome> {
         let mut outcome = Outcome::default();
-        match self.settle_batch(batch, &claimed).await {
+        match self.settle_batch(batch, claimed, checked).await {
             Ok(results) => {
                 for settled in results {
                     count(&mut outcome, &settled);
@@ -111,12 +170,14 @@ impl Synchronize {
             Err(error) if app::storage::is_unavailable(&error) => return Err(error.into()),
             Err(error) => {
                 tracing::warn!(%error, "a Synchronize batch failed; settling its operations one by one");
-                for op in &claimed {
+                for op in claimed {
                     let settled = match self.db.claim_pending(1, Some(op.id), now).await {
-                        Ok((batch, one)) if one.len() == 1 => self
-                            .settle_batch(batch, &one)
-                            .await
-                            .map(|mut r| r.remove(0)),
+                        Ok((batch, one)) if one.len() == 1 => {
+                            let checked = self.check(&one);
+                            self.settle_batch(batch, &one, checked)
+                                .await
+                                .map(|mut r| r.remove(0))
+                        }
                         Ok((batch, _)) => batch.commit().await.map(|()| Settled::Skipped),
                         Err(e) => Err(e),
                     };
@@ -133,8 +194,6 @@ impl Synchronize {
                 }
             }
         }
-        // A full batch leaves more behind, and a success may have released a waiting edit.
-        outcome.more = claimed.len() as i64 == BATCH || (only.is_none() && outcome.succeeded > 0);
         Ok(outcome)
     }
 
@@ -178,171 +237,6 @@ impl Synchronize {
             }
         }
         Ok(())
-    }
-
-    /// Settles every claimed operation inside `batch` and commits it.
-    async fn settle_batch(
-        &self,
-        mut batch: SyncBatch,
-        claimed: &[ClaimedOperation],
-    ) -> Result<Vec<Settled>, sqlx::Error> {
-        // Validation first (pure), so account numbers are taken only for creates that pass it.
-        let empty = ValidationContext::default();
-        let checked: Vec<Result<CustomerChanges, FieldError>> = claimed
-            .iter()
-            .map(|op| {
-                let ctx = self.contexts.get(&op.legal_entity_id).unwrap_or(&empty);
-                match validate_operation(op.kind, &op.fields, ctx)
-                    .into_iter()
-                    .next()
-                {
-                    Some(error) => Err(error),
-                    None => Ok(CustomerChanges::from_fields(&op.fields)),
-                }
-            })
-            .collect();
-        // What only the customer master can tell, read for the whole batch at once.
-        let creates: Vec<&ClaimedOperation> = claimed
-            .iter()
-            .zip(&checked)
-            .filter(|(op, c)| op.kind == OperationKind::Create && c.is_ok())
-            .map(|(op, _)| op)
-            .collect();
-        let create_accounts: Vec<&str> =
-            creates.iter().map(|op| op.async_account.as_str()).collect();
-        let existing = batch.customers_by_async_accounts(&create_accounts).await?;
-        let mut emails: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
-        for (op, checked) in claimed.iter().zip(&checked) {
-            if let Some(email) = checked.as_ref().ok().and_then(CustomerChanges::email) {
-                emails
-                    .entry(op.legal_entity_id.as_str())
-                    .or_default()
-                    .push(email);
-            }
-        }
-        let mut email_owners: HashMap<(String, String), String> = HashMap::new();
-        for (entity, list) in emails {
-            for (email, account) in batch.email_owners(entity, &list).await? {
-                email_owners.insert((entity.to_owned(), email), account);
-            }
-        }
-        let mut wanted: BTreeMap<&str, i64> = BTreeMap::new();
-        for op in creates
-            .iter()
-            .filter(|op| !existing.contains_key(&op.async_account))
-        {
-            *wanted.entry(op.legal_entity_id.as_str()).or_default() += 1;
-        }
-        let mut numbers: HashMap<String, std::vec::IntoIter<String>> = HashMap::new();
-        for (entity, n) in wanted {
-            let taken = batch.allocate_accounts(entity, n).await?;
-            numbers.insert(entity.to_owned(), taken.into_iter());
-        }
-
-        // Decide each operation in order; updates write at once, creates all together below.
-        let mut results = Vec::with_capacity(claimed.len());
-        let mut created: Vec<(usize, String, CustomerChanges)> = Vec::new();
-        let mut logged: Vec<(String, &str, CustomerChange)> = Vec::new();
-        for (i, (op, checked)) in claimed.iter().zip(checked).enumerate() {
-            let decided = match checked {
-                Err(error) => Err(error),
-                Ok(changes) => match op.kind {
-                    OperationKind::Create => {
-                        let changes = match self.channels.get(&op.channel_id) {
-                            Some(channel) => changes.with_defaults_of(channel),
-                            None => changes,
-                        };
-                        let decided =
-                            decide_create(op, &changes, &existing, &email_owners, &mut numbers);
-                        if let Ok(account) = &decided {
-                            claim_email(&mut email_owners, op, &changes, account);
-                            created.push((i, account.clone(), changes));
-                        }
-                        decided
-                    }
-                    OperationKind::Update => {
-                        match self
-                            .apply_update(&mut batch, op, &changes, &email_owners)
-                            .await?
-                        {
-                            Ok(account) => {
-                                claim_email(&mut email_owners, op, &changes, &account);
-                                Ok(account)
-                            }
-                            Err(error) => Err(error),
-                        }
-                    }
-                },
-            };
-            results.push(match decided {
-                Ok(account) => {
-                    let change = match op.kind {
-                        OperationKind::Create => CustomerChange::Created,
-                        OperationKind::Update => CustomerChange::Updated,
-                    };
-                    logged.push((account.clone(), op.legal_entity_id.as_str(), change));
-                    Settled::Succeeded { account }
-                }
-                Err(error) => Settled::Failed(error),
-            });
-        }
-
-        let new_customers: Vec<NewCustomer> = created
-            .iter()
-            .map(|(i, account, changes)| NewCustomer {
-                account,
-                legal_entity_id: &claimed[*i].legal_entity_id,
-                async_account: &claimed[*i].async_account,
-                origin_channel_id: claimed[*i].channel_id,
-                changes,
-            })
-            .collect();
-        batch.insert_customers(&new_customers).await?;
-        let changes: Vec<(&str, &str, CustomerChange)> = logged
-            .iter()
-            .map(|(a, e, c)| (a.as_str(), *e, *c))
-            .collect();
-        batch.record_changes(&changes).await?;
-        let mut succeeded = Vec::new();
-        let mut failed = Vec::new();
-        for (op, settled) in claimed.iter().zip(&results) {
-            match settled {
-                Settled::Succeeded { account } => {
-                    succeeded.push((op.id, account.as_str(), op.async_account.as_str()))
-                }
-                Settled::Failed(error) => failed.push((op.id, error)),
-                Settled::Skipped => {}
-            }
-        }
-        batch.succeed_all(&succeeded).await?;
-        batch.fail_all(&failed).await?;
-        batch.commit().await?;
-        Ok(results)
-    }
-
-    /// Applies a valid update to its customer, or says why it cannot be (the customer has not
-    /// synced yet, or the email belongs to another customer).
-    async fn apply_update(
-        &self,
-        batch: &mut SyncBatch,
-        op: &ClaimedOperation,
-        changes: &CustomerChanges,
-        email_owners: &HashMap<(String, String), String>,
-    ) -> Result<Result<String, FieldError>, sqlx::Error> {
-        let customer = batch
-            .find_customer(op.customer_account.as_deref(), &op.async_account)
-            .await?;
-        let Some(customer) = customer.filter(|c| c.legal_entity_id == op.legal_entity_id) else {
-            return Ok(Err(FieldError::because(
-                "customer_account",
-                Reason::CustomerNotSynced,
-            )));
-        };
-        if let Some(error) = duplicate_email(op, changes, email_owners, Some(&customer.account)) {
-            return Ok(Err(error));
-        }
-        batch.update_customer(&customer.account, changes).await?;
-        Ok(Ok(customer.account))
     }
 
     /// Leaves `op` Pending after a transient failure, due again after a backoff that doubles
