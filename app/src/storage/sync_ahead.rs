@@ -44,8 +44,11 @@ impl Db {
     ) -> Result<(SyncBatch, HashSet<i64>), sqlx::Error> {
         let mut tx = self.begin_write().await?;
         let ids: Vec<i64> = read.iter().map(|(id, _)| *id).collect();
+        // `status || ''` keeps SQLite, which has no statistics, from walking every Pending
+        // operation in the status index (a million at the start of a big backlog) instead of
+        // looking up these few by id: bench-sync 1M went 4,691 → 3,365 operations/s without it.
         let rows = sqlx::query(&format!(
-            "SELECT id, version FROM operations WHERE status = 'pending' AND id IN ({})",
+            "SELECT id, version FROM operations WHERE status || '' = 'pending' AND id IN ({})",
             json_ints(self.backend(), 1)
         ))
         .bind(json_param(&ids)?)
