@@ -5,7 +5,7 @@
 //! Pending at the version that was read, so an operation changed or settled in between is
 //! never applied from a stale copy.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use super::{col, json_ints, json_param, sync::ClaimedOperation, sync::SyncBatch, Db};
 
@@ -54,10 +54,10 @@ impl Db {
         .bind(json_param(&ids)?)
         .fetch_all(&mut *tx)
         .await?;
-        let mut now_at = std::collections::HashMap::with_capacity(rows.len());
-        for row in &rows {
-            now_at.insert(col::<i64>(row, "id")?, col::<i64>(row, "version")?);
-        }
+        let now_at: HashMap<i64, i64> = rows
+            .iter()
+            .map(|row| Ok((col(row, "id")?, col(row, "version")?)))
+            .collect::<Result<_, sqlx::Error>>()?;
         let current = read
             .iter()
             .filter(|(id, version)| now_at.get(id) == Some(version))

@@ -75,8 +75,7 @@ impl Synchronize {
         // Changed or settled by someone else since they were read: not this step's to settle.
         outcome.seen += gone;
         outcome.skipped += gone;
-        // A full batch leaves more behind, and a success may have released a waiting edit.
-        outcome.more = read_count as i64 == BATCH || outcome.succeeded > 0;
+        outcome.more = super::more_after(read_count, &outcome, true);
         Ok(outcome)
     }
 

@@ -126,8 +126,7 @@ impl Synchronize {
         self.load_reference_data(&claimed).await?;
         let checked = self.check(&claimed);
         let mut outcome = self.settle(batch, &claimed, checked, now).await?;
-        // A full batch leaves more behind, and a success may have released a waiting edit.
-        outcome.more = claimed.len() as i64 == BATCH || (only.is_none() && outcome.succeeded > 0);
+        outcome.more = more_after(claimed.len(), &outcome, only.is_none());
         Ok(outcome)
     }
 
@@ -255,6 +254,12 @@ impl Synchronize {
             .await?;
         Ok(())
     }
+}
+
+/// Whether another step has work now: a full batch leaves more behind, and a success in a run
+/// over the whole queue may have released a waiting edit.
+fn more_after(taken: usize, outcome: &Outcome, whole_queue: bool) -> bool {
+    taken as i64 == BATCH || (whole_queue && outcome.succeeded > 0)
 }
 
 fn count(outcome: &mut Outcome, settled: &Settled) {
