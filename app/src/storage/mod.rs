@@ -34,7 +34,13 @@ pub mod users;
 mod values;
 
 pub use json::{json_group, json_int, json_ints, json_param, json_rows, json_text, json_texts};
-use std::time::Duration;
+use std::{
+    sync::{
+        atomic::{AtomicU64, Ordering},
+        Arc,
+    },
+    time::Duration,
+};
 pub(crate) use values::col;
 pub use values::{from_micros, placeholders, to_micros};
 
@@ -112,6 +118,9 @@ impl Default for PoolSettings {
 pub struct Db {
     pool: AnyPool,
     writer: Option<AnyPool>,
+    /// On SQLite, how many write transactions have asked for the writer (see
+    /// [`Db::write_requests`]).
+    write_requests: Arc<AtomicU64>,
     /// SQLite's WAL checkpointer (see [`sqlite::checkpoint_in_background`]).
     checkpointer: Option<AnyPool>,
     backend: Backend,
@@ -179,6 +188,7 @@ impl Db {
         Ok(Self {
             pool,
             writer,
+            write_requests: Arc::default(),
             checkpointer,
             backend,
             url: url.to_owned(),
@@ -230,6 +240,7 @@ impl Db {
             // for: bench-sync 200k on PostgreSQL, 5,225 → 5,929 operations/s with them.
             return self.pool.begin_with(POSTGRES_BEGIN_WRITE).await;
         };
+        self.write_requests.fetch_add(1, Ordering::Relaxed);
         match writer.begin_with("BEGIN IMMEDIATE").await {
             Err(sqlx::Error::InvalidSavePointStatement) => {
                 tracing::warn!(
@@ -240,6 +251,13 @@ impl Db {
             }
             other => other,
         }
+    }
+
+    /// How many write transactions have asked for SQLite's one writer since the database was
+    /// opened (none on PostgreSQL): a job that sees it grow by more than its own while it held
+    /// the writer kept someone waiting (a channel's batch, a person's save).
+    pub fn write_requests(&self) -> u64 {
+        self.write_requests.load(Ordering::Relaxed)
     }
 
     /// Runs one statement in a write transaction of its own; returns how many rows it changed.

@@ -26,6 +26,15 @@ pub struct Outcome {
 }
 
 impl Outcome {
+    /// Adds another part of the same step (a worker's batch, a chunk of one).
+    pub fn absorb(&mut self, part: Outcome) {
+        self.seen += part.seen;
+        self.succeeded += part.succeeded;
+        self.failed += part.failed;
+        self.skipped += part.skipped;
+        self.more |= part.more;
+    }
+
     fn add_to(self, counts: &mut RunCounts) {
         counts.seen += self.seen;
         counts.succeeded += self.succeeded;

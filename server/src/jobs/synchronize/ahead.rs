@@ -7,11 +7,14 @@
 //! of the queue, so an operation that became due ahead of that place meanwhile (an edit
 //! released by its create, a retry) is still taken in the same run.
 //!
+//! While a channel's batch or a person's save waits for the writer, the batch is settled in
+//! transactions of [`SHARED_BATCH`] operations, so none of them waits behind a whole batch.
+//!
 //! [`Db::begin_settling`]: app::storage::Db::begin_settling
 
 use app::storage::{sync::ClaimedOperation, to_micros};
 
-use super::{Checked, Outcome, Synchronize, BATCH};
+use super::{Checked, Outcome, Synchronize, BATCH, SHARED_BATCH};
 
 /// The next batch, being read and checked by a task of its own.
 pub(super) struct Ahead(tokio::task::JoinHandle<anyhow::Result<ReadBatch>>);
@@ -56,13 +59,44 @@ impl Synchronize {
             })));
         }
 
+        let mut outcome = Outcome::default();
+        let (mut claimed, mut checked) = (read.claimed, read.checked);
+        while !claimed.is_empty() {
+            let take = self.chunk.min(claimed.len());
+            let asked = self.db.write_requests();
+            let part = self
+                .settle_read(
+                    claimed.drain(..take).collect(),
+                    checked.drain(..take).collect(),
+                )
+                .await?;
+            outcome.absorb(part);
+            // Someone else asked for the writer while this transaction held it: hand it over
+            // sooner from now on; once nobody does, grow back to whole batches.
+            self.chunk = if self.db.write_requests() > asked + 1 {
+                SHARED_BATCH
+            } else {
+                (self.chunk * 2).min(BATCH as usize)
+            };
+        }
+        outcome.more = super::more_after(read_count, &outcome, true);
+        Ok(outcome)
+    }
+
+    /// Settles, in one write transaction, those of the operations read ahead that are still
+    /// Pending at the version read.
+    async fn settle_read(
+        &mut self,
+        read: Vec<ClaimedOperation>,
+        checked: Vec<Checked>,
+    ) -> anyhow::Result<Outcome> {
         let now = to_micros(chrono::Utc::now());
-        let versions: Vec<(i64, i64)> = read.claimed.iter().map(|op| (op.id, op.version)).collect();
+        let versions: Vec<(i64, i64)> = read.iter().map(|op| (op.id, op.version)).collect();
         let (batch, current) = self.db.begin_settling(&versions, now).await?;
+        let read_count = read.len();
         let (claimed, checked): (Vec<ClaimedOperation>, Vec<Checked>) = read
-            .claimed
             .into_iter()
-            .zip(read.checked)
+            .zip(checked)
             .filter(|(op, _)| current.contains(&op.id))
             .unzip();
         let gone = (read_count - claimed.len()) as i64;
@@ -75,7 +109,6 @@ impl Synchronize {
         // Changed or settled by someone else since they were read: not this step's to settle.
         outcome.seen += gone;
         outcome.skipped += gone;
-        outcome.more = super::more_after(read_count, &outcome, true);
         Ok(outcome)
     }
 

@@ -26,6 +26,10 @@ pub use decide::backoff_seconds;
 /// Operations one step claims (one transaction).
 pub const BATCH: i64 = 500;
 
+/// On SQLite, the operations one write transaction settles while others wait for the one
+/// writer (channels posting, a person saving): about 20 ms of holding it, not 100.
+pub const SHARED_BATCH: usize = 100;
+
 /// What validation said of an operation: the changes it makes, or the error a person must fix.
 type Checked = Result<CustomerChanges, FieldError>;
 
@@ -37,6 +41,9 @@ pub struct Synchronize {
     contexts: HashMap<String, ValidationContext>,
     /// On SQLite, the next batch being read and checked while this one is settled.
     ahead: Option<ahead::Ahead>,
+    /// On SQLite, how many operations the next write transaction settles: [`BATCH`] while
+    /// nobody else waits to write, [`SHARED_BATCH`] while someone does.
+    chunk: usize,
 }
 
 /// A copy with the same reference data, reading nothing ahead (a PostgreSQL worker).
@@ -47,6 +54,7 @@ impl Clone for Synchronize {
             channels: self.channels.clone(),
             contexts: self.contexts.clone(),
             ahead: None,
+            chunk: self.chunk,
         }
     }
 }
@@ -69,6 +77,7 @@ impl Synchronize {
             channels: HashMap::new(),
             contexts: HashMap::new(),
             ahead: None,
+            chunk: BATCH as usize,
         }
     }
 
@@ -100,12 +109,7 @@ impl Synchronize {
         }
         let mut step = Outcome::default();
         while let Some(done) = tasks.join_next().await {
-            let outcome = done??;
-            step.seen += outcome.seen;
-            step.succeeded += outcome.succeeded;
-            step.failed += outcome.failed;
-            step.skipped += outcome.skipped;
-            step.more |= outcome.more;
+            step.absorb(done??);
         }
         Ok(step)
     }
