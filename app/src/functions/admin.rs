@@ -4,6 +4,7 @@
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
+use super::wire::Answer;
 use crate::{
     model::{AuditEntry, TokenSummary, UserSummary},
     AppError,
@@ -23,7 +24,7 @@ pub struct AdminView {
 }
 
 /// The users, tokens, channels and latest audit lines.
-#[server(endpoint = "admin/overview")]
+#[server(endpoint = "admin/overview", output = Answer)]
 pub async fn admin_overview() -> Result<AdminView, AppError> {
     crate::access::require(crate::model::Role::Admin).map_err(super::fail)?;
     let db = super::db()?;
@@ -31,7 +32,7 @@ pub async fn admin_overview() -> Result<AdminView, AppError> {
 }
 
 /// Adds a user with a role and a first password.
-#[server(endpoint = "admin/create-user")]
+#[server(endpoint = "admin/create-user", output = Answer)]
 pub async fn create_user(name: String, role: String, password: String) -> Result<(), AppError> {
     let admin = crate::access::require(crate::model::Role::Admin).map_err(super::fail)?;
     let db = super::db()?;
@@ -41,7 +42,7 @@ pub async fn create_user(name: String, role: String, password: String) -> Result
 }
 
 /// Changes a user's role, or disables or enables them.
-#[server(endpoint = "admin/change-user")]
+#[server(endpoint = "admin/change-user", output = Answer)]
 pub async fn change_user(
     id: i64,
     role: Option<String>,
@@ -55,7 +56,7 @@ pub async fn change_user(
 }
 
 /// Creates a channel API token; the answer is the token, shown this once.
-#[server(endpoint = "admin/create-token")]
+#[server(endpoint = "admin/create-token", output = Answer)]
 pub async fn create_token(channel_id: i64, label: String) -> Result<String, AppError> {
     let admin = crate::access::require(crate::model::Role::Admin).map_err(super::fail)?;
     let db = super::db()?;
@@ -65,7 +66,7 @@ pub async fn create_token(channel_id: i64, label: String) -> Result<String, AppE
 }
 
 /// Revokes a channel API token at once.
-#[server(endpoint = "admin/revoke-token")]
+#[server(endpoint = "admin/revoke-token", output = Answer)]
 pub async fn revoke_token(id: i64) -> Result<(), AppError> {
     let admin = crate::access::require(crate::model::Role::Admin).map_err(super::fail)?;
     let db = super::db()?;

@@ -5,6 +5,7 @@
 use leptos::prelude::*;
 use server_fn::codec::Json;
 
+use super::wire::Answer;
 use crate::{
     model::{
         correction::{ChangeLogPage, Correction},
@@ -18,7 +19,7 @@ pub const CHANGE_LOG_PAGE: i64 = 50;
 
 /// Opens operation `id` for correction: it goes to Editing (jobs skip it) and the answer
 /// carries what the browser validates with.
-#[server(endpoint = "corrections/start")]
+#[server(endpoint = "corrections/start", output = Answer)]
 pub async fn start_correction(id: i64) -> Result<EditSession, AppError> {
     let person = crate::access::require(crate::model::Role::Operator).map_err(super::fail)?;
     let db = super::db()?;
@@ -28,7 +29,7 @@ pub async fn start_correction(id: i64) -> Result<EditSession, AppError> {
 }
 
 /// The editor of operation `id` is still open: its hold is renewed.
-#[server(endpoint = "corrections/keep")]
+#[server(endpoint = "corrections/keep", output = Answer)]
 pub async fn keep_correcting(id: i64) -> Result<(), AppError> {
     let person = crate::access::require(crate::model::Role::Operator).map_err(super::fail)?;
     let db = super::db()?;
@@ -38,7 +39,7 @@ pub async fn keep_correcting(id: i64) -> Result<(), AppError> {
 }
 
 /// Leaves the editor of operation `id` without saving: it goes back to where it was.
-#[server(endpoint = "corrections/cancel")]
+#[server(endpoint = "corrections/cancel", output = Answer)]
 pub async fn cancel_correction(id: i64) -> Result<(), AppError> {
     let person = crate::access::require(crate::model::Role::Operator).map_err(super::fail)?;
     let db = super::db()?;
@@ -49,7 +50,7 @@ pub async fn cancel_correction(id: i64) -> Result<(), AppError> {
 }
 
 /// Saves a correction (and runs the Synchronize job for it when asked).
-#[server(endpoint = "corrections/save", input = Json)]
+#[server(endpoint = "corrections/save", input = Json, output = Answer)]
 pub async fn save_correction(correction: Correction) -> Result<SaveOutcome, AppError> {
     let person = crate::access::require(crate::model::Role::Operator).map_err(super::fail)?;
     let db = super::db()?;
@@ -60,7 +61,7 @@ pub async fn save_correction(correction: Correction) -> Result<SaveOutcome, AppE
 }
 
 /// Undoes correction `change` (a line of the change log), itself logged as a revert.
-#[server(endpoint = "corrections/revert")]
+#[server(endpoint = "corrections/revert", output = Answer)]
 pub async fn revert_change(change: i64, reason: Option<String>) -> Result<SaveOutcome, AppError> {
     let person = crate::access::require(crate::model::Role::Operator).map_err(super::fail)?;
     let db = super::db()?;
@@ -71,7 +72,7 @@ pub async fn revert_change(change: i64, reason: Option<String>) -> Result<SaveOu
 
 /// A page of the change log, filtered as the page's URL query says (`who`, `field`, `op`,
 /// `action`, `before`).
-#[server(endpoint = "changes/list")]
+#[server(endpoint = "changes/list", output = Answer)]
 pub async fn change_log(query: String) -> Result<ChangeLogPage, AppError> {
     crate::access::require(crate::model::Role::Viewer).map_err(super::fail)?;
     let db = super::db()?;

@@ -3,6 +3,7 @@
 
 use leptos::prelude::*;
 
+use super::wire::Answer;
 use crate::{
     model::{JobAction, JobName, JobOverview, Role},
     AppError,
@@ -12,7 +13,7 @@ use crate::{
 pub const HISTORY: i64 = 5;
 
 /// The three jobs, in pipeline order.
-#[server(endpoint = "jobs/overview")]
+#[server(endpoint = "jobs/overview", output = Answer)]
 pub async fn jobs_overview() -> Result<Vec<JobOverview>, AppError> {
     crate::access::require(Role::Viewer).map_err(super::fail)?;
     let db = super::db()?;
@@ -22,7 +23,7 @@ pub async fn jobs_overview() -> Result<Vec<JobOverview>, AppError> {
 }
 
 /// Asks for a run now, or pauses or resumes a job's schedule.
-#[server(endpoint = "jobs/action")]
+#[server(endpoint = "jobs/action", output = Answer)]
 pub async fn change_job(job: JobName, action: JobAction) -> Result<(), AppError> {
     let person = crate::access::require(needed(action)).map_err(super::fail)?;
     let db = super::db()?;

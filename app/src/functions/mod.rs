@@ -6,6 +6,7 @@ pub mod corrections;
 pub mod jobs;
 pub mod operations;
 pub mod session;
+pub mod wire;
 
 #[cfg(feature = "ssr")]
 use crate::{storage::Db, AppError};

@@ -2,6 +2,7 @@
 
 use leptos::prelude::*;
 
+use super::wire::Answer;
 use crate::{
     model::{FilterCounts, OperationDetail, OperationPage},
     AppError,
@@ -12,7 +13,7 @@ pub const PAGE_SIZE: i64 = 50;
 
 /// A page of the status list: the filter and page position as the page's URL query has them
 /// (`status=failed&f=email~contains~gmial&before=…`), newest first.
-#[server(endpoint = "operations/list")]
+#[server(endpoint = "operations/list", output = Answer)]
 pub async fn list_operations(query: String) -> Result<OperationPage, AppError> {
     crate::access::require(crate::model::Role::Viewer).map_err(super::fail)?;
     let db = super::db()?;
@@ -29,7 +30,7 @@ pub async fn list(db: &crate::storage::Db, query: &str) -> Result<OperationPage,
 
 /// The status chips of the list's filter: operations per status under the filter as the
 /// page's URL query has it (its status, page position and view aside).
-#[server(endpoint = "operations/counts")]
+#[server(endpoint = "operations/counts", output = Answer)]
 pub async fn count_operations(query: String) -> Result<FilterCounts, AppError> {
     crate::access::require(crate::model::Role::Viewer).map_err(super::fail)?;
     let db = super::db()?;
@@ -99,7 +100,7 @@ pub struct FilterMenu {
 }
 
 /// The channels and fields the filter bar offers.
-#[server(endpoint = "operations/filter-choices")]
+#[server(endpoint = "operations/filter-choices", output = Answer)]
 pub async fn filter_choices() -> Result<FilterMenu, AppError> {
     crate::access::require(crate::model::Role::Viewer).map_err(super::fail)?;
     let db = super::db()?;
@@ -117,7 +118,7 @@ pub async fn choices(db: &crate::storage::Db) -> Result<FilterMenu, AppError> {
 
 /// One operation in full, for the detail. `id` comes from the URL (`?op=`), so it is checked
 /// here, not trusted.
-#[server(endpoint = "operations/detail")]
+#[server(endpoint = "operations/detail", output = Answer)]
 pub async fn open_operation(id: String) -> Result<OperationDetail, AppError> {
     crate::access::require(crate::model::Role::Viewer).map_err(super::fail)?;
     let db = super::db()?;
@@ -145,7 +146,7 @@ pub const SUGGESTIONS: i64 = 8;
 
 /// Values in use for `field` that start with what was typed (`prefix`), most frequent first:
 /// the filter bar's suggestions as a person types.
-#[server(endpoint = "operations/suggest")]
+#[server(endpoint = "operations/suggest", output = Answer)]
 pub async fn suggest_values(field: String, prefix: String) -> Result<Vec<String>, AppError> {
     crate::access::require(crate::model::Role::Viewer).map_err(super::fail)?;
     let db = super::db()?;
