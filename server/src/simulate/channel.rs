@@ -116,7 +116,10 @@ impl SimulatedChannel {
     ) -> anyhow::Result<ChannelTotals> {
         let mut totals = ChannelTotals::default();
         let every = Duration::from_secs_f64(batch as f64 / rate.max(0.001));
-        let mut ticker = tokio::time::interval(every);
+        // Stores do not post in step with each other: each channel starts at a point of its
+        // own within the period (from its seed), not all of them at the same instant.
+        let phase = every.mul_f64(self.rng.random::<f64>());
+        let mut ticker = tokio::time::interval_at(tokio::time::Instant::now() + phase, every);
         ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         let started = Instant::now();
         let mut last_feed = Instant::now();
