@@ -140,6 +140,21 @@ pub fn incoming(
     }
 }
 
+/// `n` creates of new customers named “Kunde”, each with an async account of its own; their
+/// channel operation ids are `{prefix}-0`, `{prefix}-1` …
+pub fn plain_creates(prefix: &str, n: i64) -> Vec<IncomingOperation> {
+    (0..n)
+        .map(|i| {
+            incoming(
+                &format!("{prefix}-{i}"),
+                &guid(),
+                OperationKind::Create,
+                &[("name", "Kunde")],
+            )
+        })
+        .collect()
+}
+
 /// Puts operations into `channel`'s inbox, as the API does.
 pub async fn receive(db: &Db, channel: &Channel, ops: &[IncomingOperation]) -> Vec<i64> {
     let items: Vec<(String, String)> = ops

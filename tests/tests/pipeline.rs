@@ -6,8 +6,8 @@ use app::{
     storage::to_micros,
 };
 use custsync_tests::{
-    guid, incoming, jobs_of, receive, retailer, retailer_with, run_pipeline, scalar, status_of,
-    storage_test, KARI,
+    guid, incoming, jobs_of, plain_creates, receive, retailer, retailer_with, run_pipeline, scalar,
+    status_of, storage_test, KARI,
 };
 use server::jobs;
 
@@ -108,9 +108,7 @@ storage_test! {
 storage_test! {
     async fn an_exhausted_number_sequence_fails_the_create_with_a_clear_error(db) {
         let shop = retailer_with(&db, 2).await;
-        let ops: Vec<_> = (0..3)
-            .map(|i| incoming(&format!("o-{i}"), &guid(), OperationKind::Create, &[("name", "Kunde")]))
-            .collect();
+        let ops = plain_creates("o", 3);
         receive(&db, &shop.oslo, &ops).await;
         run_pipeline(&db).await;
         let mut accounts = Vec::new();
@@ -187,9 +185,7 @@ storage_test! {
 storage_test! {
     async fn every_account_number_is_used_once_across_many_creates(db) {
         let shop = retailer(&db).await;
-        let ops: Vec<_> = (0..450)
-            .map(|i| incoming(&format!("o-{i}"), &guid(), OperationKind::Create, &[("name", "Kunde")]))
-            .collect();
+        let ops = plain_creates("o", 450);
         receive(&db, &shop.oslo, &ops).await;
         run_pipeline(&db).await;
         assert_eq!(scalar(&db, "SELECT COUNT(*) FROM operations WHERE status = 'succeeded'").await, 450);
@@ -273,9 +269,7 @@ storage_test! {
 storage_test! {
     async fn the_p_job_asks_for_another_step_only_while_the_inbox_still_holds_operations(db) {
         let shop = retailer(&db).await;
-        let ops: Vec<_> = (0..1_001)
-            .map(|i| incoming(&format!("p-{i}"), &guid(), OperationKind::Create, &[("name", "Kunde")]))
-            .collect();
+        let ops = plain_creates("p", 1_001);
         receive(&db, &shop.oslo, &ops[..1_000]).await;
         receive(&db, &shop.oslo, &ops[1_000..]).await;
 
@@ -302,11 +296,12 @@ storage_test! {
         // One full batch with Kari's create first: her edit, released by it, is due ahead of
         // the place the next batch is read from, and nothing is left behind that place.
         let mut ops = vec![create, edit];
-        ops.extend((0..jobs::synchronize::BATCH - 1).map(|i| {
-            let mut op = incoming(&format!("o-{i}"), &guid(), OperationKind::Create, &[("name", "Kunde")]);
-            op.operation_at = at(2 + i);
-            op
-        }));
+        ops.extend(plain_creates("o", jobs::synchronize::BATCH - 1).into_iter().zip(2..).map(
+            |(mut op, second)| {
+                op.operation_at = at(second);
+                op
+            },
+        ));
         receive(&db, &shop.oslo, &ops).await;
         while jobs::p_job::run_once(&db).await.unwrap().more {}
         assert_eq!(status_of(&db, &kari).await, [SyncStatus::Pending, SyncStatus::Waiting]);
@@ -321,9 +316,7 @@ storage_test! {
 storage_test! {
     async fn an_operation_changed_after_it_was_read_ahead_is_not_settled_from_that_copy(db) {
         let shop = retailer(&db).await;
-        let ops: Vec<_> = (0..3)
-            .map(|i| incoming(&format!("r-{i}"), &guid(), OperationKind::Create, &[("name", "Kunde")]))
-            .collect();
+        let ops = plain_creates("r", 3);
         receive(&db, &shop.oslo, &ops).await;
         jobs::p_job::run_once(&db).await.unwrap();
         let now = to_micros(chrono::Utc::now());

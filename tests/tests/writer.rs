@@ -9,8 +9,7 @@ use std::{
     },
 };
 
-use app::model::OperationKind;
-use custsync_tests::{fresh_db, guid, incoming, receive, retailer, scalar, Backend};
+use custsync_tests::{fresh_db, plain_creates, receive, retailer, scalar, Backend};
 use server::jobs::{
     self,
     synchronize::{Synchronize, BATCH, SHARED_BATCH},
@@ -20,16 +19,7 @@ use server::jobs::{
 async fn while_a_channel_waits_to_write_the_synchronize_job_settles_in_short_transactions() {
     let db = fresh_db(Backend::Sqlite).await;
     let shop = retailer(&db).await;
-    let ops: Vec<_> = (0..2 * BATCH)
-        .map(|i| {
-            incoming(
-                &format!("w-{i}"),
-                &guid(),
-                OperationKind::Create,
-                &[("name", "Kunde")],
-            )
-        })
-        .collect();
+    let ops = plain_creates("w", 2 * BATCH);
     receive(&db, &shop.oslo, &ops).await;
     while jobs::p_job::run_once(&db).await.unwrap().more {}
 

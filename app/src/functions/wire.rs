@@ -1,10 +1,13 @@
-//! How server functions' answers (and their errors) travel: JSON, as leptos's own encoding
-//! writes it, but read in the browser from text, the way the page's hydration data is read.
+//! How server functions' answers (and their errors) travel: JSON, written by leptos's own
+//! encoding, but read in the browser from text, the way the page's hydration data is read.
 //! One JSON reader for both means one copy of each type's decoding code in the WebAssembly
 //! client instead of two (`from_slice` and `from_str` each get their own).
 
 use serde::{de::DeserializeOwned, Serialize};
-use server_fn::{codec::Post, Bytes, ContentType, Decodes, Encodes, Format, FormatType};
+use server_fn::{
+    codec::{JsonEncoding, Post},
+    Bytes, ContentType, Decodes, Encodes, Format, FormatType,
+};
 
 /// JSON, read from text.
 pub struct JsonText;
@@ -13,18 +16,18 @@ pub struct JsonText;
 pub type Answer = Post<JsonText>;
 
 impl ContentType for JsonText {
-    const CONTENT_TYPE: &'static str = "application/json";
+    const CONTENT_TYPE: &'static str = JsonEncoding::CONTENT_TYPE;
 }
 
 impl FormatType for JsonText {
-    const FORMAT_TYPE: Format = Format::Text;
+    const FORMAT_TYPE: Format = JsonEncoding::FORMAT_TYPE;
 }
 
 impl<T: Serialize> Encodes<T> for JsonText {
-    type Error = serde_json::Error;
+    type Error = <JsonEncoding as Encodes<T>>::Error;
 
     fn encode(value: &T) -> Result<Bytes, Self::Error> {
-        serde_json::to_vec(value).map(Bytes::from)
+        JsonEncoding::encode(value)
     }
 }
 

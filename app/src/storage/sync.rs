@@ -124,9 +124,7 @@ impl Db {
             claimed,
         ))
     }
-}
 
-impl Db {
     /// The statement reading due Pending operations, oldest first, each with its fields as one
     /// JSON value: `$1` is now, `$2` the limit; `filter` may add conditions on `o` from `$3`.
     pub(super) fn select_due_pending(&self, filter: &str, lock: &str) -> String {
