@@ -5,8 +5,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/common.sh
-cargo build --quiet -p frontend --lib --target wasm32-unknown-unknown --profile wasm-release \
-  -Zbuild-std=std,panic_abort
+cargo build --quiet -p frontend --lib --features bench --target wasm32-unknown-unknown \
+  --profile wasm-release -Zbuild-std=std,panic_abort
 out="$(mktemp -d /tmp/custsync-validation.XXXXXX)"
 trap 'rm -rf "$out"' EXIT
 wasm-bindgen --target web --no-typescript --out-dir "$out" --out-name custsync \

@@ -18,4 +18,6 @@ wasm-bindgen --target web --no-typescript --out-dir "$site/pkg" --out-name custs
 mv "$site/pkg/custsync_bg.wasm" "$site/pkg/custsync.wasm"
 cp style/main.css "$site/pkg/custsync.css"
 cp -r public/. "$site/"
+# The DOM morphing library public/pages.js imports (an npm package: scripts/install.sh).
+cp node_modules/morphdom/dist/morphdom-esm.js "$site/pkg/morphdom.js"
 echo "[build] server $CARGO_TARGET_DIR/debug/custsync, client $site/pkg"

@@ -6,7 +6,8 @@
 //! - [`validate`]: pure field validation, the same code on the server and in the browser.
 //! - [`storage`] (server only): every SQL statement, for SQLite and PostgreSQL.
 //! - [`functions`]: server functions, thin adapters over storage.
-//! - [`pages`] and [`components`]: the status page.
+//! - [`pages`] and [`components`]: the pages, rendered by the server; the `#[island]`s among
+//!   them (the parts that answer a person) also run in the browser.
 
 #[cfg(feature = "ssr")]
 pub mod access;
@@ -26,7 +27,7 @@ use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::{
     components::{Route, Router, Routes},
-    StaticSegment,
+    SsrMode, StaticSegment,
 };
 
 /// The content security policy of custsync's answers: scripts only from this site (on a page,
@@ -40,6 +41,23 @@ pub fn content_security_policy(nonce: Option<&str>) -> String {
          style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; \
          object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
     )
+}
+
+/// In the browser, before Leptos' island script hydrates the islands (every `#[island]` of this
+/// crate is one of the client's exports). The script hydrates them right after this returns,
+/// without waiting for a task: by the first timer every island on the page is live, and the
+/// page says so (`data-hydrated`, which the browser tests wait for).
+#[cfg(feature = "hydrate")]
+pub fn hydrate() {
+    leptos::mount::hydrate_islands();
+    set_timeout(
+        || {
+            if let Some(app) = document().query_selector(".app").ok().flatten() {
+                let _ = app.set_attribute("data-hydrated", "true");
+            }
+        },
+        std::time::Duration::ZERO,
+    );
 }
 
 /// The HTML document the server renders around the app.
@@ -61,7 +79,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <meta name="color-scheme" content="light dark" />
                 <link rel="icon" type="image/svg+xml" href="/favicon.svg" />
-                <HydrationScripts options />
+                <HydrationScripts options islands=true />
+                <script type="module" src="/pages.js"></script>
                 <MetaTags />
             </head>
             <body>
@@ -71,38 +90,36 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
-/// The application: routes and the frame around every page.
+/// The application: routes and the frame around every page. Rendered on the server only: the
+/// browser receives HTML, and only the islands (the parts that react to a person) become
+/// interactive. Following a link or a GET form fetches the next page and morphs the current one
+/// into it (`public/pages.js`), keeping every island whose props did not change.
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
     components::person::Person::provide();
-    components::live::Live::provide();
-    // Set once the WebAssembly client has taken over the page: browser tests wait for it.
-    let hydrated = RwSignal::new(false);
-    Effect::new(move |_| hydrated.set(true));
-
     view! {
         <Stylesheet id="leptos" href="/pkg/custsync.css" />
         <locale::I18nContextProvider>
-            <Frame hydrated />
+            <Frame />
         </locale::I18nContextProvider>
     }
 }
 
 /// The page frame inside the language context: title, top bar and the routes.
 #[component]
-fn Frame(hydrated: RwSignal<bool>) -> impl IntoView {
+fn Frame() -> impl IntoView {
     let i18n = locale::use_i18n();
     view! {
         <Title text=locale::tu_string!(i18n, app.title) />
         <Router>
-            <div class="app" data-hydrated=move || hydrated.get().to_string()>
+            <div class="app">
                 <components::top_bar::TopBar />
                 <Routes fallback=pages::not_found::NotFound>
-                    <Route path=StaticSegment("") view=pages::status::StatusPage />
-                    <Route path=StaticSegment("sign-in") view=pages::sign_in::SignInPage />
-                    <Route path=StaticSegment("admin") view=pages::admin::AdminPage />
-                    <Route path=StaticSegment("changes") view=pages::changes::ChangesPage />
+                    <Route path=StaticSegment("") view=pages::status::StatusPage ssr=SsrMode::Async />
+                    <Route path=StaticSegment("sign-in") view=pages::sign_in::SignInPage ssr=SsrMode::Async />
+                    <Route path=StaticSegment("admin") view=pages::admin::AdminPage ssr=SsrMode::Async />
+                    <Route path=StaticSegment("changes") view=pages::changes::ChangesPage ssr=SsrMode::Async />
                 </Routes>
             </div>
         </Router>

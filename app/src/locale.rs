@@ -18,6 +18,14 @@ use crate::{
     AppError,
 };
 
+/// The language inside an island. On the server an island finds the page's context (from
+/// [`I18nContextProvider`]); in the browser it has no parent to take it from, so it makes its
+/// own from the language the server chose, `<html lang>`. Call first in every island.
+pub fn island_i18n() {
+    #[allow(deprecated)] // The provider component cannot wrap an island's own body.
+    leptos_i18n::provide_i18n_context::<Locale>();
+}
+
 /// A timestamp as lists show it: `2026-11-25 14:03 UTC` / `25.11.2026 kl. 14:03 UTC`.
 pub fn format_timestamp(locale: Locale, at: DateTime<Utc>) -> String {
     at.format(td_string!(locale, format.timestamp)).to_string()

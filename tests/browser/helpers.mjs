@@ -69,7 +69,11 @@ export async function openHydrated(browserOrContext, path, viewport = { width: 1
   if (!isBrowser) await page.setViewportSize(viewport);
   const errors = collectErrors(page);
   await page.goto(BASE_URL + path);
-  await page.waitForSelector('.app[data-hydrated="true"]', { timeout: 30_000 });
+  try {
+    await page.waitForSelector('.app[data-hydrated="true"]', { timeout: 30_000 });
+  } catch (e) {
+    throw new Error(`${path} did not come alive in 30 s; console errors: ${JSON.stringify(errors)}`, { cause: e });
+  }
   return { page, errors };
 }
 

@@ -3,7 +3,6 @@
 //! that fits its type. Every change is a new URL (bookmarkable, the back button undoes it).
 
 use leptos::prelude::*;
-use leptos_router::hooks::use_navigate;
 
 use crate::{
     functions::operations::{suggest_values, FilterMenu},
@@ -14,15 +13,16 @@ use crate::{
     },
 };
 
-/// The filter bar for `filter`, offering `choices`.
-#[component]
+/// The filter bar for `filter`, offering `choices`: an island, drawn anew whenever the filter
+/// changes (its props change).
+#[island]
 pub fn FilterBar(filter: OperationFilter, choices: FilterMenu) -> impl IntoView {
+    crate::locale::island_i18n();
     let i18n = use_i18n();
-    let navigate = use_navigate();
-    let go = move |f: OperationFilter| navigate(&f.href(&[]), Default::default());
+    let go = move |f: OperationFilter| super::go_to(&f.href(&[]));
 
     let on_channel = {
-        let (filter, go) = (filter.clone(), go.clone());
+        let filter = filter.clone();
         move |ev| {
             let value = event_target_value(&ev);
             go(OperationFilter {
@@ -32,7 +32,7 @@ pub fn FilterBar(filter: OperationFilter, choices: FilterMenu) -> impl IntoView 
         }
     };
     let on_date = |which: &'static str| {
-        let (filter, go) = (filter.clone(), go.clone());
+        let filter = filter.clone();
         move |ev| {
             let date = chrono::NaiveDate::parse_from_str(&event_target_value(&ev), "%Y-%m-%d").ok();
             let mut next = filter.clone();
@@ -141,7 +141,6 @@ pub fn FilterBar(filter: OperationFilter, choices: FilterMenu) -> impl IntoView 
 #[component]
 fn AddFilter(filter: OperationFilter, fields: Vec<FilterField>) -> impl IntoView {
     let i18n = use_i18n();
-    let navigate = use_navigate();
     let fields = StoredValue::new(fields);
     let field = RwSignal::new(String::new());
     let op = RwSignal::new(FilterOp::Equals);
@@ -180,7 +179,7 @@ fn AddFilter(filter: OperationFilter, fields: Vec<FilterField>) -> impl IntoView
                 let mut next = filter.clone();
                 next.fields.push(f);
                 value.set(String::new());
-                navigate(&next.href(&[]), Default::default());
+                super::go_to(&next.href(&[]));
             }
             Err(mistake) => problem.set(Some(mistake.text(i18n.get_locale_untracked()))),
         }

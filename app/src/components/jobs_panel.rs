@@ -1,8 +1,6 @@
 //! The Jobs panel: a compact strip with the three recurring jobs — schedule, last and next run,
 //! a progress bar while one runs — with Run now / Pause / Resume and each job's latest runs.
 
-use std::time::Duration;
-
 use leptos::prelude::*;
 
 use super::{error_box::ErrorBox, person::allows};
@@ -11,70 +9,68 @@ use crate::{
     locale::{
         describe_interval, format_timestamp, job_label, td_string, tu_string, use_i18n, Locale,
     },
-    model::{JobAction, JobOverview, JobRun, Role},
+    model::{job::JobName, JobAction, JobOverview, JobRun, Role},
 };
 
-/// How often the panel looks again while the page is not live (no event stream).
-const REFRESH: Duration = Duration::from_secs(10);
-
-/// The three jobs, refreshed when the server reports a change, after every action, and every
-/// few seconds while the page is not live.
+/// The three jobs as the server sees them now. The page is drawn again when the server reports
+/// a change (see [`super::live`]), so progress and last runs follow by themselves.
 #[component]
 pub fn JobsPanel() -> impl IntoView {
     let i18n = use_i18n();
     let person = super::person::Person::get();
-    let refresh = RwSignal::new(0_u32);
-    let live = super::live::Live::get();
-    let overview = Resource::new(
-        move || (refresh.get(), live.version.get()),
-        |_| jobs_overview(),
-    );
-    let act =
-        Action::new(|(job, action): &(crate::model::JobName, JobAction)| change_job(*job, *action));
-    Effect::new(move |_| {
-        if act.value().get().is_some() {
-            refresh.update(|n| *n += 1);
-        }
-    });
-    Effect::new(move |started: Option<bool>| {
-        if started.is_none() {
-            set_interval(
-                move || {
-                    if !live.connected.get_untracked() {
-                        refresh.update(|n| *n += 1)
-                    }
-                },
-                REFRESH,
-            );
-        }
-        true
-    });
-
+    let overview = OnceResource::new(jobs_overview());
     view! {
         <section class="jobs-panel" aria-labelledby="jobs-title">
             <h2 id="jobs-title" class="section-title">{tu_string!(i18n, jobs.title)}</h2>
-            <Transition fallback=move || view! { <p class="loading" role="status">{tu_string!(i18n, jobs.loading)}</p> }>
+            <Suspense fallback=|| ()>
                 {move || Suspend::new(async move {
                     let role = person.role().await;
                     match overview.await {
                         Ok(jobs) => view! {
                             <div class="job-cards">
-                                {jobs.into_iter().map(|job| view! { <JobCard job act role /> }).collect_view()}
+                                <For each=move || jobs.clone() key=|job| job.schedule.job.as_str() let:job>
+                                    <JobCard job role />
+                                </For>
                             </div>
                         }.into_any(),
                         Err(error) => view! { <ErrorBox error /> }.into_any(),
                     }
                 })}
-            </Transition>
-            {move || act.value().get().and_then(Result::err).map(|error| view! { <ErrorBox error /> })}
+            </Suspense>
         </section>
+    }
+}
+
+/// Run now, Pause or Resume: asks the server, then draws the page again (an error stays beside
+/// the button).
+#[island]
+fn JobButton(job: JobName, action: JobAction, quiet: bool) -> impl IntoView {
+    crate::locale::island_i18n();
+    let i18n = use_i18n();
+    let act = Action::new(move |_: &()| change_job(job, action));
+    Effect::new(move |_| {
+        if let Some(Ok(())) = act.value().get() {
+            super::live::refresh();
+        }
+    });
+    let label = move || match action {
+        JobAction::RunNow => tu_string!(i18n, jobs.run_now),
+        JobAction::Pause => tu_string!(i18n, jobs.pause),
+        JobAction::Resume => tu_string!(i18n, jobs.resume),
+    };
+    view! {
+        <button type="button" class=if quiet { "button button-quiet" } else { "button" }
+            disabled=move || act.pending().get()
+            on:click=move |_| { act.dispatch(()); }>
+            {label}
+        </button>
+        {move || act.value().get().and_then(Result::err).map(|error| view! { <ErrorBox error /> })}
     }
 }
 
 #[component]
 fn JobCard(
     job: JobOverview,
-    act: Action<(crate::model::JobName, JobAction), Result<(), crate::AppError>>,
     /// The signed-in person's role: Run now needs an operator, Pause and Resume an admin.
     role: Option<Role>,
 ) -> impl IntoView {
@@ -110,7 +106,6 @@ fn JobCard(
             (false, None) => td_string!(locale, jobs.next_soon).to_owned(),
         }
     };
-    let pending = move || act.pending().get();
     let toggle = if paused {
         JobAction::Resume
     } else {
@@ -143,16 +138,10 @@ fn JobCard(
             <p class="job-next">{next}</p>
             <div class="job-actions">
                 {allows(role, needed(JobAction::RunNow)).then(|| view! {
-                    <button type="button" class="button" disabled=pending
-                        on:click=move |_| { act.dispatch((name, JobAction::RunNow)); }>
-                        {tu_string!(i18n, jobs.run_now)}
-                    </button>
+                    <JobButton job=name action=JobAction::RunNow quiet=false />
                 })}
                 {allows(role, needed(toggle)).then(|| view! {
-                    <button type="button" class="button button-quiet" disabled=pending
-                        on:click=move |_| { act.dispatch((name, toggle)); }>
-                        {if paused { tu_string!(i18n, jobs.resume) } else { tu_string!(i18n, jobs.pause) }}
-                    </button>
+                    <JobButton job=name action=toggle quiet=true />
                 })}
             </div>
             <details class="job-history">

@@ -1,7 +1,8 @@
 //! The detail of one operation: header, change description, last known error, the customer
 //! attributes grid (old value, new value, HQ now; the failing field outlined) and the history
-//! of its async customer. For an operator, a failed or pending operation can be corrected in
-//! place (see [`super::correction`]), synchronized at once, and its corrections reverted.
+//! of its async customer. The server draws it; the correction workflow in its middle (notice,
+//! Correct and Synchronize, the grid or its editor, the corrections with Revert) is one island,
+//! [`CorrectionWork`], drawn anew whenever the operation changes (its props change).
 
 use leptos::{either::Either, prelude::*, task::spawn_local};
 
@@ -17,10 +18,7 @@ use super::{
 use crate::{
     functions::corrections::start_correction,
     locale::{kind_label, pick, tu_string, use_i18n},
-    model::{
-        correction::is_correctable, ChangeDescription, EditSession, GridRow, OperationDetail,
-        SyncStatus,
-    },
+    model::{correction::is_correctable, ChangeDescription, GridRow, OperationDetail, SyncStatus},
 };
 
 /// The detail of the operation `detail`, with a link back to `close_href` (the list as it was).
@@ -32,45 +30,7 @@ pub fn OperationDetailView(
     #[prop(optional)] may_correct: bool,
 ) -> impl IntoView {
     let i18n = use_i18n();
-    let control = DetailControl::get();
-    let version = detail.state.version;
-    let op_id = detail.state.summary.id;
-    let session = Signal::derive(move || {
-        control
-            .session
-            .get()
-            .filter(|s: &EditSession| s.detail.state.summary.id == op_id)
-    });
-    let start_error = RwSignal::new(None::<crate::AppError>);
-    let correctable = may_correct && is_correctable(detail.state.summary.status);
-    let start = move || {
-        start_error.set(None);
-        // Hold live reloads from the click on: a reload landing while the server answers
-        // would draw a new detail, and the editor would open in the one it replaced.
-        control.editing.set(true);
-        spawn_local(async move {
-            match start_correction(op_id).await {
-                Ok(opened) => control.session.set(Some(opened)),
-                Err(error) => {
-                    control.editing.set(false);
-                    start_error.set(Some(error));
-                }
-            }
-        });
-    };
-    let on_end = Callback::new(move |end: EditorEnd| match end {
-        EditorEnd::Saved {
-            detail,
-            synchronized,
-        } => control.done(op_id, Notice::after_save(&detail, synchronized)),
-        EditorEnd::Cancelled => {
-            control.session.set(None);
-            control.notice.set(None);
-            control.editing.set(false);
-            control.reload.update(|n| *n += 1);
-        }
-        EditorEnd::StartAgain => start(),
-    });
+    let locale = i18n.get_locale_untracked();
     let description = ChangeDescription::of(&detail);
     let summary = detail.state.summary.clone();
     let error = detail.state.last_error.clone().filter(|_| {
@@ -84,7 +44,7 @@ pub fn OperationDetailView(
         let (en, nb) = row
             .map(|r| (r.label_en.clone(), r.label_nb.clone()))
             .unwrap_or_else(|| (key.clone(), key.clone()));
-        format!("{}: ", pick(i18n.get_locale_untracked(), &en, &nb))
+        format!("{}: ", pick(locale, &en, &nb))
     });
     let kind = summary.kind;
     let this_id = summary.id;
@@ -93,14 +53,59 @@ pub fn OperationDetailView(
         .clone()
         .or_else(|| detail.customer_account.clone());
     let fields = detail.grid.len();
-    let status = summary.status;
-    let shown_status = move || {
-        session
-            .with(|s| s.as_ref().map(|s| s.detail.state.summary.status))
-            .unwrap_or(status)
-    };
-    let grid = detail.grid.clone();
-    let changes = detail.changes.clone();
+    let history = detail.history.clone();
+    let (account_fact, async_account, channel_operation, channel_name, legal_entity) = (
+        account.clone(),
+        summary.async_account.clone(),
+        detail.channel_operation_id.clone(),
+        summary.channel_name.clone(),
+        detail.legal_entity_id.clone(),
+    );
+    let (operation_at, received_at, updated_at, retries, upload) = (
+        summary.operation_at,
+        detail.received_at,
+        detail.updated_at,
+        detail.state.retry_count,
+        detail.upload_session_id,
+    );
+    let facts = view! {
+        {error.map(|e| view! {
+            <div class="last-error" role="note" aria-label=tu_string!(i18n, detail.last_error)>
+                <p class="last-error-title">{tu_string!(i18n, detail.last_error)}</p>
+                <p>
+                    {error_label.map(|l| view! { <strong>{l}</strong> })}
+                    {e.text(locale)}
+                </p>
+                <p class="muted last-error-code"><span>{tu_string!(i18n, detail.code)}</span>" "<code>{e.code}</code></p>
+            </div>
+        })}
+        <dl class="detail-facts">
+            <Fact term=tu_string!(i18n, detail.customer_account)>
+                {match account_fact.clone() {
+                    Some(a) => view! { <span class="num">{a}</span> }.into_any(),
+                    None => view! { <span class="muted">{tu_string!(i18n, list.pending_sync)}</span> }.into_any(),
+                }}
+            </Fact>
+            <Fact term=tu_string!(i18n, detail.async_account)>
+                <code class="guid">{async_account.clone()}</code>
+            </Fact>
+            <Fact term=tu_string!(i18n, detail.retail_operation)>
+                <code>{channel_operation.clone()}</code>" · "<span>{kind_label(locale, kind)}</span>
+            </Fact>
+            <Fact term=tu_string!(i18n, detail.channel)>{channel_name.clone()}" · "{legal_entity.clone()}</Fact>
+            <Fact term=tu_string!(i18n, detail.operation_timestamp)><Time at=operation_at /></Fact>
+            <Fact term=tu_string!(i18n, detail.received)><Time at=received_at /></Fact>
+            <Fact term=tu_string!(i18n, detail.last_change)><Time at=updated_at /></Fact>
+            <Fact term=tu_string!(i18n, detail.retry_count)><span class="num">{retries}</span></Fact>
+            <Fact term=tu_string!(i18n, detail.upload_session)>
+                {upload.map(|s| s.to_string()).unwrap_or_else(|| "–".into())}
+            </Fact>
+        </dl>
+        <h3 class="section-title" id="grid-title"><span>{tu_string!(i18n, detail.attributes)}</span>" "<span class="count">{fields}</span></h3>
+    }
+    .into_any();
+    // The facts are drawn here, once, and handed to the island as its (server-drawn) children.
+    let facts = StoredValue::new_local(Some(facts));
     view! {
         <section class="detail" aria-labelledby="detail-title" data-operation-id=this_id>
             <header class="detail-head">
@@ -109,88 +114,112 @@ pub fn OperationDetailView(
                 </a>
                 <div class="detail-title-row">
                     <h2 id="detail-title">
-                        {match account.clone() {
+                        {match account {
                             Some(account) => Either::Left(account),
                             None => Either::Right(tu_string!(i18n, list.pending_sync)),
                         }}
                     </h2>
-                    {move || view! { <StatusBadge status=shown_status() /> }}
+                    <StatusBadge status=summary.status />
                 </div>
                 <p class="change-description">
                     <span class="visually-hidden">{tu_string!(i18n, detail.change_description)}</span>
-                    <span>{description.sentence(i18n.get_locale_untracked())}</span>
+                    <span>{description.sentence(locale)}</span>
                 </p>
             </header>
-            <NoticeLine id=this_id />
-            {correctable.then(|| view! {
-                <div class="detail-actions" class:hidden=move || session.with(Option::is_some)>
-                    <button type="button" class="button button-primary" data-action="correct" on:click=move |_| start()>
-                        {tu_string!(i18n, fix.correct)}
-                    </button>
-                    <button type="button" class="button" data-action="synchronize"
-                        on:click=move |_| synchronize_now(control, op_id, version)>
-                        {tu_string!(i18n, fix.synchronize)}
-                    </button>
-                </div>
-            })}
-            {move || start_error.get().map(|error| view! { <ErrorBox error /> })}
-            {error.map(|e| view! {
-                <div class="last-error" role="note" aria-label=tu_string!(i18n, detail.last_error)>
-                    <p class="last-error-title">{tu_string!(i18n, detail.last_error)}</p>
-                    <p>
-                        {error_label.map(|l| view! { <strong>{l}</strong> })}
-                        {e.text(i18n.get_locale_untracked())}
-                    </p>
-                    <p class="muted last-error-code"><span>{tu_string!(i18n, detail.code)}</span>" "<code>{e.code}</code></p>
-                </div>
-            })}
-            <dl class="detail-facts">
-                <Fact term=tu_string!(i18n, detail.customer_account)>
-                    {match account {
-                        Some(a) => view! { <span class="num">{a}</span> }.into_any(),
-                        None => view! { <span class="muted">{tu_string!(i18n, list.pending_sync)}</span> }.into_any(),
-                    }}
-                </Fact>
-                <Fact term=tu_string!(i18n, detail.async_account)>
-                    <code class="guid">{summary.async_account.clone()}</code>
-                </Fact>
-                <Fact term=tu_string!(i18n, detail.retail_operation)>
-                    <code>{detail.channel_operation_id.clone()}</code>" · "<span>{kind_label(i18n.get_locale_untracked(), kind)}</span>
-                </Fact>
-                <Fact term=tu_string!(i18n, detail.channel)>{summary.channel_name.clone()}" · "{detail.legal_entity_id.clone()}</Fact>
-                <Fact term=tu_string!(i18n, detail.operation_timestamp)><Time at=summary.operation_at /></Fact>
-                <Fact term=tu_string!(i18n, detail.received)><Time at=detail.received_at /></Fact>
-                <Fact term=tu_string!(i18n, detail.last_change)><Time at=detail.updated_at /></Fact>
-                <Fact term=tu_string!(i18n, detail.retry_count)><span class="num">{detail.state.retry_count}</span></Fact>
-                <Fact term=tu_string!(i18n, detail.upload_session)>
-                    {detail.upload_session_id.map(|s| s.to_string()).unwrap_or_else(|| "–".into())}
-                </Fact>
-            </dl>
-            <h3 class="section-title" id="grid-title"><span>{tu_string!(i18n, detail.attributes)}</span>" "<span class="count">{fields}</span></h3>
-            {move || match session.get() {
-                Some(session) => view! { <CorrectionEditor session on_end /> }.into_any(),
-                None => view! { <AttributeGrid rows=grid.clone() /> }.into_any(),
-            }}
-            <h3 class="section-title">{tu_string!(i18n, fix.corrections)}</h3>
-            <ChangeTimeline operation_id=this_id changes grid=detail.grid.clone() may_revert=correctable />
+            <CorrectionWork detail=detail.clone() may_correct>
+                {facts.try_update_value(Option::take).flatten()}
+            </CorrectionWork>
             <h3 class="section-title">{tu_string!(i18n, detail.history)}</h3>
             <ol class="history">
-                {detail.history.into_iter().map(|op| {
-                    let current = op.id == this_id;
-                    let kind = op.kind;
-                    view! {
-                        <li class:current=current>
-                            <a href=format!("?op={}", op.id) aria-current=current.then_some("true")>
-                                <span class="history-kind">{kind_label(i18n.get_locale_untracked(), kind)}</span>
-                                <span class="history-channel">{op.channel_name}</span>
-                                <Time at=op.operation_at />
-                            </a>
-                            <StatusBadge status=op.status />
-                        </li>
+                <For each=move || history.clone() key=|op| op.id let:op>
+                    {
+                        let current = op.id == this_id;
+                        let kind = op.kind;
+                        view! {
+                            <li data-key=op.id class=if current { "current" } else { "" }>
+                                <a href=format!("?op={}", op.id) aria-current=if current { "true" } else { "false" }>
+                                    <span class="history-kind">{kind_label(locale, kind)}</span>
+                                    <span class="history-channel">{op.channel_name}</span>
+                                    <Time at=op.operation_at />
+                                </a>
+                                <StatusBadge status=op.status />
+                            </li>
+                        }
                     }
-                }).collect_view()}
+                </For>
             </ol>
         </section>
+    }
+}
+
+/// The correction workflow of one operation, in the browser: the latest notice, Correct and
+/// Synchronize (for an operator, on an operation that can be corrected), the server-drawn
+/// facts (`children`), the attributes grid or its editor, and the corrections with Revert.
+#[island]
+fn CorrectionWork(detail: OperationDetail, may_correct: bool, children: Children) -> impl IntoView {
+    crate::locale::island_i18n();
+    let i18n = use_i18n();
+    let op_id = detail.state.summary.id;
+    let version = detail.state.version;
+    let control = DetailControl::provide(op_id);
+    let session = control.session;
+    let start_error = RwSignal::new(None::<crate::AppError>);
+    let correctable = may_correct && is_correctable(detail.state.summary.status);
+    let start = move || {
+        start_error.set(None);
+        // Keep this island from the click on: drawn again while the server answers, the
+        // detail would be replaced, and the editor would open in the one it replaced.
+        control.editing();
+        spawn_local(async move {
+            match start_correction(op_id).await {
+                Ok(opened) => {
+                    session.set(Some(opened));
+                    // The list and the header say Editing now; this island stays as it is.
+                    super::live::refresh();
+                }
+                Err(error) => {
+                    control.close();
+                    start_error.set(Some(error));
+                }
+            }
+        });
+    };
+    let on_end = Callback::new(move |end: EditorEnd| match end {
+        EditorEnd::Saved {
+            detail,
+            synchronized,
+        } => control.done(op_id, Notice::after_save(&detail, synchronized)),
+        EditorEnd::Cancelled => {
+            control.notice.set(None);
+            control.close();
+        }
+        EditorEnd::StartAgain => start(),
+    });
+    let grid = detail.grid.clone();
+    let changes = detail.changes.clone();
+    view! {
+        <div class="correction-work" data-key=op_id node_ref=control.root>
+        <NoticeLine id=op_id />
+        {correctable.then(|| view! {
+            <div class="detail-actions" class:hidden=move || session.with(Option::is_some)>
+                <button type="button" class="button button-primary" data-action="correct" on:click=move |_| start()>
+                    {tu_string!(i18n, fix.correct)}
+                </button>
+                <button type="button" class="button" data-action="synchronize"
+                    on:click=move |_| synchronize_now(control, op_id, version)>
+                    {tu_string!(i18n, fix.synchronize)}
+                </button>
+            </div>
+        })}
+        {move || start_error.get().map(|error| view! { <ErrorBox error /> })}
+        {children()}
+        {move || match session.get() {
+            Some(session) => view! { <CorrectionEditor session on_end /> }.into_any(),
+            None => view! { <AttributeGrid rows=grid.clone() /> }.into_any(),
+        }}
+        <h3 class="section-title">{tu_string!(i18n, fix.corrections)}</h3>
+        <ChangeTimeline operation_id=op_id changes grid=detail.grid.clone() may_revert=correctable />
+        </div>
     }
 }
 
@@ -262,61 +291,5 @@ fn Value(value: Option<String>) -> impl IntoView {
         Some(v) => view! { <span class="value">{v}</span> }.into_any(),
         None => view! { <span class="muted" aria-label=tu_string!(i18n, detail.empty)>"–"</span> }
             .into_any(),
-    }
-}
-
-/// The detail of operation `id` (as it appears in the URL), loading it from the server.
-#[component]
-pub fn OperationDetailPane(
-    id: Signal<Option<String>>,
-    close_href: Signal<String>,
-) -> impl IntoView {
-    let live = super::live::Live::get();
-    let i18n = use_i18n();
-    let control = DetailControl::provide();
-    let person = super::person::Person::get();
-    // While an editor is open the detail is not reloaded by live changes (the editor would
-    // lose what was typed); it catches up when the editor closes.
-    let live_version = Memo::new(move |before: Option<&u64>| {
-        if control.editing.get() {
-            before.copied().unwrap_or_default()
-        } else {
-            live.version.get()
-        }
-    });
-    // Another operation opened: whatever editor was open is gone (it let go of its hold).
-    Effect::new(move |before: Option<Option<String>>| {
-        let now = id.get();
-        let moved = before.is_some_and(|before| before != now);
-        if moved && control.editing.get_untracked() {
-            control.session.set(None);
-            control.editing.set(false);
-        }
-        now
-    });
-    let detail = Resource::new(
-        move || (id.get(), live_version.get(), control.reload.get()),
-        |(id, _, _)| async move {
-            match id {
-                Some(id) => crate::functions::operations::open_operation(id)
-                    .await
-                    .map(Some),
-                None => Ok(None),
-            }
-        },
-    );
-    view! {
-        <Transition fallback=move || view! { <p class="loading" role="status">{tu_string!(i18n, detail.loading)}</p> }>
-            {move || Suspend::new(async move {
-                let may_correct = super::person::allows(person.role().await, crate::model::Role::Operator);
-                match detail.await {
-                    Ok(Some(detail)) => view! {
-                        <OperationDetailView detail close_href=close_href.get_untracked() may_correct />
-                    }.into_any(),
-                    Ok(None) => ().into_any(),
-                    Err(error) => view! { <ErrorBox error /> }.into_any(),
-                }
-            })}
-        </Transition>
     }
 }

@@ -20,7 +20,7 @@ pub fn OperationList(
     page: OperationPage,
     filter: OperationFilter,
     before: Option<String>,
-    selected: Signal<Option<String>>,
+    selected: Option<String>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     if page.operations.is_empty() && !filter.is_empty() {
@@ -86,13 +86,23 @@ pub fn OperationList(
                     </tr>
                 </thead>
                 <tbody>
-                    {page.operations.into_iter().map(|op| {
-                        let mut extra: Vec<(&str, String)> =
-                            before.iter().map(|b| ("before", b.clone())).collect();
-                        extra.push(("op", op.summary.id.to_string()));
-                        let href = filter.href(&extra);
-                        view! { <OperationRow op href selected columns=columns.clone() /> }
-                    }).collect_view()}
+                    <For
+                        each=move || page.operations.clone()
+                        key={
+                            let cols = format!("{:?}", filter.view.to_query());
+                            move |op| format!("{}-{cols}", op.summary.id)
+                        }
+                        let:op
+                    >
+                        {
+                            let mut extra: Vec<(&str, String)> =
+                                before.iter().map(|b| ("before", b.clone())).collect();
+                            extra.push(("op", op.summary.id.to_string()));
+                            let href = filter.href(&extra);
+                            let is_selected = selected.as_deref() == Some(op.summary.id.to_string().as_str());
+                            view! { <OperationRow op href selected=is_selected columns=columns.clone() /> }
+                        }
+                    </For>
                 </tbody>
             </table>
         </div>
@@ -153,13 +163,11 @@ fn ColumnChooser(view: ListView, href: impl Fn(ListView) -> String) -> impl Into
 fn OperationRow(
     op: OperationState,
     href: String,
-    selected: Signal<Option<String>>,
+    selected: bool,
     columns: Vec<ExtraColumn>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let summary = op.summary;
-    let id = summary.id.to_string();
-    let is_selected = Memo::new(move |_| selected.get().as_deref() == Some(id.as_str()));
     let kind = summary.kind;
     let extra = columns
         .into_iter()
@@ -190,9 +198,9 @@ fn OperationRow(
         })
         .collect_view();
     view! {
-        <tr data-operation-id=summary.id class:selected=is_selected>
+        <tr data-operation-id=summary.id data-key=summary.id class=if selected { "selected" } else { "" }>
             <td class="cell-channel">
-                <a class="row-link" href=href aria-current=move || is_selected.get().then_some("true")>
+                <a class="row-link" href=href aria-current=if selected { "true" } else { "false" }>
                     {summary.channel_name}
                 </a>
             </td>

@@ -41,7 +41,7 @@ pub fn StatusCounts(
                                     class=format!("count-chip badge-{}", status.as_str())
                                     class:active=active
                                     href=href
-                                    aria-current=active.then_some("true")
+                                    aria-current=if active { "true" } else { "false" }
                                 >
                                     <span class="badge-icon" aria-hidden="true">{status_icon(status)}</span>
                                     <span class="count-label">{status_label(i18n.get_locale_untracked(), status)}</span>

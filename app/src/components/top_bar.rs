@@ -13,21 +13,6 @@ use crate::{
 pub fn TopBar() -> impl IntoView {
     let i18n = use_i18n();
     let person = super::person::Person::get();
-    // Texts are rendered once, in the page's language: switching remembers the choice in the
-    // cookie the server reads and loads the page again, in the other language.
-    let switch = move |_| {
-        use leptos::wasm_bindgen::JsCast;
-        let next = match i18n.get_locale_untracked() {
-            Locale::en => "nb",
-            Locale::nb => "en",
-        };
-        if let Ok(doc) = document().dyn_into::<leptos::web_sys::HtmlDocument>() {
-            let _ = doc.set_cookie(&format!(
-                "i18n_pref_locale={next}; path=/; max-age=31536000; SameSite=Lax"
-            ));
-        }
-        let _ = window().location().reload();
-    };
     view! {
         <header class="top-bar">
             <a class="brand" href="/">
@@ -36,16 +21,7 @@ pub fn TopBar() -> impl IntoView {
             </a>
             <span class="top-bar-context">{tu_string!(i18n, app.context)}</span>
             <span class="top-bar-end">
-                <button
-                    type="button"
-                    class="button button-quiet language-switch"
-                    data-locale=match i18n.get_locale_untracked() { Locale::en => "en", Locale::nb => "nb" }
-                    aria-label=tu_string!(i18n, app.switch_to_label)
-                    lang=match i18n.get_locale_untracked() { Locale::en => "nb", Locale::nb => "en" }
-                    on:click=switch
-                >
-                    {tu_string!(i18n, app.switch_to)}
-                </button>
+                <LanguageSwitch />
                 <Transition fallback=|| ()>
                     {move || Suspend::new(async move {
                         person.signed_in().await.map(|who| view! {
@@ -56,6 +32,42 @@ pub fn TopBar() -> impl IntoView {
                 </Transition>
             </span>
         </header>
+    }
+}
+
+/// The other language. Texts are rendered by the server in the page's language: switching
+/// remembers the choice in the cookie the server reads and loads the page again.
+#[island]
+fn LanguageSwitch() -> impl IntoView {
+    crate::locale::island_i18n();
+    let i18n = use_i18n();
+    let switch = move |_| {
+        #[cfg(feature = "hydrate")]
+        {
+            use leptos::wasm_bindgen::JsCast;
+            let next = match i18n.get_locale_untracked() {
+                Locale::en => "nb",
+                Locale::nb => "en",
+            };
+            if let Ok(doc) = document().dyn_into::<leptos::web_sys::HtmlDocument>() {
+                let _ = doc.set_cookie(&format!(
+                    "i18n_pref_locale={next}; path=/; max-age=31536000; SameSite=Lax"
+                ));
+            }
+            let _ = window().location().reload();
+        }
+    };
+    view! {
+        <button
+            type="button"
+            class="button button-quiet language-switch"
+            data-locale=match i18n.get_locale_untracked() { Locale::en => "en", Locale::nb => "nb" }
+            aria-label=tu_string!(i18n, app.switch_to_label)
+            lang=match i18n.get_locale_untracked() { Locale::en => "nb", Locale::nb => "en" }
+            on:click=switch
+        >
+            {tu_string!(i18n, app.switch_to)}
+        </button>
     }
 }
 

@@ -57,7 +57,10 @@ pub struct LastError {
     pub field: Option<String>,
     /// In English, as channels read it.
     pub message: String,
-    /// Why validation refused the value, when it did: said in the reader's language.
+    /// Why validation refused the value, when it did: said in the reader's language. The
+    /// server draws every last error, so the browser does not read it (its decoder, for every
+    /// kind of reason, would be a tenth of the client).
+    #[cfg_attr(feature = "hydrate", serde(skip_deserializing))]
     pub reason: Option<crate::validate::Reason>,
 }
 

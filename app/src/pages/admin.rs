@@ -1,15 +1,16 @@
 //! The admin page: users and their roles, channel API tokens (created and shown once, revoked),
 //! and the audit log. Only an admin sees its content: the server refuses its calls to anyone
-//! else.
+//! else. The server draws it; each control is a small island that asks the server and then
+//! draws the page again.
 
 use leptos::prelude::*;
 
 use crate::{
-    components::{error_box::ErrorBox, time::Time},
+    components::{error_box::ErrorBox, live::refresh, time::Time},
     functions::admin::{
         admin_overview, AdminView, ChangeUser, CreateToken, CreateUser, RevokeToken,
     },
-    locale::{role_label, td_string, tu_string, use_i18n},
+    locale::{island_i18n, role_label, td_string, tu_string, use_i18n},
     model::{Role, TokenSummary, UserSummary},
     AppError,
 };
@@ -17,78 +18,52 @@ use crate::{
 #[component]
 pub fn AdminPage() -> impl IntoView {
     let i18n = use_i18n();
-    let create_user = ServerAction::<CreateUser>::new();
-    let change_user = ServerAction::<ChangeUser>::new();
-    let create_token = ServerAction::<CreateToken>::new();
-    let revoke_token = ServerAction::<RevokeToken>::new();
-    let overview = Resource::new(
-        move || {
-            (
-                create_user.version().get(),
-                change_user.version().get(),
-                create_token.version().get(),
-                revoke_token.version().get(),
-            )
-        },
-        |_| admin_overview(),
-    );
-    let actions = Actions {
-        create_user,
-        change_user,
-        create_token,
-        revoke_token,
-    };
+    let overview = OnceResource::new(admin_overview());
     view! {
         <main class="admin-page">
             <h1>{tu_string!(i18n, access.admin)}</h1>
             <p class="muted">{tu_string!(i18n, access.admin_lead)}</p>
-            <Transition fallback=move || view! { <p class="loading" role="status">"…"</p> }>
+            <Suspense fallback=|| ()>
                 {move || Suspend::new(async move {
                     match overview.await {
-                        Ok(view) => view! { <AdminSections view actions /> }.into_any(),
+                        Ok(view) => view! { <AdminSections view /> }.into_any(),
                         Err(AppError::Forbidden) => view! {
                             <p class="notice notice-error" role="alert">{tu_string!(i18n, access.admin_only)}</p>
                         }.into_any(),
                         Err(error) => view! { <ErrorBox error /> }.into_any(),
                     }
                 })}
-            </Transition>
+            </Suspense>
         </main>
     }
 }
 
-/// The page's four actions; each one's version reloads the overview.
-#[derive(Clone, Copy)]
-struct Actions {
-    create_user: ServerAction<CreateUser>,
-    change_user: ServerAction<ChangeUser>,
-    create_token: ServerAction<CreateToken>,
-    revoke_token: ServerAction<RevokeToken>,
-}
-
 #[component]
-fn AdminSections(view: AdminView, actions: Actions) -> impl IntoView {
+fn AdminSections(view: AdminView) -> impl IntoView {
     let AdminView {
         users,
         tokens,
         channels,
         audit,
     } = view;
-    // Each section is erased to `AnyView`: the page's whole view type is too deep to compile
-    // for the WebAssembly client otherwise.
     view! {
-        {view! { <UsersSection users actions /> }.into_any()}
-        {view! { <TokensSection tokens channels actions /> }.into_any()}
-        {view! { <AuditSection audit /> }.into_any()}
+        <UsersSection users />
+        <TokensSection tokens channels />
+        <AuditSection audit />
     }
 }
 
-/// The error of an action's last answer, if it failed.
-fn action_error<I, O>(action: ServerAction<I>) -> impl IntoView
+/// The error of an action's last answer, if it failed; the page is drawn again after a success.
+fn after<I, O>(action: ServerAction<I>) -> impl IntoView
 where
     I: leptos::server_fn::ServerFn<Output = O, Error = AppError> + Clone + Send + Sync + 'static,
     O: Clone + Send + Sync + 'static,
 {
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = action.value().get() {
+            refresh();
+        }
+    });
     move || {
         action
             .value()
@@ -98,11 +73,134 @@ where
     }
 }
 
-#[component]
-fn UsersSection(users: Vec<UserSummary>, actions: Actions) -> impl IntoView {
+/// A user's role: choosing another one changes it at once.
+#[island]
+fn RoleChoice(id: i64, role: Role) -> impl IntoView {
+    island_i18n();
+    let locale = use_i18n().get_locale_untracked();
+    let change = ServerAction::<ChangeUser>::new();
+    view! {
+        <select aria-label=td_string!(locale, access.role) on:change=move |ev| {
+            change.dispatch(ChangeUser { id, role: Some(event_target_value(&ev)), disabled: None });
+        }>
+            {Role::ALL.iter().map(|r| view! {
+                <option value=r.as_str() selected=*r == role>{role_label(locale, *r)}</option>
+            }).collect_view()}
+        </select>
+        {after(change)}
+    }
+}
+
+/// Disable or Enable a user.
+#[island]
+fn EnableToggle(id: i64, disabled: bool) -> impl IntoView {
+    island_i18n();
+    let locale = use_i18n().get_locale_untracked();
+    let change = ServerAction::<ChangeUser>::new();
+    view! {
+        <button type="button" class="button button-quiet" on:click=move |_| {
+            change.dispatch(ChangeUser { id, role: None, disabled: Some(!disabled) });
+        }>
+            {if disabled { td_string!(locale, access.enable) } else { td_string!(locale, access.disable) }}
+        </button>
+        {after(change)}
+    }
+}
+
+/// Revoke a channel token.
+#[island]
+fn RevokeButton(id: i64) -> impl IntoView {
+    island_i18n();
+    let locale = use_i18n().get_locale_untracked();
+    let revoke = ServerAction::<RevokeToken>::new();
+    view! {
+        <button type="button" class="button button-quiet" on:click=move |_| {
+            revoke.dispatch(RevokeToken { id });
+        }>{td_string!(locale, access.revoke)}</button>
+        {after(revoke)}
+    }
+}
+
+/// The value of field `name` in the form that `ev` submits.
+fn form_value(ev: &leptos::ev::SubmitEvent, name: &str) -> String {
+    use leptos::wasm_bindgen::JsCast;
+    ev.target()
+        .and_then(|t| t.dyn_into::<leptos::web_sys::HtmlFormElement>().ok())
+        .and_then(|form| leptos::web_sys::FormData::new_with_form(&form).ok())
+        .and_then(|data| data.get(name).as_string())
+        .unwrap_or_default()
+}
+
+/// A new user: name, role and first password.
+#[island]
+fn NewUserForm() -> impl IntoView {
+    island_i18n();
     let i18n = use_i18n();
     let locale = i18n.get_locale_untracked();
-    let change = actions.change_user;
+    let create = ServerAction::<CreateUser>::new();
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        create.dispatch(CreateUser {
+            name: form_value(&ev, "name"),
+            role: form_value(&ev, "role"),
+            password: form_value(&ev, "password"),
+        });
+    };
+    view! {
+        <form class="admin-form" on:submit=submit>
+            <h3>{tu_string!(i18n, access.new_user)}</h3>
+            <label class="field"><span class="field-label">{tu_string!(i18n, access.user_name)}</span>
+                <input type="text" name="name" required maxlength="64" autocomplete="off" autocapitalize="none" /></label>
+            <label class="field"><span class="field-label">{tu_string!(i18n, access.role)}</span>
+                <select name="role">
+                    {Role::ALL.iter().map(|role| view! { <option value=role.as_str()>{role_label(locale, *role)}</option> }).collect_view()}
+                </select></label>
+            <label class="field"><span class="field-label">{tu_string!(i18n, access.new_password)}</span>
+                <input type="password" name="password" required minlength="10" maxlength="1024" autocomplete="new-password" /></label>
+            <button type="submit" class="button button-primary">{tu_string!(i18n, access.create_user)}</button>
+        </form>
+        {after(create)}
+    }
+}
+
+/// A new channel token for one of `channels`: its secret is shown here once.
+#[island]
+fn NewTokenForm(channels: Vec<(i64, String)>) -> impl IntoView {
+    island_i18n();
+    let i18n = use_i18n();
+    let locale = i18n.get_locale_untracked();
+    let created = ServerAction::<CreateToken>::new();
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        created.dispatch(CreateToken {
+            channel_id: form_value(&ev, "channel_id").parse().unwrap_or_default(),
+            label: form_value(&ev, "label"),
+        });
+    };
+    view! {
+        {move || created.value().get().and_then(Result::ok).map(|token| view! {
+            <div class="notice notice-info new-token" role="status">
+                <p>{td_string!(locale, access.token_once)}</p>
+                <code class="token">{token}</code>
+            </div>
+        })}
+        <form class="admin-form" on:submit=submit>
+            <label class="field"><span class="field-label">{tu_string!(i18n, access.channel)}</span>
+                <select name="channel_id">
+                    {channels.into_iter().map(|(id, name)| view! { <option value=id>{name}</option> }).collect_view()}
+                </select></label>
+            <label class="field"><span class="field-label">{tu_string!(i18n, access.label)}</span>
+                <input type="text" name="label" maxlength="100" autocomplete="off" /></label>
+            <button type="submit" class="button button-primary">{tu_string!(i18n, access.create_token)}</button>
+        </form>
+        {after(created)}
+    }
+}
+
+#[component]
+fn UsersSection(users: Vec<UserSummary>) -> impl IntoView {
+    let i18n = use_i18n();
+    let locale = i18n.get_locale_untracked();
     let rows = users
         .into_iter()
         .map(|user| {
@@ -112,13 +210,7 @@ fn UsersSection(users: Vec<UserSummary>, actions: Actions) -> impl IntoView {
                 <tr data-user=user.name.clone()>
                     <th scope="row">{user.name.clone()}</th>
                     <td>
-                        <select aria-label=td_string!(locale, access.role) on:change=move |ev| {
-                            change.dispatch(ChangeUser { id, role: Some(event_target_value(&ev)), disabled: None });
-                        }>
-                            {Role::ALL.iter().map(|role| view! {
-                                <option value=role.as_str() selected=*role == user.role>{role_label(locale, *role)}</option>
-                            }).collect_view()}
-                        </select>
+                        <RoleChoice id role=user.role />
                     </td>
                     <td>{match user.last_sign_in_at {
                         Some(at) => view! { <Time at /> }.into_any(),
@@ -127,11 +219,7 @@ fn UsersSection(users: Vec<UserSummary>, actions: Actions) -> impl IntoView {
                     <td>
                         {if disabled { td_string!(locale, access.disabled) } else { td_string!(locale, access.active) }}
                         " "
-                        <button type="button" class="button button-quiet" on:click=move |_| {
-                            change.dispatch(ChangeUser { id, role: None, disabled: Some(!disabled) });
-                        }>
-                            {if disabled { td_string!(locale, access.enable) } else { td_string!(locale, access.disable) }}
-                        </button>
+                        <EnableToggle id disabled />
                     </td>
                 </tr>
             }
@@ -152,33 +240,15 @@ fn UsersSection(users: Vec<UserSummary>, actions: Actions) -> impl IntoView {
                     <tbody>{rows}</tbody>
                 </table>
             </div>
-            {action_error(change)}
-            <ActionForm action=actions.create_user attr:class="admin-form">
-                <h3>{tu_string!(i18n, access.new_user)}</h3>
-                <label class="field"><span class="field-label">{tu_string!(i18n, access.user_name)}</span>
-                    <input type="text" name="name" required maxlength="64" autocomplete="off" autocapitalize="none" /></label>
-                <label class="field"><span class="field-label">{tu_string!(i18n, access.role)}</span>
-                    <select name="role">
-                        {Role::ALL.iter().map(|role| view! { <option value=role.as_str()>{role_label(locale, *role)}</option> }).collect_view()}
-                    </select></label>
-                <label class="field"><span class="field-label">{tu_string!(i18n, access.new_password)}</span>
-                    <input type="password" name="password" required minlength="10" maxlength="1024" autocomplete="new-password" /></label>
-                <button type="submit" class="button button-primary">{tu_string!(i18n, access.create_user)}</button>
-            </ActionForm>
-            {action_error(actions.create_user)}
+            <NewUserForm />
         </section>
     }
 }
 
 #[component]
-fn TokensSection(
-    tokens: Vec<TokenSummary>,
-    channels: Vec<(i64, String)>,
-    actions: Actions,
-) -> impl IntoView {
+fn TokensSection(tokens: Vec<TokenSummary>, channels: Vec<(i64, String)>) -> impl IntoView {
     let i18n = use_i18n();
     let locale = i18n.get_locale_untracked();
-    let revoke = actions.revoke_token;
     let rows = tokens
         .into_iter()
         .map(|token| {
@@ -194,28 +264,17 @@ fn TokensSection(
                     }}</td>
                     <td>{match token.revoked_at {
                         Some(at) => view! { {td_string!(locale, access.revoked)}" " <Time at /> }.into_any(),
-                        None => view! {
-                            <button type="button" class="button button-quiet" on:click=move |_| {
-                                revoke.dispatch(RevokeToken { id });
-                            }>{td_string!(locale, access.revoke)}</button>
-                        }.into_any(),
+                        None => view! { <RevokeButton id /> }.into_any(),
                     }}</td>
                 </tr>
             }
             .into_any()
         })
         .collect_view();
-    let created = actions.create_token;
     view! {
         <section class="admin-section" aria-labelledby="tokens-title">
             <h2 id="tokens-title" class="section-title">{tu_string!(i18n, access.tokens)}</h2>
             <p class="muted">{tu_string!(i18n, access.tokens_lead)}</p>
-            {move || created.value().get().and_then(Result::ok).map(|token| view! {
-                <div class="notice notice-info new-token" role="status">
-                    <p>{td_string!(locale, access.token_once)}</p>
-                    <code class="token">{token}</code>
-                </div>
-            })}
             <div class="table-scroll">
                 <table class="admin-table">
                     <thead><tr>
@@ -228,17 +287,7 @@ fn TokensSection(
                     <tbody>{rows}</tbody>
                 </table>
             </div>
-            {action_error(revoke)}
-            <ActionForm action=created attr:class="admin-form">
-                <label class="field"><span class="field-label">{tu_string!(i18n, access.channel)}</span>
-                    <select name="channel_id">
-                        {channels.into_iter().map(|(id, name)| view! { <option value=id>{name}</option> }).collect_view()}
-                    </select></label>
-                <label class="field"><span class="field-label">{tu_string!(i18n, access.label)}</span>
-                    <input type="text" name="label" maxlength="100" autocomplete="off" /></label>
-                <button type="submit" class="button button-primary">{tu_string!(i18n, access.create_token)}</button>
-            </ActionForm>
-            {action_error(created)}
+            <NewTokenForm channels />
         </section>
     }
 }

@@ -9,83 +9,80 @@ use leptos_router::hooks::{use_location, use_query_map};
 use crate::{
     components::{
         error_box::ErrorBox, filter_bar::FilterBar, jobs_panel::JobsPanel,
-        operation_detail::OperationDetailPane, operation_list::OperationList,
+        operation_detail::OperationDetailView, operation_list::OperationList, person::allows,
         status_counts::StatusCounts,
     },
-    functions::operations::{count_operations, filter_choices, list_operations},
+    functions::operations::{count_operations, filter_choices, list_operations, open_operation},
     locale::{tu_string, use_i18n},
-    model::OperationFilter,
+    model::{OperationFilter, Role},
     AppError,
 };
 
 /// The status list and the detail.
 #[component]
 pub fn StatusPage() -> impl IntoView {
-    let query = use_query_map();
-    let location = use_location();
-    let before = Signal::derive(move || query.read().get("before").filter(|b| !b.is_empty()));
-    let selected = Signal::derive(move || query.read().get("op").filter(|o| !o.is_empty()));
+    let query = use_query_map().get_untracked();
+    let search = use_location().search.get_untracked();
+    let before = query.get("before").filter(|b| !b.is_empty());
+    let selected = query.get("op").filter(|o| !o.is_empty());
     // The filter as the URL has it, or why it cannot be read (said in the page's language;
     // the server refuses such a URL too).
-    let read_filter = Memo::new(move |_| {
-        let query = query.read();
-        let pairs: Vec<(String, String)> = ["status", "channel", "from", "to", "sort", "cols"]
-            .iter()
-            .filter_map(|k| query.get(k).map(|v| (k.to_string(), v)))
-            .chain(
-                query
-                    .get_all("f")
-                    .unwrap_or_default()
-                    .into_iter()
-                    .map(|v| ("f".to_owned(), v)),
-            )
-            .collect();
-        OperationFilter::from_query(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())))
-    });
-    let filter = Memo::new(move |_| read_filter.get().unwrap_or_default());
-    // The list's query: everything but the open operation, so opening one does not reload it.
-    let list_query = Memo::new(move |_| {
-        let search = location.search.get();
-        let pairs: Vec<(String, String)> =
+    let pairs: Vec<(String, String)> = ["status", "channel", "from", "to", "sort", "cols"]
+        .iter()
+        .filter_map(|k| query.get(k).map(|v| (k.to_string(), v)))
+        .chain(
+            query
+                .get_all("f")
+                .unwrap_or_default()
+                .into_iter()
+                .map(|v| ("f".to_owned(), v)),
+        )
+        .collect();
+    let read_filter =
+        OperationFilter::from_query(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+    let filter = read_filter.clone().unwrap_or_default();
+    // The list's query: everything but the open operation.
+    let list_query = form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(
             form_urlencoded::parse(search.trim_start_matches('?').as_bytes())
                 .into_owned()
-                .filter(|(k, _)| k != "op")
-                .collect();
-        form_urlencoded::Serializer::new(String::new())
-            .extend_pairs(pairs)
-            .finish()
-    });
-    let close_href = Signal::derive(move || {
-        let extra: Vec<(&str, String)> = before.get().map(|b| ("before", b)).into_iter().collect();
-        filter.get().href(&extra)
-    });
-    let live = crate::components::live::Live::get();
-    let page = Resource::new(
-        move || (list_query.get(), live.version.get()),
-        |(query, _)| list_operations(query),
-    );
+                .filter(|(k, _)| k != "op"),
+        )
+        .finish();
+    let close_href = {
+        let extra: Vec<(&str, String)> =
+            before.clone().map(|b| ("before", b)).into_iter().collect();
+        filter.href(&extra)
+    };
     // The chips count the filter without its status, page position or view: choosing a
     // status, paging or reordering does not count again.
-    let counts_query = Memo::new(move |_| {
-        let facet = OperationFilter {
-            status: None,
-            view: Default::default(),
-            ..filter.get()
-        };
-        form_urlencoded::Serializer::new(String::new())
-            .extend_pairs(facet.to_query())
-            .finish()
+    let counts_query = form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(
+            OperationFilter {
+                status: None,
+                view: Default::default(),
+                ..filter.clone()
+            }
+            .to_query(),
+        )
+        .finish();
+    let page = OnceResource::new(list_operations(list_query));
+    let counts = OnceResource::new(count_operations(counts_query));
+    let choices = OnceResource::new(filter_choices());
+    let selected_op = selected.clone();
+    let detail = OnceResource::new(async move {
+        match selected {
+            Some(id) => open_operation(id).await.map(Some),
+            None => Ok(None),
+        }
     });
-    let counts = Resource::new(
-        move || (counts_query.get(), live.version.get()),
-        |(query, _)| count_operations(query),
-    );
-    let choices = Resource::new(|| (), |_| filter_choices());
-    keyboard_navigation(selected, close_href);
+    let person = crate::components::person::Person::get();
     let i18n = use_i18n();
+    let has_detail = query.get("op").is_some_and(|o| !o.is_empty());
+    let (bar_filter, counts_filter) = (filter.clone(), filter.clone());
 
     view! {
-        <main class="status-page" class:has-detail=move || selected.get().is_some()>
+        <main class=if has_detail { "status-page has-detail" } else { "status-page" }>
             <div class="list-side">
                 <header class="page-header">
                     <h1>{tu_string!(i18n, page.title)}</h1>
@@ -93,109 +90,136 @@ pub fn StatusPage() -> impl IntoView {
                 </header>
                 <JobsPanel />
                 <Suspense fallback=|| ()>
-                    {move || Suspend::new(async move {
-                        choices.await.ok().map(|choices| view! {
-                            <FilterBar filter=filter.get() choices />
-                        })
-                    })}
-                </Suspense>
-                <Transition fallback=|| ()>
                     {move || {
-                        // Drawn again when the status changes (the chip that is active), with
-                        // the same counts: they do not depend on it.
-                        let filter = filter.get();
-                        Suspend::new(async move {
-                            // A failure shows once, in the list below.
-                            counts.await.ok().map(|counts| view! {
-                                <StatusCounts counts=counts.counts filter capped=counts.capped />
+                            let filter = bar_filter.clone();
+                            Suspend::new(async move {
+                                choices.await.ok().map(|choices| view! {
+                                    <FilterBar filter choices />
+                                })
                             })
+                        }
+                    }
+                </Suspense>
+                <Suspense fallback=|| ()>
+                    {move || {
+                            let filter = counts_filter.clone();
+                            Suspend::new(async move {
+                                // A failure shows once, in the list below.
+                                counts.await.ok().map(|counts| view! {
+                                    <StatusCounts counts=counts.counts filter capped=counts.capped />
+                                })
+                            })
+                        }
+                    }
+                </Suspense>
+                <Suspense fallback=|| ()>
+                    {move || {
+                        let (filter, before, read_filter) = (filter.clone(), before.clone(), read_filter.clone());
+                        let selected = selected_op.clone();
+                        Suspend::new(async move {
+                            match page.await {
+                                Ok(page) => view! {
+                                    <OperationList page filter before selected />
+                                }.into_any(),
+                                Err(error) => {
+                                    let error = match read_filter {
+                                        Err(problem) => AppError::validation(
+                                            problem.param.clone(),
+                                            problem.mistake.text(i18n.get_locale_untracked()),
+                                        ),
+                                        Ok(_) => error,
+                                    };
+                                    view! { <ErrorBox error /> }.into_any()
+                                }
+                            }
                         })
                     }}
-                </Transition>
-                <Transition fallback=move || view! { <p class="loading" role="status">{tu_string!(i18n, page.loading)}</p> }>
-                    {move || Suspend::new(async move {
-                        match page.await {
-                            Ok(page) => view! {
-                                <OperationList
-                                    page
-                                    filter=filter.get_untracked()
-                                    before=before.get_untracked()
-                                    selected
-                                />
-                            }.into_any(),
-                            Err(error) => {
-                                let error = match read_filter.get_untracked() {
-                                    Err(problem) => AppError::validation(
-                                        problem.param.clone(),
-                                        problem.mistake.text(i18n.get_locale_untracked()),
-                                    ),
-                                    Ok(_) => error,
-                                };
-                                view! { <ErrorBox error /> }.into_any()
-                            }
-                        }
-                    })}
-                </Transition>
+                </Suspense>
             </div>
-            // Always there (empty while no operation is open), so opening one from the list
-            // and loading a page with one open hydrate the same structure.
             <div class="detail-side">
-                <OperationDetailPane id=selected close_href />
+                <Suspense fallback=|| ()>
+                    {move || {
+                        let close_href = close_href.clone();
+                        Suspend::new(async move {
+                            let may_correct = allows(person.role().await, Role::Operator);
+                            match detail.await {
+                                Ok(Some(detail)) => view! {
+                                    <OperationDetailView detail close_href may_correct />
+                                }.into_any(),
+                                Ok(None) => ().into_any(),
+                                Err(error) => view! { <ErrorBox error /> }.into_any(),
+                            }
+                        })
+                    }}
+                </Suspense>
             </div>
+            <KeyboardNavigation />
         </main>
     }
 }
 
 /// ↑/↓ move between the list's rows (from a row, or from nowhere in particular), Enter opens
-/// the focused one (it is a link), Esc closes the open detail. Typing in a field is left alone.
-fn keyboard_navigation(selected: Signal<Option<String>>, close_href: Signal<String>) {
-    use leptos::wasm_bindgen::JsCast;
-    let navigate = leptos_router::hooks::use_navigate();
-    let handle = window_event_listener(leptos::ev::keydown, move |ev| {
-        let key = ev.key();
-        match key.as_str() {
-            "ArrowDown" | "ArrowUp" => {
-                let doc = document();
-                let Ok(links) = doc.query_selector_all(".operation-table .row-link") else {
-                    return;
-                };
-                if links.length() == 0 {
-                    return;
+/// the focused one (it is a link), Esc closes the open detail (its Back link). Typing in a field
+/// is left alone.
+#[island]
+fn KeyboardNavigation() -> impl IntoView {
+    #[cfg(feature = "hydrate")]
+    {
+        use leptos::wasm_bindgen::JsCast;
+        let handle = window_event_listener(leptos::ev::keydown, move |ev| {
+            let key = ev.key();
+            let doc = document();
+            match key.as_str() {
+                "ArrowDown" | "ArrowUp" => {
+                    let Ok(links) = doc.query_selector_all(".operation-table .row-link") else {
+                        return;
+                    };
+                    if links.length() == 0 {
+                        return;
+                    }
+                    let active = doc.active_element();
+                    let at = (0..links.length()).find(|i: &u32| {
+                        let node = links.item(*i);
+                        active
+                            .as_ref()
+                            .is_some_and(|a| a.is_same_node(node.as_ref()))
+                    });
+                    let from_nowhere = active.is_none_or(|a| a.tag_name() == "BODY");
+                    if at.is_none() && !from_nowhere {
+                        return;
+                    }
+                    let next: u32 = match (at, key == "ArrowDown") {
+                        (None, _) => 0,
+                        (Some(i), true) => (i + 1).min(links.length() - 1),
+                        (Some(i), false) => i.saturating_sub(1),
+                    };
+                    if let Some(link) = links
+                        .item(next)
+                        .and_then(|n| n.dyn_into::<leptos::web_sys::HtmlElement>().ok())
+                    {
+                        ev.prevent_default();
+                        let _ = link.focus();
+                    }
                 }
-                let active = doc.active_element();
-                let at = (0..links.length()).find(|i: &u32| {
-                    let node = links.item(*i);
-                    active
-                        .as_ref()
-                        .is_some_and(|a| a.is_same_node(node.as_ref()))
-                });
-                let from_nowhere = active.is_none_or(|a| a.tag_name() == "BODY");
-                if at.is_none() && !from_nowhere {
-                    return;
+                "Escape" if !typing() => {
+                    if let Some(back) = doc
+                        .query_selector(".detail .detail-close")
+                        .ok()
+                        .flatten()
+                        .and_then(|e| e.dyn_into::<leptos::web_sys::HtmlElement>().ok())
+                    {
+                        back.click();
+                    }
                 }
-                let next: u32 = match (at, key == "ArrowDown") {
-                    (None, _) => 0,
-                    (Some(i), true) => (i + 1).min(links.length() - 1),
-                    (Some(i), false) => i.saturating_sub(1),
-                };
-                if let Some(link) = links
-                    .item(next)
-                    .and_then(|n| n.dyn_into::<leptos::web_sys::HtmlElement>().ok())
-                {
-                    ev.prevent_default();
-                    let _ = link.focus();
-                }
+                _ => {}
             }
-            "Escape" if selected.get_untracked().is_some() && !typing() => {
-                navigate(&close_href.get_untracked(), Default::default());
-            }
-            _ => {}
-        }
-    });
-    on_cleanup(move || handle.remove());
+        });
+        on_cleanup(move || handle.remove());
+    }
 }
 
 /// Whether the focus is in a field (Esc there belongs to the field, not to the page).
+#[cfg(feature = "hydrate")]
 fn typing() -> bool {
     document()
         .active_element()

@@ -60,21 +60,33 @@ pub fn CorrectionEditor(session: EditSession, on_end: Callback<EditorEnd>) -> im
     let ended = StoredValue::new(false);
 
     // Tell the server now and then that the editor is still open (else the hold lapses), and
-    // let go of the operation if the editor goes away without saving.
-    if let Ok(keepalive) = set_interval_with_handle(
-        move || spawn_local(async move { drop(keep_correcting(id).await) }),
-        std::time::Duration::from_secs(EDIT_KEEPALIVE_SECONDS),
-    ) {
-        on_cleanup(move || keepalive.clear());
-    }
+    // let go of the operation if the editor leaves the page without Save or Cancel (the person
+    // followed a link: the islands router replaced the detail without ending this island).
+    let form = NodeRef::<leptos::html::Form>::new();
     let control = super::DetailControl::get();
-    on_cleanup(move || {
-        // Gone without Save or Cancel: the person left (another operation, another page). A
-        // detail drawn again with this editor still open keeps the hold.
-        if !ended.get_value() && !control.is_editing(id) {
-            spawn_local(async move { drop(cancel_correction(id).await) });
-        }
-    });
+    let beats = StoredValue::new(0_u64);
+    if let Ok(watch) = set_interval_with_handle(
+        move || {
+            let gone = form
+                .get_untracked()
+                .is_some_and(|form| !form.is_connected());
+            if gone || !control.is_editing(id) {
+                if !ended.get_value() {
+                    ended.set_value(true);
+                    spawn_local(async move { drop(cancel_correction(id).await) });
+                    control.close();
+                }
+                return;
+            }
+            beats.update_value(|n| *n += 1);
+            if beats.get_value().is_multiple_of(EDIT_KEEPALIVE_SECONDS) {
+                spawn_local(async move { drop(keep_correcting(id).await) });
+            }
+        },
+        std::time::Duration::from_secs(1),
+    ) {
+        on_cleanup(move || watch.clear());
+    }
 
     let save = move |synchronize: bool| {
         let text = reason.get_untracked();
@@ -173,7 +185,7 @@ pub fn CorrectionEditor(session: EditSession, on_end: Callback<EditorEnd>) -> im
     }
     .into_any();
     view! {
-        <form class="editor" aria-labelledby="editor-title" on:submit=move |ev| { ev.prevent_default(); save(false) }>
+        <form node_ref=form class="editor" aria-labelledby="editor-title" on:submit=move |ev| { ev.prevent_default(); save(false) }>
             {head}
             {table}
             {footer}

@@ -1,7 +1,8 @@
 //! The correction workflow on the detail: Correct opens the editor (the grid's new values
 //! become inputs checked on every keystroke), Save / Save and synchronize / Cancel end it,
 //! Synchronize runs the job for this operation alone, and the timeline lists the corrections
-//! with Revert. What the detail needs to survive its own reloads lives in [`DetailControl`].
+//! with Revert. It is one island ([`CorrectionWork`]), drawn anew by the server whenever the
+//! operation changes; what must outlive that (the latest notice) lives in [`DetailControl`].
 
 mod editor;
 mod input;
@@ -66,25 +67,36 @@ impl Notice {
     }
 }
 
-/// Shared by the detail pane and the detail it shows: whether an editor is open (the live
-/// reload waits meanwhile), a way to reload the detail, and the latest notice (by operation).
+thread_local! {
+    /// The notice an action left for the detail drawn after it (in this browser tab).
+    static LEFT: std::cell::RefCell<Option<(i64, Notice)>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Shared by the pieces of one operation's correction workflow: the open editor's session and
+/// the latest notice, and the island's element (`root`) to mark while the editor is open.
 #[derive(Clone, Copy)]
 pub struct DetailControl {
-    pub editing: RwSignal<bool>,
-    /// The open editor's operation, kept here so a detail drawn again keeps its editor.
+    /// The open editor's operation.
     pub session: RwSignal<Option<crate::model::EditSession>>,
-    pub reload: RwSignal<u32>,
     pub notice: RwSignal<Option<(i64, Notice)>>,
+    pub root: NodeRef<leptos::html::Div>,
 }
 
 impl DetailControl {
-    pub fn provide() -> Self {
+    /// The workflow of operation `id`; once in the browser, it shows the notice an action on
+    /// it left before the page was drawn again (not while hydrating: the server drew none).
+    pub fn provide(id: i64) -> Self {
         let control = Self {
-            editing: RwSignal::new(false),
             session: RwSignal::new(None),
-            reload: RwSignal::new(0),
             notice: RwSignal::new(None),
+            root: NodeRef::new(),
         };
+        Effect::new(move |_| {
+            let left = LEFT.with(|left| left.borrow_mut().take());
+            if let Some(left) = left.filter(|(about, _)| *about == id) {
+                control.notice.set(Some(left));
+            }
+        });
         provide_context(control);
         control
     }
@@ -93,18 +105,45 @@ impl DetailControl {
         expect_context()
     }
 
+    /// Marks the island to be kept as it is while the page is drawn again (`public/pages.js`):
+    /// from the click on Correct until the editor closes, whatever the server says meanwhile.
+    pub fn editing(self) {
+        self.keep(true);
+    }
+
+    fn keep(self, keep: bool) {
+        let island = self
+            .root
+            .get_untracked()
+            .and_then(|root| root.closest("leptos-island").ok().flatten());
+        if let Some(island) = island {
+            let _ = if keep {
+                island.set_attribute("data-keep", "")
+            } else {
+                island.remove_attribute("data-keep")
+            };
+        }
+    }
+
     /// Whether the editor of operation `id` is (still) meant to be open.
     pub fn is_editing(self, id: i64) -> bool {
         self.session
             .with_untracked(|s| s.as_ref().map(|s| s.detail.state.summary.id) == Some(id))
     }
 
-    /// Says `notice` about operation `id` and shows the detail as it is now.
-    pub fn done(self, id: i64, notice: Notice) {
-        self.notice.set(Some((id, notice)));
+    /// Closes the editor (if open) and draws the page again.
+    pub fn close(self) {
         self.session.set(None);
-        self.editing.set(false);
-        self.reload.update(|n| *n += 1);
+        self.keep(false);
+        super::live::refresh();
+    }
+
+    /// Says `notice` about operation `id` (here, and in the detail drawn next) and draws the
+    /// page as it is now.
+    pub fn done(self, id: i64, notice: Notice) {
+        LEFT.with(|left| *left.borrow_mut() = Some((id, notice.clone())));
+        self.notice.set(Some((id, notice)));
+        self.close();
     }
 }
 

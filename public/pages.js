@@ -1,0 +1,169 @@
+// Page changes without page loads. The server renders every page; following a link, sending a
+// GET form, going back or forward, or a live refresh (the `custsync:refresh` event) fetches the
+// next page and morphs the current one into it (morphdom), so nothing flickers, panes keep their
+// scroll and the islands (the parts the WebAssembly client runs) keep their state. An island
+// whose props changed is replaced and hydrated anew; a new island is hydrated.
+//
+// Anything unusual (another site, a download, a new tab, an answer that is not a page, a
+// failure) is left to the browser: a plain page load still works.
+import morphdom from './pkg/morphdom.js';
+
+let latest = 0;
+/** The page being fetched for a link, a form or Back (not a refresh), if any. */
+let navigating = null;
+/** A refresh is being fetched; `again`: another change came meanwhile. */
+const refreshing = { now: false, again: false };
+const hydrated = new WeakSet();
+
+/** Whether the page shows one pane at a time (list or detail), so a new view starts at the top. */
+const narrow = () => window.matchMedia('(max-width: 1023.98px)').matches;
+
+async function visit(url, { push = true, restoreScroll = null } = {}) {
+  const visitNumber = ++latest;
+  navigating = url;
+  try {
+    await show(url, visitNumber, { push, restoreScroll });
+  } finally {
+    if (visitNumber === latest) navigating = null;
+  }
+}
+
+/**
+ * Draws the current page again. A link being followed brings a fresh page anyway; changes that
+ * come while a refresh is on its way make one more, not one each.
+ */
+async function refresh() {
+  if (navigating !== null) return;
+  if (refreshing.now) {
+    refreshing.again = true;
+    return;
+  }
+  refreshing.now = true;
+  try {
+    do {
+      refreshing.again = false;
+      await show(window.location.href, ++latest, { push: false, restoreScroll: null });
+    } while (refreshing.again && navigating === null);
+  } finally {
+    refreshing.now = false;
+  }
+}
+
+async function show(url, visitNumber, { push, restoreScroll }) {
+  let answer;
+  try {
+    answer = await fetch(url, { headers: { Accept: 'text/html' }, credentials: 'same-origin' });
+  } catch {
+    if (visitNumber === latest) window.location.assign(url);
+    return;
+  }
+  const type = answer.headers.get('content-type') ?? '';
+  if (!type.startsWith('text/html')) {
+    if (visitNumber === latest) window.location.assign(url);
+    return;
+  }
+  const html = await answer.text();
+  if (visitNumber !== latest) return; // a newer visit started meanwhile
+  const next = new DOMParser().parseFromString(html, 'text/html');
+  const finalUrl = answer.redirected ? answer.url : url;
+  const samePath = new URL(finalUrl, window.location.href).pathname === window.location.pathname;
+  if (push) {
+    saveScroll();
+    window.history.pushState({ scroll: 0 }, '', finalUrl);
+  } else if (finalUrl !== window.location.href) {
+    window.history.replaceState(window.history.state, '', finalUrl);
+  }
+  morph(next);
+  if (restoreScroll !== null) {
+    window.scrollTo(0, restoreScroll);
+  } else if (push && (!samePath || narrow())) {
+    window.scrollTo(0, 0);
+  }
+}
+
+function morph(next) {
+  document.title = next.title;
+  document.documentElement.lang = next.documentElement.lang;
+  const replaced = [];
+  const added = [];
+  morphdom(document.body, next.body, {
+    getNodeKey: (node) => node.id || (node.dataset && node.dataset.key) || undefined,
+    onBeforeElUpdated(from, to) {
+      if (from.tagName === 'LEPTOS-ISLAND') {
+        if (!sameIsland(from, to)) replaced.push([from, to]);
+        return false; // an island's own DOM belongs to the island
+      }
+      // What the person is doing stays: the field they type in, a menu they opened.
+      if (from === document.activeElement && ['INPUT', 'SELECT', 'TEXTAREA'].includes(from.tagName)) {
+        return false;
+      }
+      if (from.tagName === 'DETAILS') to.open = from.open;
+      return !from.isEqualNode(to);
+    },
+    onNodeAdded(node) {
+      if (node.nodeType === Node.ELEMENT_NODE) added.push(node);
+      return node;
+    },
+  });
+  for (const [from, to] of replaced) {
+    const fresh = document.importNode(to, true);
+    from.replaceWith(fresh);
+    added.push(fresh);
+  }
+  for (const node of added) {
+    const islands = node.tagName === 'LEPTOS-ISLAND' ? [node] : node.querySelectorAll('leptos-island');
+    for (const island of islands) hydrate(island);
+  }
+}
+
+/**
+ * Whether `from` stays as it is rather than be replaced by `to`: the same island with the same
+ * props, or one that asked to be kept (`data-keep`: an open editor) and shows the same thing
+ * (its first element's `data-key`).
+ */
+function sameIsland(from, to) {
+  if (from.dataset.component !== to.dataset.component) return false;
+  if (from.dataset.props === to.dataset.props) return true;
+  const key = (island) => island.querySelector('[data-key]')?.dataset.key;
+  return from.dataset.keep !== undefined && key(from) === key(to);
+}
+
+function hydrate(island) {
+  if (hydrated.has(island) || !island.isConnected || !window.__hydrateIsland) return;
+  hydrated.add(island);
+  window.__hydrateIsland(island, island.dataset.component);
+}
+
+function saveScroll() {
+  window.history.replaceState({ ...(window.history.state ?? {}), scroll: window.scrollY }, '');
+}
+
+document.addEventListener('click', (event) => {
+  if (event.defaultPrevented || event.button !== 0) return;
+  if (event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
+  const link = event.target instanceof Element ? event.target.closest('a[href]') : null;
+  if (!link || link.target || link.hasAttribute('download')) return;
+  if (link.origin !== window.location.origin || link.dataset.reload !== undefined) return;
+  if (link.pathname === window.location.pathname && link.search === window.location.search && link.hash) return;
+  event.preventDefault();
+  visit(link.href);
+});
+
+document.addEventListener('submit', (event) => {
+  if (event.defaultPrevented) return;
+  const form = event.target;
+  if (!(form instanceof HTMLFormElement) || form.method.toLowerCase() !== 'get') return;
+  const url = new URL(form.action, window.location.href);
+  if (url.origin !== window.location.origin) return;
+  url.search = new URLSearchParams(new FormData(form, event.submitter)).toString();
+  event.preventDefault();
+  visit(url.href);
+});
+
+window.addEventListener('popstate', (event) => {
+  visit(window.location.href, { push: false, restoreScroll: event.state?.scroll ?? null });
+});
+
+window.addEventListener('custsync:refresh', () => {
+  refresh();
+});
