@@ -24,8 +24,10 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
-# Node tools: wasm-opt (binaryen 132, see shared/TOOLCHAIN.md) and playwright-core for the browser tests.
-if [ ! -x node_modules/.bin/wasm-opt ] || [ ! -d node_modules/playwright-core ]; then
+# Node packages: wasm-opt (binaryen 132, see shared/TOOLCHAIN.md), morphdom (the pages' morphing,
+# served from pkg/) and playwright-core and axe-core for the browser tests.
+if [ ! -x node_modules/.bin/wasm-opt ] || [ ! -d node_modules/playwright-core ] \
+  || [ ! -f node_modules/morphdom/dist/morphdom-esm.js ]; then
   log "npm packages"
   npm ci --no-audit --no-fund --silent
 fi
