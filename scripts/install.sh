@@ -1,10 +1,9 @@
 #!/usr/bin/env bash
 # Installs everything custsync needs on a fresh Debian machine of this kind.
 # Idempotent: each step is skipped when what it installs is already there.
-# usage: scripts/install.sh [--for-tests]   (--for-tests: all but cargo-leptos, which only the
-#        release build of command 1 needs; see scripts/build-site.sh)
+# usage: scripts/install.sh [--for-tests]   (the tests and command 1 need the same tools; the
+#        flag is kept for callers)
 set -euo pipefail
-for_tests=""; [ "${1:-}" = "--for-tests" ] && for_tests=1
 cd "$(dirname "$0")/.."
 
 log() { printf '[install] %s\n' "$*"; }
@@ -39,9 +38,9 @@ if ! grep -q '^wasm-bindgen-cli v0.2.130' <<<"$installed"; then
   log "cargo install wasm-bindgen-cli 0.2.130 (about 10 minutes)"
   /usr/bin/cargo install wasm-bindgen-cli --version 0.2.130 --quiet
 fi
-if [ -z "$for_tests" ] && ! grep -q '^cargo-leptos v0.3.11' <<<"$installed"; then
-  log "cargo install cargo-leptos 0.3.11 (about 30 minutes)"
-  /usr/bin/cargo install cargo-leptos --version 0.3.11 --locked --features no_downloads --quiet
+if ! grep -q '^wasm_split_cli_support v0.2.3' <<<"$installed"; then
+  log "cargo install wasm_split_cli_support 0.2.3 (wasm-split-cli, about 2 minutes)"
+  /usr/bin/cargo install wasm_split_cli_support --version 0.2.3 --locked --features build-binary --quiet
 fi
 if ! command -v cargo-nextest >/dev/null && ! grep -q '^cargo-nextest ' <<<"$installed"; then
   log "cargo install cargo-nextest"

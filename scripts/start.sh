@@ -7,8 +7,6 @@ cd "$(dirname "$0")/.."
 bash scripts/install.sh
 source scripts/common.sh
 echo "[start] building (the first build takes a while on 2 cores)"
-cargo leptos build --release
-# The DOM morphing library public/pages.js imports (an npm package: scripts/install.sh).
-cp node_modules/morphdom/dist/morphdom-esm.js target/site/pkg/morphdom.js
+bash scripts/build-site.sh --release
 export CUSTSYNC_JOB_INTERVAL_SECONDS="${CUSTSYNC_JOB_INTERVAL_SECONDS:-60}"
 exec "$CARGO_TARGET_DIR/release/custsync" serve --seed-demo-if-empty --site-root target/site "$@"

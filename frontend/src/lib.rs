@@ -7,6 +7,9 @@ pub mod bench;
 /// Called by Leptos' island script once the module is loaded, before it hydrates the islands.
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
+    // A release client aborts at a panic without running any hook (see scripts/build-client.sh):
+    // the hook would only weigh.
+    #[cfg(debug_assertions)]
     console_error_panic_hook::set_once();
     app::hydrate();
 }

@@ -164,6 +164,7 @@ fn CorrectionWork(detail: OperationDetail, may_correct: bool, children: Children
     let control = DetailControl::provide(op_id);
     let session = control.session;
     let start_error = RwSignal::new(None::<crate::AppError>);
+    let editor = RwSignal::new(None::<EditorView>);
     let correctable = may_correct && is_correctable(detail.state.summary.status);
     let start = move || {
         start_error.set(None);
@@ -171,6 +172,8 @@ fn CorrectionWork(detail: OperationDetail, may_correct: bool, children: Children
         // detail would be replaced, and the editor would open in the one it replaced.
         control.editing();
         spawn_local(async move {
+            // The editor's code comes first (its own chunk, fetched the first time).
+            editor.set(Some(editor_view().await));
             match start_correction(op_id).await {
                 Ok(opened) => {
                     session.set(Some(opened));
@@ -214,7 +217,10 @@ fn CorrectionWork(detail: OperationDetail, may_correct: bool, children: Children
         {move || start_error.get().map(|error| view! { <ErrorBox error /> })}
         {children()}
         {move || match session.get() {
-            Some(session) => view! { <CorrectionEditor session on_end /> }.into_any(),
+            Some(session) => match editor.get() {
+                Some(build) => build(session, on_end),
+                None => ().into_any(),
+            },
             None => view! { <AttributeGrid rows=grid.clone() /> }.into_any(),
         }}
         <h3 class="section-title">{tu_string!(i18n, fix.corrections)}</h3>
@@ -292,4 +298,15 @@ fn Value(value: Option<String>) -> impl IntoView {
         None => view! { <span class="muted" aria-label=tu_string!(i18n, detail.empty)>"–"</span> }
             .into_any(),
     }
+}
+
+/// Draws the correction editor of a session, telling `on_end` how it ended.
+type EditorView = fn(crate::model::EditSession, Callback<EditorEnd>) -> AnyView;
+
+/// The correction editor's code, loaded the first time one opens: it and the validation it runs
+/// on every keystroke are a part of the client of their own (`#[lazy]`: a WebAssembly chunk of
+/// their own), so a page that is only read does not download them.
+#[lazy]
+fn editor_view() -> EditorView {
+    |session, on_end| view! { <CorrectionEditor session on_end /> }.into_any()
 }

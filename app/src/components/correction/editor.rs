@@ -65,26 +65,33 @@ pub fn CorrectionEditor(session: EditSession, on_end: Callback<EditorEnd>) -> im
     let form = NodeRef::<leptos::html::Form>::new();
     let control = super::DetailControl::get();
     let beats = StoredValue::new(0_u64);
-    if let Ok(watch) = set_interval_with_handle(
-        move || {
-            let gone = form
-                .get_untracked()
-                .is_some_and(|form| !form.is_connected());
-            if gone || !control.is_editing(id) {
-                if !ended.get_value() {
-                    ended.set_value(true);
-                    spawn_local(async move { drop(cancel_correction(id).await) });
-                    control.close();
-                }
-                return;
+    // The timer stops itself once the editor is gone (its reactive values disposed), whichever
+    // way it went.
+    let timer = std::rc::Rc::new(std::cell::Cell::new(None::<IntervalHandle>));
+    let own_timer = timer.clone();
+    let tick = move || {
+        let (Some(form), Some(done)) = (form.try_get_untracked(), ended.try_get_value()) else {
+            if let Some(timer) = own_timer.take() {
+                timer.clear();
             }
-            beats.update_value(|n| *n += 1);
-            if beats.get_value().is_multiple_of(EDIT_KEEPALIVE_SECONDS) {
-                spawn_local(async move { drop(keep_correcting(id).await) });
+            return;
+        };
+        let gone = form.is_some_and(|form| !form.is_connected());
+        if gone || !control.is_editing(id) {
+            if !done {
+                ended.set_value(true);
+                spawn_local(async move { drop(cancel_correction(id).await) });
+                control.close();
             }
-        },
-        std::time::Duration::from_secs(1),
-    ) {
+            return;
+        }
+        beats.update_value(|n| *n += 1);
+        if beats.get_value().is_multiple_of(EDIT_KEEPALIVE_SECONDS) {
+            spawn_local(async move { drop(keep_correcting(id).await) });
+        }
+    };
+    if let Ok(watch) = set_interval_with_handle(tick, std::time::Duration::from_secs(1)) {
+        timer.set(Some(watch));
         on_cleanup(move || watch.clear());
     }
 
