@@ -156,7 +156,7 @@ pub struct ServeArgs {
     #[arg(long, env = "CUSTSYNC_LISTEN", default_value = "127.0.0.1:3000")]
     pub listen: SocketAddr,
 
-    /// Folder with the built client (`pkg/`) and static files, as cargo-leptos writes it.
+    /// Folder with the built client (`pkg/`) and static files, as scripts/build-site.sh writes it.
     #[arg(long, env = "CUSTSYNC_SITE_ROOT", default_value = "target/site")]
     pub site_root: String,
 

@@ -32,7 +32,7 @@ pub struct AppState {
     pub sign_in_limit: std::sync::Arc<governor::DefaultKeyedRateLimiter<String>>,
 }
 
-/// Where the built client lives and what it is called (cargo-leptos' output).
+/// Where the built client lives and what it is called (scripts/build-site.sh's output).
 pub fn leptos_options(site_root: &str, addr: SocketAddr) -> LeptosOptions {
     LeptosOptions::builder()
         .output_name("custsync")
@@ -138,7 +138,7 @@ pub async fn serve(db: Db, args: &ServeArgs) -> anyhow::Result<()> {
     let addr = listener.local_addr()?;
     let options = leptos_options(&args.site_root, addr);
     if !std::path::Path::new(&args.site_root).join("pkg").is_dir() {
-        tracing::warn!(site_root = %args.site_root, "no built client found: pages will not hydrate (build with cargo leptos build)");
+        tracing::warn!(site_root = %args.site_root, "no built client found: pages will not come alive (build with scripts/build-site.sh)");
     }
     crate::monitoring::init();
     let sessions = SessionSettings {
