@@ -22,7 +22,7 @@ async function visit(url, { push = true, restoreScroll = null } = {}) {
   const visitNumber = ++latest;
   navigating = url;
   try {
-    await show(url, visitNumber, { push, restoreScroll });
+    await show(url, visitNumber, { push, restoreScroll, refreshing: false });
   } finally {
     if (visitNumber === latest) navigating = null;
   }
@@ -42,22 +42,35 @@ async function refresh() {
   try {
     do {
       refreshing.again = false;
-      await show(window.location.href, ++latest, { push: false, restoreScroll: null });
+      await show(window.location.href, ++latest, { push: false, restoreScroll: null, refreshing: true });
     } while (refreshing.again && navigating === null);
   } finally {
     refreshing.now = false;
   }
 }
 
-async function show(url, visitNumber, { push, restoreScroll }) {
+/**
+ * Fetches `url` and morphs the page into it. A refresh that fails (the server restarting, an
+ * error page, the session ended) leaves the page as it is, so nothing typed is lost; when the
+ * session ended and nobody is typing, the browser goes to sign-in. A link that fails is left
+ * to the browser.
+ */
+async function show(url, visitNumber, { push, restoreScroll, refreshing }) {
   let answer;
   try {
     answer = await fetch(url, { headers: { Accept: 'text/html' }, credentials: 'same-origin' });
   } catch {
-    if (visitNumber === latest) window.location.assign(url);
+    if (!refreshing && visitNumber === latest) window.location.assign(url);
     return;
   }
   const type = answer.headers.get('content-type') ?? '';
+  if (refreshing && (!answer.ok || answer.redirected || !type.startsWith('text/html'))) {
+    const signedOut = answer.redirected && new URL(answer.url).pathname === '/sign-in';
+    if (signedOut && !document.querySelector('leptos-island[data-keep]')) {
+      window.location.assign(url);
+    }
+    return;
+  }
   if (!type.startsWith('text/html')) {
     if (visitNumber === latest) window.location.assign(url);
     return;
@@ -87,7 +100,9 @@ function morph(next) {
   const replaced = [];
   const added = [];
   morphdom(document.body, next.body, {
-    getNodeKey: (node) => node.id || (node.dataset && node.dataset.key) || undefined,
+    // Keys are unique per kind of element: an operation is a row, a history line and an island.
+    getNodeKey: (node) =>
+      node.id || (node.dataset?.key !== undefined ? `${node.tagName}:${node.dataset.key}` : undefined),
     onBeforeElUpdated(from, to) {
       if (from.tagName === 'LEPTOS-ISLAND') {
         if (!sameIsland(from, to)) replaced.push([from, to]);
@@ -98,6 +113,7 @@ function morph(next) {
         return false;
       }
       if (from.tagName === 'DETAILS') to.open = from.open;
+      if (from.hasAttribute('data-hydrated')) to.setAttribute('data-hydrated', 'true');
       return !from.isEqualNode(to);
     },
     onNodeAdded(node) {

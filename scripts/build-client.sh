@@ -5,7 +5,7 @@
 # wasm-bindgen and writes into OUT: custsync.js, custsync.wasm, the chunks (split_*.wasm,
 # chunk_*.wasm) and the loader they need (__wasm_split.js). A release build is shrunk with
 # wasm-opt -Oz, every file of it. The browser downloads the main module; a chunk only when the
-# part in it is first used (the correction editor, the admin page's controls).
+# part in it is first used (the correction editor).
 # usage: scripts/build-client.sh dev|wasm-release OUT   (FEATURES: frontend's cargo features)
 set -euo pipefail
 cd "$(dirname "$0")/.."

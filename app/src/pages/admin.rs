@@ -3,7 +3,7 @@
 //! else. The server draws it; each control is a small island that asks the server and then
 //! draws the page again.
 
-use leptos::prelude::*;
+use leptos::{prelude::*, server_fn::ServerFn};
 
 use crate::{
     components::{error_box::ErrorBox, live::refresh, time::Time},
@@ -147,7 +147,9 @@ fn NewUserForm() -> impl IntoView {
         });
     };
     view! {
-        <form class="admin-form" on:submit=submit>
+        // Posted to the server function itself until the client has loaded (never a GET: the
+        // password must not land in an address).
+        <form class="admin-form" method="post" action=CreateUser::url() on:submit=submit>
             <h3>{tu_string!(i18n, access.new_user)}</h3>
             <label class="field"><span class="field-label">{tu_string!(i18n, access.user_name)}</span>
                 <input type="text" name="name" required maxlength="64" autocomplete="off" autocapitalize="none" /></label>
@@ -184,7 +186,7 @@ fn NewTokenForm(channels: Vec<(i64, String)>) -> impl IntoView {
                 <code class="token">{token}</code>
             </div>
         })}
-        <form class="admin-form" on:submit=submit>
+        <form class="admin-form" method="post" action=CreateToken::url() on:submit=submit>
             <label class="field"><span class="field-label">{tu_string!(i18n, access.channel)}</span>
                 <select name="channel_id">
                     {channels.into_iter().map(|(id, name)| view! { <option value=id>{name}</option> }).collect_view()}

@@ -166,6 +166,14 @@ fn KeyboardNavigation() -> impl IntoView {
     #[cfg(feature = "hydrate")]
     {
         use leptos::wasm_bindgen::JsCast;
+        thread_local! {
+            /// Islands are never cleaned up (a page drawn anew just drops their nodes): the
+            /// keys are listened to once per page load, however often the status page returns.
+            static LISTENING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+        }
+        if LISTENING.with(|l| l.replace(true)) {
+            return;
+        }
         let handle = window_event_listener(leptos::ev::keydown, move |ev| {
             let key = ev.key();
             let doc = document();
@@ -214,7 +222,8 @@ fn KeyboardNavigation() -> impl IntoView {
                 _ => {}
             }
         });
-        on_cleanup(move || handle.remove());
+        // Kept for the page's life (see LISTENING).
+        std::mem::forget(handle);
     }
 }
 

@@ -61,12 +61,14 @@ pub fn CorrectionEditor(session: EditSession, on_end: Callback<EditorEnd>) -> im
 
     // Tell the server now and then that the editor is still open (else the hold lapses), and
     // let go of the operation if the editor leaves the page without Save or Cancel (the person
-    // followed a link: the islands router replaced the detail without ending this island).
+    // followed a link: public/pages.js replaced the detail without ending this island).
     let form = NodeRef::<leptos::html::Form>::new();
     let control = super::DetailControl::get();
-    let beats = StoredValue::new(0_u64);
-    // The timer stops itself once the editor is gone (its reactive values disposed), whichever
-    // way it went.
+    // When the server last heard that the editor is open, by the clock (a hidden tab's timers
+    // fire rarely: counting ticks would let the hold lapse).
+    let told = StoredValue::new(now_ms());
+    // The timer stops itself once the editor's reactive values are disposed (Save, Cancel, or
+    // another correction); an editor whose page was replaced lets go of the hold above.
     let timer = std::rc::Rc::new(std::cell::Cell::new(None::<IntervalHandle>));
     let own_timer = timer.clone();
     let tick = move || {
@@ -85,8 +87,9 @@ pub fn CorrectionEditor(session: EditSession, on_end: Callback<EditorEnd>) -> im
             }
             return;
         }
-        beats.update_value(|n| *n += 1);
-        if beats.get_value().is_multiple_of(EDIT_KEEPALIVE_SECONDS) {
+        let now = now_ms();
+        if now - told.get_value() >= (EDIT_KEEPALIVE_SECONDS * 1000) as f64 {
+            told.set_value(now);
             spawn_local(async move { drop(keep_correcting(id).await) });
         }
     };
@@ -293,4 +296,12 @@ fn ConflictBox(
             </button>
         </div>
     }
+}
+
+/// The browser's clock, in milliseconds (the editor only runs in the browser).
+fn now_ms() -> f64 {
+    #[cfg(feature = "hydrate")]
+    return leptos::web_sys::js_sys::Date::now();
+    #[cfg(not(feature = "hydrate"))]
+    0.0
 }
