@@ -11,8 +11,9 @@ import morphdom from './pkg/morphdom.js';
 let latest = 0;
 /** The page being fetched for a link, a form or Back (not a refresh), if any. */
 let navigating = null;
-/** A refresh is being fetched; `again`: another change came meanwhile. */
-const refreshing = { now: false, again: false };
+/** A refresh is being fetched; `again`: another change came meanwhile; `afterVisit`: a change
+ * came while a link was loading (its page may predate the change). */
+const refreshing = { now: false, again: false, afterVisit: false };
 const hydrated = new WeakSet();
 
 /** Whether the page shows one pane at a time (list or detail), so a new view starts at the top. */
@@ -24,16 +25,26 @@ async function visit(url, { push = true, restoreScroll = null } = {}) {
   try {
     await show(url, visitNumber, { push, restoreScroll, refreshing: false });
   } finally {
-    if (visitNumber === latest) navigating = null;
+    if (visitNumber === latest) {
+      navigating = null;
+      if (refreshing.afterVisit) {
+        refreshing.afterVisit = false;
+        refresh();
+      }
+    }
   }
 }
 
 /**
- * Draws the current page again. A link being followed brings a fresh page anyway; changes that
- * come while a refresh is on its way make one more, not one each.
+ * Draws the current page again. A change that comes while a link is loading waits for it, then
+ * draws its page again; changes that come while a refresh is on its way make one more, not one
+ * each.
  */
 async function refresh() {
-  if (navigating !== null) return;
+  if (navigating !== null) {
+    refreshing.afterVisit = true;
+    return;
+  }
   if (refreshing.now) {
     refreshing.again = true;
     return;
