@@ -9,7 +9,7 @@
 
 include!(concat!(env!("OUT_DIR"), "/i18n/mod.rs"));
 
-pub use i18n::{t, t_string, td_string, tu_string, use_i18n, I18nContextProvider, Locale};
+pub use i18n::{t, t_string, td_string, tu_string, I18nContextProvider, Locale};
 
 use chrono::{DateTime, Utc};
 
@@ -18,12 +18,12 @@ use crate::{
     AppError,
 };
 
-/// The language inside an island. On the server an island finds the page's context (from
-/// [`I18nContextProvider`]); in the browser it has no parent to take it from, so it makes its
-/// own from the language the server chose, `<html lang>`. Call first in every island.
-pub fn island_i18n() {
+/// The page's language context. What the server draws finds the page's (from
+/// [`I18nContextProvider`]); an island in the browser has no parent to take it from, so the
+/// first call in it makes one from the language the server chose (`<html lang>`).
+pub fn use_i18n() -> leptos_i18n::I18nContext<Locale> {
     #[allow(deprecated)] // The provider component cannot wrap an island's own body.
-    leptos_i18n::provide_i18n_context::<Locale>();
+    leptos_i18n::provide_i18n_context::<Locale>()
 }
 
 /// A timestamp as lists show it: `2026-11-25 14:03 UTC` / `25.11.2026 kl. 14:03 UTC`.

@@ -17,7 +17,6 @@ use crate::{
 /// changes (its props change).
 #[island]
 pub fn FilterBar(filter: OperationFilter, choices: FilterMenu) -> impl IntoView {
-    crate::locale::island_i18n();
     let i18n = use_i18n();
     let go = move |f: OperationFilter| super::go_to(&f.href(&[]));
 

@@ -45,7 +45,6 @@ pub fn JobsPanel() -> impl IntoView {
 /// the button).
 #[island]
 fn JobButton(job: JobName, action: JobAction, quiet: bool) -> impl IntoView {
-    crate::locale::island_i18n();
     let i18n = use_i18n();
     let act = Action::new(move |_: &()| change_job(job, action));
     Effect::new(move |_| {

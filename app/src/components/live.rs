@@ -19,7 +19,6 @@ pub fn refresh() {
 /// Only on a signed-in page: the stream answers nobody else.
 #[island]
 pub fn LiveIndicator() -> impl IntoView {
-    crate::locale::island_i18n();
     use crate::locale::{tu_string, use_i18n};
     let connected = RwSignal::new(false);
     #[cfg(feature = "hydrate")]

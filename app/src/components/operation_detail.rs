@@ -157,7 +157,6 @@ pub fn OperationDetailView(
 /// facts (`children`), the attributes grid or its editor, and the corrections with Revert.
 #[island]
 fn CorrectionWork(detail: OperationDetail, may_correct: bool, children: Children) -> impl IntoView {
-    crate::locale::island_i18n();
     let i18n = use_i18n();
     let op_id = detail.state.summary.id;
     let version = detail.state.version;

@@ -39,7 +39,6 @@ pub fn TopBar() -> impl IntoView {
 /// remembers the choice in the cookie the server reads and loads the page again.
 #[island]
 fn LanguageSwitch() -> impl IntoView {
-    crate::locale::island_i18n();
     let i18n = use_i18n();
     let switch = move |_| {
         #[cfg(feature = "hydrate")]

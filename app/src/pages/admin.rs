@@ -10,7 +10,7 @@ use crate::{
     functions::admin::{
         admin_overview, AdminView, ChangeUser, CreateToken, CreateUser, RevokeToken,
     },
-    locale::{island_i18n, role_label, td_string, tu_string, use_i18n},
+    locale::{role_label, td_string, tu_string, use_i18n},
     model::{Role, TokenSummary, UserSummary},
     AppError,
 };
@@ -76,7 +76,6 @@ where
 /// A user's role: choosing another one changes it at once.
 #[island]
 fn RoleChoice(id: i64, role: Role) -> impl IntoView {
-    island_i18n();
     let locale = use_i18n().get_locale_untracked();
     let change = ServerAction::<ChangeUser>::new();
     view! {
@@ -94,7 +93,6 @@ fn RoleChoice(id: i64, role: Role) -> impl IntoView {
 /// Disable or Enable a user.
 #[island]
 fn EnableToggle(id: i64, disabled: bool) -> impl IntoView {
-    island_i18n();
     let locale = use_i18n().get_locale_untracked();
     let change = ServerAction::<ChangeUser>::new();
     view! {
@@ -110,7 +108,6 @@ fn EnableToggle(id: i64, disabled: bool) -> impl IntoView {
 /// Revoke a channel token.
 #[island]
 fn RevokeButton(id: i64) -> impl IntoView {
-    island_i18n();
     let locale = use_i18n().get_locale_untracked();
     let revoke = ServerAction::<RevokeToken>::new();
     view! {
@@ -134,7 +131,6 @@ fn form_value(ev: &leptos::ev::SubmitEvent, name: &str) -> String {
 /// A new user: name, role and first password.
 #[island]
 fn NewUserForm() -> impl IntoView {
-    island_i18n();
     let i18n = use_i18n();
     let locale = i18n.get_locale_untracked();
     let create = ServerAction::<CreateUser>::new();
@@ -168,7 +164,6 @@ fn NewUserForm() -> impl IntoView {
 /// A new channel token for one of `channels`: its secret is shown here once.
 #[island]
 fn NewTokenForm(channels: Vec<(i64, String)>) -> impl IntoView {
-    island_i18n();
     let i18n = use_i18n();
     let locale = i18n.get_locale_untracked();
     let created = ServerAction::<CreateToken>::new();

@@ -70,6 +70,7 @@ pub fn StatusPage() -> impl IntoView {
     let counts = OnceResource::new(count_operations(counts_query));
     let choices = OnceResource::new(filter_choices());
     let selected_op = selected.clone();
+    let has_detail = selected.is_some();
     let detail = OnceResource::new(async move {
         match selected {
             Some(id) => open_operation(id).await.map(Some),
@@ -78,7 +79,6 @@ pub fn StatusPage() -> impl IntoView {
     });
     let person = crate::components::person::Person::get();
     let i18n = use_i18n();
-    let has_detail = query.get("op").is_some_and(|o| !o.is_empty());
     let (bar_filter, counts_filter) = (filter.clone(), filter.clone());
 
     view! {
