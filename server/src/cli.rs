@@ -195,6 +195,41 @@ pub struct ServeArgs {
     /// Run the recurring jobs in this instance (`false` to serve the page and API only).
     #[arg(long, env = "CUSTSYNC_RUN_JOBS", default_value_t = true, action = clap::ArgAction::Set)]
     pub run_jobs: bool,
+
+    /// The header a reverse proxy in front of custsync writes the client's address into (e.g.
+    /// `X-Forwarded-For`). Set it only behind such a proxy: the sign-in limit then counts per
+    /// that address instead of the proxy's.
+    #[arg(long, env = "CUSTSYNC_TRUSTED_PROXY_HEADER")]
+    pub trusted_proxy_header: Option<axum::http::HeaderName>,
+
+    #[command(flatten)]
+    pub timeouts: Timeouts,
+}
+
+/// How long custsync waits for a slow or stalled client before it closes the connection.
+#[derive(Debug, Clone, Copy, Args)]
+pub struct Timeouts {
+    /// Reading a request's headers, and an idle keep-alive connection waiting for its next
+    /// request.
+    #[arg(long, env = "CUSTSYNC_HEADER_TIMEOUT", default_value = "10s", value_parser = humantime::parse_duration)]
+    pub header_timeout: std::time::Duration,
+    /// Reading a request's body.
+    #[arg(long, env = "CUSTSYNC_BODY_TIMEOUT", default_value = "30s", value_parser = humantime::parse_duration)]
+    pub body_timeout: std::time::Duration,
+    /// A whole request, answer included (not the live page's event stream).
+    #[arg(long, env = "CUSTSYNC_REQUEST_TIMEOUT", default_value = "30s", value_parser = humantime::parse_duration)]
+    pub request_timeout: std::time::Duration,
+}
+
+impl Default for Timeouts {
+    fn default() -> Self {
+        let thirty = std::time::Duration::from_secs(30);
+        Self {
+            header_timeout: std::time::Duration::from_secs(10),
+            body_timeout: thirty,
+            request_timeout: thirty,
+        }
+    }
 }
 
 impl ServeArgs {

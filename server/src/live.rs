@@ -12,6 +12,9 @@ use axum::{
 use tokio::sync::watch;
 use tokio_stream::{wrappers::WatchStream, Stream, StreamExt};
 
+/// The event stream's path.
+pub const EVENTS_PATH: &str = "/events";
+
 /// How often the watcher looks.
 pub const TICK: Duration = Duration::from_secs(1);
 
@@ -52,11 +55,14 @@ impl Live {
 }
 
 /// `GET /events`: a `change` event each time the stamp moves (and one at once), with
-/// keep-alives in between.
+/// keep-alives in between (so proxies and the page see the stream is alive). The stream ends
+/// when the server shuts down; the page reconnects to the next server by itself.
 pub async fn events(
     State(live): State<Live>,
+    State(shutdown): State<tokio_util::sync::CancellationToken>,
 ) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
     let stream = WatchStream::new(live.stamp.clone())
         .map(|stamp| Ok(Event::default().event("change").data(stamp)));
+    let stream = futures::StreamExt::take_until(stream, shutdown.cancelled_owned());
     Sse::new(stream).keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
 }

@@ -8,6 +8,7 @@ use clap::Parser;
 fn main() -> ExitCode {
     let cli = server::cli::Cli::parse();
     server::telemetry::init(&cli.log);
+    server::panics::install_hook();
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

@@ -1,7 +1,8 @@
-//! Start-up: the router (pages, server functions, static files, health, metrics) and serving it with a
-//! graceful shutdown.
+//! Start-up: the router (pages, server functions, static files, health, metrics) and serving it:
+//! with timeouts for slow or stalled clients, and a graceful shutdown that ends the live pages'
+//! event streams, lets open requests finish and the running job end its step.
 
-use std::net::SocketAddr;
+use std::{net::SocketAddr, time::Duration};
 
 use anyhow::Context;
 use app::{shell, storage::Db, App};
@@ -15,12 +16,18 @@ use axum::{
 use leptos::prelude::*;
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use tokio::net::TcpListener;
-use tower_http::compression::CompressionLayer;
+use tokio_util::sync::CancellationToken;
+use tower_http::{
+    compression::CompressionLayer,
+    request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer},
+    timeout::{RequestBodyTimeoutLayer, TimeoutLayer},
+};
 
 use crate::{
-    access::{self, SessionSettings},
-    cli::ServeArgs,
+    access::{self, failed_sign_ins::FailedSignIns, SessionSettings},
+    cli::{ServeArgs, Timeouts},
 };
+use app::functions::jobs::SchedulerHealth;
 
 /// Everything a request handler may need.
 #[derive(Clone, FromRef)]
@@ -28,8 +35,23 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub db: Db,
     pub live: crate::live::Live,
-    /// Sign-in attempts per user name.
-    pub sign_in_limit: std::sync::Arc<governor::DefaultKeyedRateLimiter<String>>,
+    /// Failed sign-ins of the last minutes, per name and address and per address.
+    pub failed_sign_ins: FailedSignIns,
+    /// The header a trusted proxy writes the client's address into, when there is one.
+    pub trusted_proxy_header: Option<axum::http::HeaderName>,
+    /// Cancelled when the server shuts down: long-lived answers (the event stream) end.
+    pub shutdown: CancellationToken,
+    /// Whether this instance's job scheduler is running.
+    pub scheduler: SchedulerHealth,
+}
+
+/// What the router is built with beside the database and the client's options.
+#[derive(Clone, Default)]
+pub struct ServerSettings {
+    pub sessions: SessionSettings,
+    pub timeouts: Timeouts,
+    pub shutdown: CancellationToken,
+    pub scheduler: SchedulerHealth,
 }
 
 /// Where the built client lives and what it is called (scripts/build-site.sh's output).
@@ -49,7 +71,11 @@ pub fn endpoints() -> Vec<(Method, &'static str, MethodRouter<AppState>)> {
     vec![
         (Method::GET, "/healthz", get(crate::health::healthz)),
         (Method::GET, "/metrics", get(crate::monitoring::scrape)),
-        (Method::GET, "/events", get(crate::live::events)),
+        (
+            Method::GET,
+            crate::live::EVENTS_PATH,
+            get(crate::live::events),
+        ),
         (Method::POST, "/sign-in", post(access::sign_in::sign_in)),
         (Method::POST, "/sign-out", post(access::sign_in::sign_out)),
     ]
@@ -80,18 +106,28 @@ pub fn page_paths() -> Vec<String> {
         .collect()
 }
 
-/// The whole application as a router. Layers, from the outside in: compression, security
-/// headers, the same-origin check of writes, sessions and sign-in, then who is asking.
-pub fn router(db: Db, options: LeptosOptions, sessions: &SessionSettings) -> Router {
+/// The whole application as a router. Layers, from the outside in: compression, the request's
+/// trace span, panics to 500, security and cache headers, the same-origin check of writes, body
+/// size and time limits, sessions and sign-in, then who is asking; every request but the live
+/// event stream must be answered within the request timeout.
+pub fn router(db: Db, options: LeptosOptions, settings: &ServerSettings) -> Router {
     let state = AppState {
         leptos_options: options,
         db: db.clone(),
         live: crate::live::Live::start(db.clone()),
-        sign_in_limit: access::sign_in::attempts_per_name(),
+        failed_sign_ins: FailedSignIns::default(),
+        trusted_proxy_header: settings.sessions.trusted_proxy_header.clone(),
+        shutdown: settings.shutdown.clone(),
+        scheduler: settings.scheduler.clone(),
     };
     let routes = generate_route_list(App);
     let sync_now = crate::corrections::synchronize_now(db.clone());
-    endpoints()
+    let scheduler = settings.scheduler.clone();
+    let timeouts = settings.timeouts;
+    let (streams, answers): (Vec<_>, Vec<_>) = endpoints()
+        .into_iter()
+        .partition(|(_, path, _)| *path == crate::live::EVENTS_PATH);
+    let answers = answers
         .into_iter()
         .fold(Router::new(), |router, (_, path, handler)| {
             router.route(path, handler)
@@ -103,6 +139,7 @@ pub fn router(db: Db, options: LeptosOptions, sessions: &SessionSettings) -> Rou
             move || {
                 provide_context(db.clone());
                 provide_context(sync_now.clone());
+                provide_context(scheduler.clone());
                 leptos::nonce::provide_nonce();
             },
             {
@@ -110,17 +147,33 @@ pub fn router(db: Db, options: LeptosOptions, sessions: &SessionSettings) -> Rou
                 move || shell(options.clone())
             },
         )
-        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .fallback(crate::static_files::files_or_not_found)
+        .layer(TimeoutLayer::with_status_code(
+            axum::http::StatusCode::REQUEST_TIMEOUT,
+            timeouts.request_timeout,
+        ));
+    streams
+        .into_iter()
+        .fold(answers, |router, (_, path, handler)| {
+            router.route(path, handler)
+        })
         .layer(from_fn(crate::wire::error_status))
         .layer(from_fn(access::guard::identify))
-        .layer(access::layer(&state.db, sessions))
+        .layer(access::layer(&state.db, &settings.sessions))
         .layer(axum::middleware::from_fn_with_state(
             state.db.clone(),
             access::guard::session_unavailable,
         ))
-        .layer(from_fn(access::guard::same_origin))
         .layer(from_fn(access::guard::limit_body))
+        .layer(RequestBodyTimeoutLayer::new(timeouts.body_timeout))
+        .layer(from_fn(access::guard::same_origin))
+        .layer(from_fn(crate::static_files::cache_headers))
         .layer(from_fn(access::guard::security_headers))
+        .layer(from_fn(crate::panics::answer_panics))
+        .layer(crate::panics::catch_layer())
+        .layer(crate::telemetry::trace_layer())
+        .layer(PropagateRequestIdLayer::x_request_id())
+        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
         .layer(CompressionLayer::new())
         .with_state(state)
 }
@@ -132,7 +185,8 @@ pub async fn bind(addr: SocketAddr) -> anyhow::Result<TcpListener> {
         .with_context(|| format!("cannot listen on {addr} (is another program using that port?)"))
 }
 
-/// Serves until Ctrl-C or SIGTERM, then finishes open requests and closes the database.
+/// Serves until Ctrl-C or SIGTERM, then finishes open requests, lets the running job end its
+/// step and closes the database.
 pub async fn serve(db: Db, args: &ServeArgs) -> anyhow::Result<()> {
     let listener = bind(args.listen).await?;
     let addr = listener.local_addr()?;
@@ -141,11 +195,24 @@ pub async fn serve(db: Db, args: &ServeArgs) -> anyhow::Result<()> {
         tracing::warn!(site_root = %args.site_root, "no built client found: pages will not come alive (build with scripts/build-site.sh)");
     }
     crate::monitoring::init();
-    let sessions = SessionSettings {
-        lifetime: args.session_lifetime,
-        secure: args.secure_cookies,
+    let settings = ServerSettings {
+        sessions: SessionSettings {
+            lifetime: args.session_lifetime,
+            secure: args.secure_cookies,
+            trusted_proxy_header: args.trusted_proxy_header.clone(),
+        },
+        timeouts: args.timeouts,
+        shutdown: CancellationToken::new(),
+        scheduler: SchedulerHealth::default(),
     };
-    let app = router(db.clone(), options, &sessions);
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let scheduler = args.run_jobs.then(|| {
+        let mut jobs = crate::jobs::Jobs::new(db.clone(), instance_name());
+        jobs.lease = args.job_lease;
+        jobs.sync_workers = args.sync_workers;
+        crate::jobs::scheduler::spawn(jobs, stopped, settings.scheduler.clone())
+    });
+    let app = router(db.clone(), options, &settings);
     tokio::spawn(access::sessions::sweep_expired(
         db.clone(),
         std::time::Duration::from_secs(600),
@@ -154,27 +221,85 @@ pub async fn serve(db: Db, args: &ServeArgs) -> anyhow::Result<()> {
         db.clone(),
         std::time::Duration::from_secs(60),
     ));
-    let (stop, stopped) = tokio::sync::watch::channel(false);
-    let scheduler = args.run_jobs.then(|| {
-        let mut jobs = crate::jobs::Jobs::new(db.clone(), instance_name());
-        jobs.lease = args.job_lease;
-        jobs.sync_workers = args.sync_workers;
-        tokio::spawn(crate::jobs::scheduler::run(jobs, stopped))
-    });
     println!("custsync is serving on http://{addr}");
     tracing::info!(%addr, "listening");
-    let served = axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown_signal())
-        .await
-        .context("serving HTTP");
+    serve_connections(listener, app, args.timeouts, &settings.shutdown).await;
     let _ = stop.send(true);
     if let Some(scheduler) = scheduler {
         let _ = scheduler.await;
     }
-    served?;
     db.close().await;
     tracing::info!("stopped");
     Ok(())
+}
+
+/// How long open connections get to finish after a shutdown signal before they are closed.
+pub const DRAIN: Duration = Duration::from_secs(5);
+
+/// Accepts connections until Ctrl-C or SIGTERM. Each is served by hyper with a timeout on
+/// reading request headers (which also closes an idle keep-alive connection) and tells the
+/// app its peer address. On the signal it cancels `shutdown` (the event streams end), stops
+/// accepting, and gives open requests [`DRAIN`] to finish.
+async fn serve_connections(
+    listener: TcpListener,
+    app: Router,
+    timeouts: Timeouts,
+    shutdown: &CancellationToken,
+) {
+    use hyper_util::{
+        rt::{TokioExecutor, TokioIo, TokioTimer},
+        server::{conn::auto, graceful::GracefulShutdown},
+        service::TowerToHyperService,
+    };
+    use tower::ServiceExt;
+
+    let mut builder = auto::Builder::new(TokioExecutor::new());
+    builder
+        .http1()
+        .timer(TokioTimer::new())
+        .header_read_timeout(timeouts.header_timeout);
+    builder.http2().timer(TokioTimer::new());
+    let graceful = GracefulShutdown::new();
+    let signal = shutdown_signal();
+    tokio::pin!(signal);
+    loop {
+        let (socket, peer) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(accepted) => accepted,
+                Err(error) => {
+                    // Out of file descriptors, say: wait a moment rather than spin.
+                    tracing::warn!(%error, "cannot accept a connection");
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+            () = &mut signal => break,
+        };
+        let service = app.clone().map_request(
+            move |mut request: axum::http::Request<hyper::body::Incoming>| {
+                request
+                    .extensions_mut()
+                    .insert(axum::extract::ConnectInfo(peer));
+                request
+            },
+        );
+        let connection = builder
+            .serve_connection_with_upgrades(TokioIo::new(socket), TowerToHyperService::new(service))
+            .into_owned();
+        let connection = graceful.watch(connection);
+        tokio::spawn(async move {
+            // A client that goes away or breaks the protocol ends only its own connection.
+            let _ = connection.await;
+        });
+    }
+    drop(listener);
+    shutdown.cancel();
+    if tokio::time::timeout(DRAIN, graceful.shutdown())
+        .await
+        .is_err()
+    {
+        tracing::warn!("connections still open after the shutdown's grace period; closing them");
+    }
 }
 
 /// This instance's name in job leases and run history: host and process.

@@ -15,10 +15,14 @@ use axum::{
 /// The largest error answer read to find its status (error answers are a few hundred bytes).
 const MAX_ERROR_BODY: usize = 64 * 1024;
 
+/// Whether `path` is a server function's (they share `/api/` with the channel API's `/api/v1/`).
+pub fn is_server_function(path: &str) -> bool {
+    path.starts_with("/api/") && !path.starts_with("/api/v1/")
+}
+
 /// Gives a server function's 500 answer the status of the [`AppError`] it carries.
 pub async fn error_status(request: Request, next: Next) -> Response {
-    let path = request.uri().path();
-    let server_function = path.starts_with("/api/") && !path.starts_with("/api/v1/");
+    let server_function = is_server_function(request.uri().path());
     let response = next.run(request).await;
     if !server_function || response.status() != StatusCode::INTERNAL_SERVER_ERROR {
         return response;

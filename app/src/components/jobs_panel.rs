@@ -9,7 +9,7 @@ use crate::{
     locale::{
         describe_interval, format_timestamp, job_label, td_string, tu_string, use_i18n, Locale,
     },
-    model::{job::JobName, JobAction, JobOverview, JobRun, Role},
+    model::{job::JobName, JobAction, JobOverview, JobRun, JobsStatus, Role, SchedulerState},
 };
 
 /// The three jobs as the server sees them now. The page is drawn again when the server reports
@@ -26,7 +26,10 @@ pub fn JobsPanel() -> impl IntoView {
                 {move || Suspend::new(async move {
                     let role = person.role().await;
                     match overview.await {
-                        Ok(jobs) => view! {
+                        Ok(JobsStatus { jobs, scheduler }) => view! {
+                            {(scheduler == SchedulerState::Stopped).then(|| view! {
+                                <p class="error-box" role="alert">{tu_string!(i18n, jobs.scheduler_stopped)}</p>
+                            })}
                             <div class="job-cards">
                                 <For each=move || jobs.clone() key=|job| job.schedule.job.as_str() let:job>
                                     <JobCard job role />

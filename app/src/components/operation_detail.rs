@@ -104,8 +104,10 @@ pub fn OperationDetailView(
         <h3 class="section-title" id="grid-title"><span>{tu_string!(i18n, detail.attributes)}</span>" "<span class="count">{fields}</span></h3>
     }
     .into_any();
-    // The facts are drawn here, once, and handed to the island as its (server-drawn) children.
-    let facts = StoredValue::new_local(Some(facts));
+    // The facts are drawn here, once, and handed to the island as its (server-drawn) children,
+    // moved into the children's closure. Not through a `StoredValue::new_local`: the server
+    // renders on a multi-threaded runtime, and a local value dropped on another worker thread
+    // panics (`SendWrapper`), which ended the connection without an answer.
     view! {
         <section class="detail" aria-labelledby="detail-title" data-operation-id=this_id>
             <header class="detail-head">
@@ -127,7 +129,7 @@ pub fn OperationDetailView(
                 </p>
             </header>
             <CorrectionWork detail=detail.clone() may_correct>
-                {facts.try_update_value(Option::take).flatten()}
+                {facts}
             </CorrectionWork>
             <h3 class="section-title">{tu_string!(i18n, detail.history)}</h3>
             <ol class="history">

@@ -5,21 +5,49 @@ use leptos::prelude::*;
 
 use super::wire::Answer;
 use crate::{
-    model::{JobAction, JobName, JobOverview, Role},
+    model::{JobAction, JobName, JobsStatus, Role, SchedulerState},
     AppError,
 };
 
 /// Runs shown per job in the panel's history.
 pub const HISTORY: i64 = 5;
 
-/// The three jobs, in pipeline order.
+/// The three jobs, in pipeline order, and whether this instance's scheduler runs.
 #[server(endpoint = "jobs/overview", output = Answer)]
-pub async fn jobs_overview() -> Result<Vec<JobOverview>, AppError> {
+pub async fn jobs_overview() -> Result<JobsStatus, AppError> {
     crate::access::require(Role::Viewer).map_err(super::fail)?;
     let db = super::db()?;
-    db.job_overview(HISTORY)
+    let jobs = db
+        .job_overview(HISTORY)
         .await
-        .map_err(|e| super::fail(e.into()))
+        .map_err(|e| super::fail(e.into()))?;
+    let scheduler = use_context::<SchedulerHealth>()
+        .map(|health| health.get())
+        .unwrap_or_default();
+    Ok(JobsStatus { jobs, scheduler })
+}
+
+/// Whether this instance's scheduler runs: written by the server's scheduler task (and by the
+/// task that watches it end), read by `/healthz` and the Jobs panel.
+#[cfg(feature = "ssr")]
+#[derive(Debug, Clone, Default)]
+pub struct SchedulerHealth(std::sync::Arc<std::sync::RwLock<SchedulerState>>);
+
+#[cfg(feature = "ssr")]
+impl SchedulerHealth {
+    pub fn get(&self) -> SchedulerState {
+        *self
+            .0
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    pub fn set(&self, state: SchedulerState) {
+        *self
+            .0
+            .write()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = state;
+    }
 }
 
 /// Asks for a run now, or pauses or resumes a job's schedule.

@@ -79,6 +79,24 @@ impl JobAction {
     }
 }
 
+/// Whether this instance's job scheduler runs.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum SchedulerState {
+    /// This instance runs no jobs (`CUSTSYNC_RUN_JOBS=false`, or not started yet).
+    #[default]
+    Off,
+    Running,
+    /// The scheduler ended without being asked to: no job runs here until custsync restarts.
+    Stopped,
+}
+
+/// The Jobs panel's content: the three jobs and this instance's scheduler.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct JobsStatus {
+    pub jobs: Vec<JobOverview>,
+    pub scheduler: SchedulerState,
+}
+
 /// A job as the Jobs panel shows it: its schedule and its latest runs, newest first.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct JobOverview {

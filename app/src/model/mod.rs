@@ -23,7 +23,9 @@ pub use customer::{Customer, CustomerAddress};
 pub use detail::{ChangeDescription, GridRow, OperationDetail};
 pub use field::{CustomerField, FieldKind, ReferenceKind};
 pub use filter::{FieldFilter, FilterOp, OperationFilter};
-pub use job::{JobAction, JobName, JobOverview, JobRun, JobSchedule, JobTrigger};
+pub use job::{
+    JobAction, JobName, JobOverview, JobRun, JobSchedule, JobTrigger, JobsStatus, SchedulerState,
+};
 pub use operation::{
     FilterCounts, LastError, OperationCursor, OperationField, OperationKind, OperationPage,
     OperationState, OperationSummary,

@@ -119,25 +119,48 @@ pub async fn same_origin(request: Request, next: Next) -> Response {
 /// channel API takes batches up to its own limit.
 pub const MAX_PAGE_BODY: u64 = 1024 * 1024;
 
-/// Refuses, before reading it, a page request's body larger than [`MAX_PAGE_BODY`] (413).
-/// The channel API checks its own (and answers in its JSON error format).
+/// Refuses a page request's body larger than [`MAX_PAGE_BODY`] with 413: before reading it when
+/// its length is declared, and while reading it when it is sent without one (chunked), so a
+/// server function never meets a cut-off body. The channel API checks its own (and answers in
+/// its JSON error format).
 pub async fn limit_body(request: Request, next: Next) -> Response {
     if request.uri().path().starts_with("/api/v1/") {
         return next.run(request).await;
     }
-    let limit = MAX_PAGE_BODY;
+    let too_large = || (StatusCode::PAYLOAD_TOO_LARGE, "request body too large").into_response();
     let declared = request
         .headers()
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<u64>().ok());
-    if declared.is_some_and(|n| n > limit) {
-        return (StatusCode::PAYLOAD_TOO_LARGE, "request body too large").into_response();
+    match declared {
+        Some(n) if n > MAX_PAGE_BODY => too_large(),
+        Some(_) => next.run(request).await,
+        None => {
+            let (parts, body) = request.into_parts();
+            match axum::body::to_bytes(body, MAX_PAGE_BODY as usize).await {
+                Ok(bytes) => next.run(Request::from_parts(parts, bytes.into())).await,
+                Err(error) if is_length_limit(&error) => too_large(),
+                Err(_) => (
+                    StatusCode::BAD_REQUEST,
+                    "the request body could not be read",
+                )
+                    .into_response(),
+            }
+        }
     }
-    // A body sent without a length is cut off at the limit while it is read.
-    let request = request
-        .map(|body| axum::body::Body::new(http_body_util::Limited::new(body, limit as usize)));
-    next.run(request).await
+}
+
+/// Whether reading a body failed on its length limit (not on a broken or slow client).
+fn is_length_limit(error: &axum::Error) -> bool {
+    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(error);
+    while let Some(e) = source {
+        if e.is::<http_body_util::LengthLimitError>() {
+            return true;
+        }
+        source = e.source();
+    }
+    false
 }
 
 /// The answer to a signed-in request when the database cannot be reached: the session cannot be
@@ -152,24 +175,17 @@ pub async fn session_unavailable(
     if response.status() != StatusCode::INTERNAL_SERVER_ERROR || db.ping().await.is_ok() {
         return response;
     }
-    let page = "<!DOCTYPE html><html><head><meta charset=\"utf-8\">\
-        <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-        <title>custsync</title><link rel=\"stylesheet\" href=\"/pkg/custsync.css\"></head>\
-        <body><main class=\"message-page\"><div class=\"error-box\" role=\"alert\">\
-        <p class=\"error-title\">The database is unreachable</p>\
-        <p>The database is not answering. The page will work again as soon as it is back; \
-        try reloading in a minute.</p>\
-        <p lang=\"nb\">Databasen svarer ikke. Siden virker igjen så snart den er tilbake; \
-        prøv å laste inn på nytt om et minutt.</p></div></main></body></html>";
-    (
+    let mut page = crate::message_page::message_page(
         StatusCode::SERVICE_UNAVAILABLE,
-        [
-            (header::RETRY_AFTER, "30"),
-            (header::CONTENT_TYPE, "text/html; charset=utf-8"),
-        ],
-        page,
-    )
-        .into_response()
+        "The database is unreachable",
+        "The database is not answering. The page will work again as soon as it is back; try \
+         reloading in a minute.",
+        "Databasen svarer ikke. Siden virker igjen så snart den er tilbake; prøv å laste inn på \
+         nytt om et minutt.",
+    );
+    page.headers_mut()
+        .insert(header::RETRY_AFTER, HeaderValue::from_static("30"));
+    page
 }
 
 /// Adds the security headers every answer carries.

@@ -4,10 +4,14 @@
 //!
 //! - [`users`]: the axum-login backend over the users table.
 //! - [`sessions`]: the session store over the sessions table.
-//! - [`sign_in`]: the sign-in and sign-out form handlers, with the rate limit.
+//! - [`sign_in`]: the sign-in and sign-out form handlers.
+//! - [`failed_sign_ins`]: the limit on failed sign-ins, per name and address and per address.
+//! - [`client_address`]: where a request came from (the peer, or a trusted proxy's header).
 //! - [`guard`]: who is asking (for `app::access::require`), pages that need a session, the
 //!   same-origin check of cookie-authenticated writes, and the security headers.
 
+pub mod client_address;
+pub mod failed_sign_ins;
 pub mod guard;
 pub mod sessions;
 pub mod sign_in;
@@ -29,6 +33,9 @@ pub struct SessionSettings {
     pub lifetime: Duration,
     /// Mark the cookie `Secure` (custsync is served over HTTPS, e.g. behind a TLS proxy).
     pub secure: bool,
+    /// The header a trusted reverse proxy writes the client's address into (e.g.
+    /// `X-Forwarded-For`); without it the TCP peer is the client.
+    pub trusted_proxy_header: Option<axum::http::HeaderName>,
 }
 
 impl Default for SessionSettings {
@@ -36,6 +43,7 @@ impl Default for SessionSettings {
         Self {
             lifetime: Duration::from_secs(8 * 3600),
             secure: false,
+            trusted_proxy_header: None,
         }
     }
 }

@@ -62,7 +62,23 @@ pub struct Jobs {
     pub synchronize: synchronize::Synchronize,
     /// Turns true when the instance shuts down: a run stops after its current step.
     pub shutdown: Option<tokio::sync::watch::Receiver<bool>>,
+    /// Faults tests inject; all off in custsync itself.
+    pub test_hooks: TestHooks,
 }
+
+/// Faults a test can make the jobs meet, to prove a panic costs one run and nothing more.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct TestHooks {
+    /// Every step of this job panics.
+    pub panic_in_step: Option<JobName>,
+    /// The scheduler's own loop panics (outside any job run).
+    pub panic_in_scheduler: bool,
+}
+
+/// A step of a job panicked (a defect): the run ends failed, the next run tries again.
+#[derive(Debug, thiserror::Error)]
+#[error("a step of the job panicked")]
+pub struct StepPanicked;
 
 /// A run ended early because the instance shut down (between two steps: nothing is lost).
 #[derive(Debug, thiserror::Error)]
@@ -78,6 +94,7 @@ impl Jobs {
             lease: LEASE,
             sync_workers: SYNC_WORKERS,
             shutdown: None,
+            test_hooks: TestHooks::default(),
         }
     }
 
@@ -87,6 +104,9 @@ impl Jobs {
 
     /// One step of `job`.
     pub async fn run_once(&mut self, job: JobName) -> anyhow::Result<Outcome> {
+        if self.test_hooks.panic_in_step == Some(job) {
+            panic!("test hook: a step of {job} panics");
+        }
         match job {
             JobName::PJob => p_job::run_once(&self.db).await,
             JobName::SynchronizeCustomers => self.synchronize.run_step(self.sync_workers).await,
@@ -129,7 +149,12 @@ pub async fn execute(
     let mut counts = RunCounts::default();
     let result: anyhow::Result<()> = async {
         loop {
-            let outcome = jobs.run_once(job).await?;
+            // A panic in a step is a defect, not the end of the scheduler: the step's
+            // transaction rolls back as it is dropped, and the run ends failed.
+            let step = std::panic::AssertUnwindSafe(jobs.run_once(job));
+            let outcome = futures::FutureExt::catch_unwind(step)
+                .await
+                .map_err(|_| StepPanicked)??;
             outcome.add_to(&mut counts);
             counts.progress = (counts.seen * 100 / backlog).clamp(0, 99);
             if !outcome.more {
@@ -174,6 +199,11 @@ pub async fn execute(
 fn run_error_sentence(error: &anyhow::Error) -> String {
     if error.is::<ShutDown>() {
         return "custsync shut down during the run; the next run takes the rest.".to_owned();
+    }
+    if error.is::<StepPanicked>() {
+        return "The run stopped on a defect in custsync (a panic); the details are in the \
+                server log. The next run tries again."
+            .to_owned();
     }
     match error.downcast_ref::<sqlx::Error>() {
         Some(e) if app::storage::is_unavailable(e) => {

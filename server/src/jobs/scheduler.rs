@@ -5,13 +5,48 @@
 
 use std::time::Duration;
 
-use app::{model::JobName, storage::to_micros};
-use tokio::sync::watch;
+use app::{
+    functions::jobs::SchedulerHealth,
+    model::{JobName, SchedulerState},
+    storage::to_micros,
+};
+use tokio::{sync::watch, task::JoinHandle};
 
 use super::{execute, Jobs};
 
 /// How often the scheduler looks for due jobs.
 pub const TICK: Duration = Duration::from_secs(1);
+
+/// Starts [`run`] as a task and watches it: if it ends without `shutdown` having turned true
+/// (a panic outside a job run, say), `health` says the scheduler stopped — `/healthz` answers
+/// 503 and the Jobs panel says so — and the log says why. The handle ends when the scheduler
+/// does.
+pub fn spawn(
+    jobs: Jobs,
+    shutdown: watch::Receiver<bool>,
+    health: SchedulerHealth,
+) -> JoinHandle<()> {
+    health.set(SchedulerState::Running);
+    let asked_to_stop = shutdown.clone();
+    let scheduler = tokio::spawn(run(jobs, shutdown));
+    tokio::spawn(async move {
+        let ended = scheduler.await;
+        if ended.is_ok() && *asked_to_stop.borrow() {
+            health.set(SchedulerState::Off);
+            return;
+        }
+        health.set(SchedulerState::Stopped);
+        let reason = match ended {
+            Err(error) if error.is_panic() => "it panicked",
+            Err(_) => "it was cancelled",
+            Ok(()) => "it returned",
+        };
+        tracing::error!(
+            reason,
+            "the job scheduler stopped: no job runs in this instance until custsync restarts"
+        );
+    })
+}
 
 /// Runs due jobs until `shutdown` turns true. A run that is going on when it does stops after
 /// its current step (each step is a transaction, so stopping between steps loses nothing).
@@ -19,6 +54,9 @@ pub async fn run(mut jobs: Jobs, mut shutdown: watch::Receiver<bool>) {
     tracing::info!(instance = %jobs.instance, "scheduler started");
     jobs.shutdown = Some(shutdown.clone());
     loop {
+        if jobs.test_hooks.panic_in_scheduler {
+            panic!("test hook: the scheduler panics");
+        }
         for job in JobName::ALL {
             if *shutdown.borrow() {
                 break;

@@ -1,0 +1,79 @@
+//! Panics, which should never happen, cost one answer and nothing more. A panic anywhere is
+//! logged once at ERROR (`panicked at <file:line>: <message>`, inside the request's span, so
+//! with its method, path and request id) and counted in `custsync_panics_total`; inside a
+//! request, tower-http's [`CatchPanicLayer`] turns it into a 500 that [`answer_panics`] gives
+//! the audience's error shape: the channel API's JSON error, a server function's `AppError`, or
+//! the error page. Job runs catch their own (see `jobs::execute`).
+
+use axum::{
+    extract::Request,
+    http::{header, StatusCode},
+    middleware::Next,
+    response::{IntoResponse, Response},
+};
+use tower_http::catch_panic::CatchPanicLayer;
+
+/// The Prometheus counter of panics.
+pub const PANICS: &str = "custsync_panics_total";
+
+/// Replaces the default panic message on standard error by one log line with the current span.
+pub fn install_hook() {
+    std::panic::set_hook(Box::new(|info| {
+        let message = info
+            .payload()
+            .downcast_ref::<&str>()
+            .map(|s| (*s).to_owned())
+            .or_else(|| info.payload().downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "(no message)".to_owned());
+        let location = info
+            .location()
+            .map(|l| format!("{}:{}:{}", l.file(), l.line(), l.column()))
+            .unwrap_or_default();
+        metrics::counter!(PANICS).increment(1);
+        tracing::error!(target: "custsync::panic", "panicked at {location}: {message}");
+    }));
+}
+
+/// What a caught panic leaves in its 500 answer, for [`answer_panics`].
+#[derive(Debug, Clone, Copy)]
+struct Panicked;
+
+type PanicHandler = fn(Box<dyn std::any::Any + Send + 'static>) -> Response;
+
+/// Catches a panic inside a request (it was logged by the hook) and answers 500.
+pub fn catch_layer() -> CatchPanicLayer<PanicHandler> {
+    CatchPanicLayer::custom(|_| {
+        let mut response = StatusCode::INTERNAL_SERVER_ERROR.into_response();
+        response.extensions_mut().insert(Panicked);
+        response
+    })
+}
+
+/// Gives a caught panic's 500 the shape its caller reads.
+pub async fn answer_panics(request: Request, next: Next) -> Response {
+    let path = request.uri().path().to_owned();
+    let response = next.run(request).await;
+    if response.extensions().get::<Panicked>().is_none() {
+        return response;
+    }
+    if path.starts_with("/api/v1/") {
+        crate::api::error::ApiError::Internal.into_response()
+    } else if crate::wire::is_server_function(&path) {
+        let body = serde_json::to_string(&app::AppError::Internal).unwrap_or_default();
+        (
+            StatusCode::INTERNAL_SERVER_ERROR,
+            [(header::CONTENT_TYPE, "application/json")],
+            body,
+        )
+            .into_response()
+    } else {
+        crate::message_page::message_page(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "Something went wrong",
+            "This page could not be drawn because of an error in custsync; it has been logged. \
+             Try again, or go back to the status page.",
+            "Siden kunne ikke vises på grunn av en feil i custsync; feilen er logget. Prøv igjen, \
+             eller gå tilbake til statussiden.",
+        )
+    }
+}
