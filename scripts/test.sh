@@ -58,6 +58,13 @@ if bash scripts/build-site.sh; then
   fi
   kill "$SERVER_PID" 2>/dev/null; wait "$SERVER_PID" 2>/dev/null || true
   SERVER_PID=""
+  # The browser hides a failed answer behind pages.js's fallback reload: the server's log does
+  # not. Any panic or ERROR line there fails the run.
+  if grep -E "panicked at| ERROR " "$WORK/server.log" >"$WORK/server-errors.log"; then
+    failed+=("server log of the browser tests")
+    echo "[test] the server logged panics or errors during the browser tests:"
+    head -40 "$WORK/server-errors.log"
+  fi
 else
   failed+=("build")
 fi

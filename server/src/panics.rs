@@ -77,3 +77,54 @@ pub async fn answer_panics(request: Request, next: Next) -> Response {
         )
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use axum::{body::Body, http::Request, routing::get, Router};
+    use http_body_util::BodyExt;
+    use tower::ServiceExt;
+
+    use super::*;
+
+    async fn panicking() -> &'static str {
+        panic!("a defect")
+    }
+
+    fn app() -> Router {
+        Router::new()
+            .route("/", get(panicking))
+            .route("/api/v1/operations", get(panicking))
+            .route("/api/jobs/overview", get(panicking))
+            .layer(axum::middleware::from_fn(answer_panics))
+            .layer(catch_layer())
+    }
+
+    async fn call(path: &str) -> (StatusCode, String) {
+        let response = app()
+            .oneshot(Request::get(path).body(Body::empty()).unwrap())
+            .await
+            .unwrap();
+        let status = response.status();
+        let body = response.into_body().collect().await.unwrap().to_bytes();
+        (status, String::from_utf8_lossy(&body).into_owned())
+    }
+
+    #[tokio::test]
+    async fn a_panic_becomes_a_500_in_the_shape_its_caller_reads() {
+        let (status, page) = call("/").await;
+        assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR);
+        assert!(page.contains("Something went wrong"), "{page}");
+        assert!(
+            !page.contains("a defect"),
+            "nothing of the panic reaches the browser"
+        );
+        let (status, api) = call("/api/v1/operations").await;
+        assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR);
+        assert!(api.contains("\"code\":\"internal\""), "{api}");
+        let (_, function) = call("/api/jobs/overview").await;
+        assert!(
+            serde_json::from_str::<app::AppError>(&function).is_ok(),
+            "{function}"
+        );
+    }
+}

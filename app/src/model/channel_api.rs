@@ -20,9 +20,19 @@ pub const MAX_OPERATION_ID_CHARS: usize = 100;
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct IncomingOperation {
-    /// The channel's own id of the operation: resending it stores nothing twice.
+    /// The channel's own id of the operation (1 to 100 printable characters): resending it
+    /// stores nothing twice.
+    #[cfg_attr(feature = "ssr", schema(min_length = 1, max_length = 100))]
     pub channel_operation_id: String,
-    /// The temporary account (a GUID) the channel gave the customer.
+    /// The temporary account the channel gave the customer: a hyphenated GUID, in either case
+    /// (stored in lower case, so `1D45…` and `1d45…` are one customer).
+    #[cfg_attr(
+        feature = "ssr",
+        schema(
+            pattern = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$",
+            example = "3f2b8c1e-0a4d-4e7b-9c55-2d1f6a7b8c9d"
+        )
+    )]
     pub async_account: String,
     /// The real account, when the channel edits a customer that has already synced.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -30,8 +40,19 @@ pub struct IncomingOperation {
     pub kind: OperationKind,
     /// When the change was made, on the channel's clock.
     pub operation_at: DateTime<Utc>,
-    /// Standard fields by key, custom attributes as `attr:<name>`, with old and new values.
+    /// Standard fields by key, custom attributes as `attr:<name>`, with old and new values:
+    /// at most 200, each field once (a create carries at least one).
+    #[cfg_attr(feature = "ssr", schema(max_items = 200))]
     pub fields: Vec<OperationField>,
+}
+
+impl IncomingOperation {
+    /// The operation in its canonical form: the async account's GUID in lower case, as it is
+    /// stored, so a channel that writes GUIDs in upper case reaches the same customer.
+    pub fn canonical(mut self) -> Self {
+        self.async_account.make_ascii_lowercase();
+        self
+    }
 }
 
 /// The body of `POST /api/v1/operations`.
@@ -39,6 +60,8 @@ pub struct IncomingOperation {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct OperationBatch {
+    /// 1 to 1,000 operations.
+    #[cfg_attr(feature = "ssr", schema(min_items = 1, max_items = 1000))]
     pub operations: Vec<IncomingOperation>,
 }
 

@@ -43,10 +43,18 @@ pub struct OperationSummary {
 /// A field an operation touches, with the value the channel knew and the one it wants.
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct OperationField {
-    /// A [`super::CustomerField`] key or `attr:<name>` for a custom attribute.
+    /// A standard customer field's key (`name`, `email`, `street`, …) or `attr:<name>` for a
+    /// custom attribute of the legal entity.
+    #[cfg_attr(feature = "ssr", schema(min_length = 1, max_length = 100))]
     pub field: String,
+    /// The value the channel knew before the change (at most 2,000 characters; no control
+    /// characters).
+    #[cfg_attr(feature = "ssr", schema(max_length = 2000))]
     pub old_value: Option<String>,
+    /// The value the channel wants (at most 2,000 characters; no control characters).
+    #[cfg_attr(feature = "ssr", schema(max_length = 2000))]
     pub new_value: Option<String>,
 }
 

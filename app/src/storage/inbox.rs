@@ -226,7 +226,8 @@ impl Db {
             let payload: String = col(row, "payload")?;
             let op: IncomingOperation =
                 serde_json::from_str(&payload).map_err(|e| sqlx::Error::Decode(e.into()))?;
-            ops.push((op, col::<i64>(row, "received_at")?));
+            // Payloads received before GUIDs were stored canonically (migration 0013).
+            ops.push((op.canonical(), col::<i64>(row, "received_at")?));
         }
         let staged = Staging {
             backend: self.backend(),

@@ -33,6 +33,7 @@ pub enum ErrorCode {
     WrongType,
     OutOfRange,
     UnknownField,
+    InvalidCharacter,
     DuplicateEmail,
     CustomerNotSynced,
     AlreadyExists,
@@ -52,6 +53,7 @@ crate::model::text_enum!(ErrorCode {
     WrongType => "wrong_type",
     OutOfRange => "out_of_range",
     UnknownField => "unknown_field",
+    InvalidCharacter => "invalid_character",
     DuplicateEmail => "duplicate_email",
     CustomerNotSynced => "customer_not_synced",
     AlreadyExists => "already_exists",
@@ -147,6 +149,7 @@ pub fn validate_value(
     if value.is_empty() {
         return Ok(());
     }
+    check_characters(value).map_err(|r| FieldError::because(field, r))?;
     if let Some(name) = field.strip_prefix(ATTRIBUTE_PREFIX) {
         return match ctx.attribute(name) {
             Some(definition) => {
@@ -169,6 +172,20 @@ pub fn validate_value(
         ));
     };
     check_kind(standard.kind(), value, country, ctx).map_err(|r| FieldError::because(field, r))
+}
+
+/// Refuses control characters (C0, DEL and C1: NUL, escape, a form feed…) in any value: they
+/// cannot be typed, print as nothing or as garbage on a receipt, and break the feeds and files
+/// the value goes on to. No customer field holds more than one line, so tab and newline are
+/// refused too.
+pub fn check_characters(value: &str) -> Result<(), Reason> {
+    match value.chars().position(char::is_control) {
+        Some(at) => Err(Reason::ControlCharacter {
+            position: at + 1,
+            code_point: format!("U+{:04X}", value.chars().nth(at).map_or(0, u32::from)),
+        }),
+        None => Ok(()),
+    }
 }
 
 fn check_kind(

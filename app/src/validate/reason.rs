@@ -99,6 +99,11 @@ pub enum Reason {
         entity: String,
     },
     CustomerNotSynced,
+    /// A control character (`code_point`, e.g. `U+0000`) at character `position` (from 1).
+    ControlCharacter {
+        position: usize,
+        code_point: String,
+    },
     /// An edit whose customer HQ never received a create for.
     CreateNeverReceived,
 }
@@ -126,6 +131,7 @@ impl Reason {
             Self::AlreadyExists { .. } => ErrorCode::AlreadyExists,
             Self::SequenceExhausted { .. } => ErrorCode::NumberSequenceExhausted,
             Self::CustomerNotSynced | Self::CreateNeverReceived => ErrorCode::CustomerNotSynced,
+            Self::ControlCharacter { .. } => ErrorCode::InvalidCharacter,
         }
     }
 
@@ -223,6 +229,10 @@ impl Reason {
                 td_string!(locale, reason.sequence_exhausted, entity).to_string()
             }
             Self::CustomerNotSynced => td_string!(locale, reason.customer_not_synced).to_owned(),
+            Self::ControlCharacter {
+                position,
+                code_point,
+            } => td_string!(locale, reason.control_character, position, code_point).to_string(),
             Self::CreateNeverReceived => {
                 td_string!(locale, reason.create_never_received).to_owned()
             }

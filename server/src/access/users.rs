@@ -94,7 +94,7 @@ impl AuthnBackend for Users {
             .as_ref()
             .filter(|r| !r.disabled)
             .map(|r| r.password_hash.clone());
-        let matches = tokio::task::spawn_blocking(move || {
+        let matches = secrets::on_hashing_threads(move || {
             let known = hash.is_some();
             let hash = hash.unwrap_or_else(|| decoy_hash().to_owned());
             secrets::password_matches(&creds.password, &hash) && known

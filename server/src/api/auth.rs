@@ -7,6 +7,13 @@ use axum::{extract::FromRequestParts, http::request::Parts};
 use super::error::ApiError;
 use crate::startup::AppState;
 
+/// The token of an `Authorization: Bearer <token>` value; the scheme's name in any case (HTTP
+/// auth schemes are case-insensitive).
+pub fn bearer_token(value: &str) -> Option<&str> {
+    let (scheme, token) = value.trim_start().split_once(' ')?;
+    scheme.eq_ignore_ascii_case("bearer").then(|| token.trim())
+}
+
 /// The channel the request's bearer token speaks for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ChannelAuth {
@@ -21,8 +28,7 @@ impl FromRequestParts<AppState> for ChannelAuth {
             .headers
             .get(axum::http::header::AUTHORIZATION)
             .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer "))
-            .map(str::trim)
+            .and_then(bearer_token)
             .filter(|t| t.starts_with(TOKEN_PREFIX))
             .ok_or(ApiError::Unauthorized)?;
         let now = app::storage::to_micros(chrono::Utc::now());
@@ -30,5 +36,19 @@ impl FromRequestParts<AppState> for ChannelAuth {
             Some(channel_id) => Ok(Self { channel_id }),
             None => Err(ApiError::Unauthorized),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_bearer_scheme_is_read_in_any_case() {
+        assert_eq!(bearer_token("Bearer cs_abc"), Some("cs_abc"));
+        assert_eq!(bearer_token("bearer cs_abc"), Some("cs_abc"));
+        assert_eq!(bearer_token("BEARER  cs_abc "), Some("cs_abc"));
+        assert_eq!(bearer_token("Basic cs_abc"), None);
+        assert_eq!(bearer_token("Bearer"), None);
     }
 }

@@ -32,12 +32,15 @@ pub enum ApiError {
     },
     Unauthorized,
     Forbidden(String),
-    NotFound,
+    /// No such endpoint or resource; the sentence says which.
+    NotFound(String),
     Conflict {
         message: String,
         problems: Vec<Problem>,
     },
     PayloadTooLarge,
+    /// The body is not declared as JSON (`Content-Type: application/json`).
+    UnsupportedMediaType,
     Unavailable,
     Internal,
 }
@@ -57,7 +60,7 @@ pub type ErrorResponse = Body<'static>;
 #[schema(as = ErrorDetail)]
 pub struct ErrorBody<'a> {
     /// `bad_request`, `unauthorized`, `forbidden`, `not_found`, `conflict`,
-    /// `payload_too_large`, `unavailable` or `internal`.
+    /// `payload_too_large`, `unsupported_media_type`, `unavailable` or `internal`.
     code: &'a str,
     message: &'a str,
     #[serde(skip_serializing_if = "<[Problem]>::is_empty")]
@@ -90,12 +93,7 @@ impl ApiError {
                 &[],
             ),
             Self::Forbidden(message) => (StatusCode::FORBIDDEN, "forbidden", message, &[]),
-            Self::NotFound => (
-                StatusCode::NOT_FOUND,
-                "not_found",
-                "no such API endpoint",
-                &[],
-            ),
+            Self::NotFound(message) => (StatusCode::NOT_FOUND, "not_found", message, &[]),
             Self::Conflict { message, problems } => {
                 (StatusCode::CONFLICT, "conflict", message, problems)
             }
@@ -103,6 +101,12 @@ impl ApiError {
                 StatusCode::PAYLOAD_TOO_LARGE,
                 "payload_too_large",
                 "the request body is too large; send at most 1,000 operations per batch",
+                &[],
+            ),
+            Self::UnsupportedMediaType => (
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "unsupported_media_type",
+                "the body must be JSON, sent with Content-Type: application/json",
                 &[],
             ),
             Self::Unavailable => (
@@ -163,5 +167,5 @@ impl From<sqlx::Error> for ApiError {
 
 /// Unknown paths under `/api`.
 pub async fn not_found() -> ApiError {
-    ApiError::NotFound
+    ApiError::NotFound("no such API endpoint".into())
 }

@@ -18,7 +18,7 @@ use app::{
 };
 
 use super::error::ErrorResponse;
-use super::{auth::ChannelAuth, error::ApiError, operations::parse_json};
+use super::{auth::ChannelAuth, error::ApiError, operations::parse_json, schema::shorten};
 use crate::startup::AppState;
 
 /// Customers per page when the channel does not say.
@@ -50,6 +50,7 @@ pub struct FeedQuery {
         (status = 400, description = "A bad cursor or limit", body = ErrorResponse),
         (status = 401, description = "No valid channel token", body = ErrorResponse),
         (status = 403, description = "The token belongs to another channel", body = ErrorResponse),
+        (status = 404, description = "No channel has this code or id", body = ErrorResponse),
         (status = 503, description = "The database is unreachable; retry after `Retry-After` seconds", body = ErrorResponse),
     ),
     security(("channel_token" = []))
@@ -95,6 +96,9 @@ pub async fn get_feed(
         (status = 400, description = "A bad cursor", body = ErrorResponse),
         (status = 401, description = "No valid channel token", body = ErrorResponse),
         (status = 403, description = "The token belongs to another channel", body = ErrorResponse),
+        (status = 404, description = "No channel has this code or id", body = ErrorResponse),
+        (status = 413, description = "The body is larger than 8 MiB", body = ErrorResponse),
+        (status = 415, description = "The body is not sent as `application/json`", body = ErrorResponse),
         (status = 503, description = "The database is unreachable; retry after `Retry-After` seconds", body = ErrorResponse),
     ),
     security(("channel_token" = []))
@@ -103,10 +107,11 @@ pub async fn post_ack(
     State(state): State<AppState>,
     auth: ChannelAuth,
     Path(channel): Path<String>,
+    headers: axum::http::HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Json<FeedAck>, ApiError> {
     let channel = own_channel(&state, auth, &channel).await?;
-    let ack: FeedAck = parse_json(body)?;
+    let ack: FeedAck = parse_json(&headers, body)?;
     if ack.cursor < 0 {
         return Err(ApiError::bad(
             "cursor",
@@ -129,7 +134,7 @@ async fn own_channel(state: &AppState, auth: ChannelAuth, key: &str) -> Result<C
         .db
         .channel_by_code_or_id(key)
         .await?
-        .ok_or_else(|| ApiError::Forbidden("this token belongs to another channel".into()))?;
+        .ok_or_else(|| ApiError::NotFound(format!("there is no channel “{}”", shorten(key))))?;
     if channel.id != auth.channel_id {
         return Err(ApiError::Forbidden(
             "this token belongs to another channel".into(),

@@ -10,7 +10,7 @@ use axum::{
 };
 
 use app::{
-    model::channel_api::{BatchReceipt, OperationBatch, ReceivedOperation},
+    model::channel_api::{BatchReceipt, IncomingOperation, OperationBatch, ReceivedOperation},
     storage::{inbox::ReceiveError, to_micros},
 };
 
@@ -38,7 +38,8 @@ use crate::startup::AppState;
         (status = 400, description = "The batch breaks the schema; each problem names its item and field; nothing was stored", body = ErrorResponse),
         (status = 401, description = "No valid channel token", body = ErrorResponse),
         (status = 409, description = "Operation ids were used before for other content; nothing was stored", body = ErrorResponse),
-        (status = 413, description = "The body is too large", body = ErrorResponse),
+        (status = 413, description = "The body is larger than 8 MiB", body = ErrorResponse),
+        (status = 415, description = "The body is not sent as `application/json`", body = ErrorResponse),
         (status = 503, description = "The database is unreachable; retry after `Retry-After` seconds", body = ErrorResponse),
     ),
     security(("channel_token" = []))
@@ -46,9 +47,15 @@ use crate::startup::AppState;
 pub async fn post_operations(
     State(state): State<AppState>,
     auth: ChannelAuth,
+    headers: axum::http::HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Json<BatchReceipt>, ApiError> {
-    let batch: OperationBatch = parse_json(body)?;
+    let mut batch: OperationBatch = parse_json(&headers, body)?;
+    batch.operations = batch
+        .operations
+        .into_iter()
+        .map(IncomingOperation::canonical)
+        .collect();
     let channel = state
         .db
         .channels()
@@ -115,11 +122,15 @@ pub async fn post_operations(
     }
 }
 
-/// Reads a JSON body: 413 past the size limit (stopping there, not reading it whole), 400
-/// naming where the JSON is wrong.
+/// Reads a JSON body: 415 unless it is declared as JSON, 413 past the size limit (stopping
+/// there, not reading it whole), 400 naming where the JSON is wrong.
 pub fn parse_json<T: serde::de::DeserializeOwned>(
+    headers: &axum::http::HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<T, ApiError> {
+    if !is_json(headers) {
+        return Err(ApiError::UnsupportedMediaType);
+    }
     let bytes = body.map_err(|rejection| {
         if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
             ApiError::PayloadTooLarge
@@ -127,6 +138,20 @@ pub fn parse_json<T: serde::de::DeserializeOwned>(
             ApiError::bad("body", "the request body could not be read")
         }
     })?;
-    serde_json::from_slice(&bytes)
-        .map_err(|e| ApiError::bad("body", format!("not a valid request: {e}")))
+    let reader = &mut serde_json::Deserializer::from_slice(&bytes);
+    serde_path_to_error::deserialize(reader).map_err(|e| {
+        let path = e.path().to_string();
+        let field = if path == "." { "body".to_owned() } else { path };
+        ApiError::bad(field, format!("not a valid request: {}", e.into_inner()))
+    })
+}
+
+/// Whether the body is declared as JSON: `application/json` or a `+json` type, any parameters.
+pub fn is_json(headers: &axum::http::HeaderMap) -> bool {
+    headers
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .map(|essence| essence.trim().to_ascii_lowercase())
+        .is_some_and(|essence| essence == "application/json" || essence.ends_with("+json"))
 }

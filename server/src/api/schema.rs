@@ -130,13 +130,16 @@ fn check_operation(
             ("old_value", &field.old_value),
             ("new_value", &field.new_value),
         ] {
-            if value
-                .as_ref()
-                .is_some_and(|v| v.chars().count() > MAX_VALUE_CHARS)
-            {
+            let Some(value) = value else { continue };
+            if value.chars().count() > MAX_VALUE_CHARS {
                 problem(
                     format!("fields[{j}].{name}"),
                     format!("is longer than {MAX_VALUE_CHARS} characters"),
+                );
+            } else if let Err(reason) = app::validate::check_characters(value) {
+                problem(
+                    format!("fields[{j}].{name}"),
+                    reason.text(app::locale::Locale::en),
                 );
             }
         }
@@ -149,7 +152,7 @@ fn is_guid(text: &str) -> bool {
 }
 
 /// At most 60 characters of something a channel sent, for a message.
-fn shorten(text: &str) -> String {
+pub fn shorten(text: &str) -> String {
     let mut short: String = text.chars().take(60).collect();
     if short.len() < text.len() {
         short.push('…');
