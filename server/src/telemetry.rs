@@ -17,21 +17,22 @@ pub fn init(filter: &str) {
     }
 }
 
+/// The request type every layer of the router sees.
+type Request = axum::http::Request<axum::body::Body>;
+
+/// [`trace_layer`]'s type: tower-http's HTTP classifier with our span.
+pub type RequestTraceLayer = tower_http::trace::TraceLayer<
+    tower_http::classify::SharedClassifier<tower_http::classify::ServerErrorsAsFailures>,
+    fn(&Request) -> tracing::Span,
+>;
+
 /// The trace layer of every request: a span with its method, path and request id (from
 /// `x-request-id`, which [`tower_http::request_id::SetRequestIdLayer`] sets when the client did
 /// not), so every log line a request causes — a panic's included — says which request it was.
 /// The span is at ERROR level so it is there whatever the log filter lets through; answers of
 /// 5xx are logged at WARN (a panic has its own ERROR line).
-pub fn trace_layer() -> tower_http::trace::TraceLayer<
-    tower_http::classify::SharedClassifier<tower_http::classify::ServerErrorsAsFailures>,
-    fn(&axum::http::Request<axum::body::Body>) -> tracing::Span,
-    tower_http::trace::DefaultOnRequest,
-    tower_http::trace::DefaultOnResponse,
-    tower_http::trace::DefaultOnBodyChunk,
-    tower_http::trace::DefaultOnEos,
-    tower_http::trace::DefaultOnFailure,
-> {
-    fn span(request: &axum::http::Request<axum::body::Body>) -> tracing::Span {
+pub fn trace_layer() -> RequestTraceLayer {
+    fn span(request: &Request) -> tracing::Span {
         let id = request
             .headers()
             .get("x-request-id")
@@ -40,6 +41,6 @@ pub fn trace_layer() -> tower_http::trace::TraceLayer<
         tracing::error_span!("request", method = %request.method(), path = %request.uri().path(), id)
     }
     tower_http::trace::TraceLayer::new_for_http()
-        .make_span_with(span as fn(&axum::http::Request<axum::body::Body>) -> tracing::Span)
+        .make_span_with(span as fn(&Request) -> tracing::Span)
         .on_failure(tower_http::trace::DefaultOnFailure::new().level(tracing::Level::WARN))
 }
