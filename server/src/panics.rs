@@ -95,8 +95,8 @@ mod tests {
             .route("/", get(panicking))
             .route("/api/v1/operations", get(panicking))
             .route("/api/jobs/overview", get(panicking))
-            .layer(axum::middleware::from_fn(answer_panics))
             .layer(catch_layer())
+            .layer(axum::middleware::from_fn(answer_panics))
     }
 
     async fn call(path: &str) -> (StatusCode, String) {

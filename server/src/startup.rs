@@ -167,10 +167,12 @@ pub fn router(db: Db, options: LeptosOptions, settings: &ServerSettings) -> Rout
         .layer(from_fn(access::guard::limit_body))
         .layer(RequestBodyTimeoutLayer::new(timeouts.body_timeout))
         .layer(from_fn(access::guard::same_origin))
+        // The panic catcher inside the layer that shapes its 500 (a layer added later wraps
+        // the earlier ones), and both inside the headers every answer gets.
+        .layer(crate::panics::catch_layer())
+        .layer(from_fn(crate::panics::answer_panics))
         .layer(from_fn(crate::static_files::cache_headers))
         .layer(from_fn(access::guard::security_headers))
-        .layer(from_fn(crate::panics::answer_panics))
-        .layer(crate::panics::catch_layer())
         .layer(crate::telemetry::trace_layer())
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))

@@ -129,10 +129,14 @@ storage_test! {
 storage_test! {
     async fn malformed_json_and_unknown_members_are_clear_400s(db) {
         let (_, token) = setup(&db).await;
-        for body in [&b"{not json"[..], br#"{"operations": [], "extra": 1}"#, br#"{"operations": 5}"#] {
+        for (body, field) in [
+            (&b"{not json"[..], "body"),
+            (br#"{"operations": [], "extra": 1}"#, "extra"),
+            (br#"{"operations": 5}"#, "operations"),
+        ] {
             let (status, json) = call(&db, "POST", "/api/v1/operations", Some(&token), Some(body.to_vec())).await;
             assert_eq!(status, 400, "{json}");
-            assert_eq!(json["error"]["problems"][0]["field"], "body");
+            assert_eq!(json["error"]["problems"][0]["field"], field, "{json}");
             let text = json.to_string().to_lowercase();
             assert!(!text.contains("sqlx") && !text.contains("sqlite") && !text.contains("postgres"));
         }
@@ -192,7 +196,9 @@ storage_test! {
             let body = serde_json::to_vec(&json!({ "cursor": 0 })).unwrap();
             assert_eq!(call(&db, "POST", &ack, Some(&token), Some(body)).await.0, 403);
         }
-        assert_eq!(call(&db, "GET", "/api/v1/channels/NOPE/customers", Some(&token), None).await.0, 403);
+        let (status, json) = call(&db, "GET", "/api/v1/channels/NOPE/customers", Some(&token), None).await;
+        assert_eq!(status, 404, "a channel that does not exist is named, not forbidden");
+        assert!(json["error"]["message"].as_str().unwrap().contains("NOPE"), "{json}");
         assert_eq!(call(&db, "GET", "/api/v1/nothing-here", Some(&token), None).await.0, 404);
     }
 }

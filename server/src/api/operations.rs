@@ -140,8 +140,13 @@ pub fn parse_json<T: serde::de::DeserializeOwned>(
     })?;
     let reader = &mut serde_json::Deserializer::from_slice(&bytes);
     serde_path_to_error::deserialize(reader).map_err(|e| {
+        // Broken JSON is the body's fault; a value of the wrong shape is its member's.
         let path = e.path().to_string();
-        let field = if path == "." { "body".to_owned() } else { path };
+        let field = if path == "." || !e.inner().is_data() {
+            "body".to_owned()
+        } else {
+            path
+        };
         ApiError::bad(field, format!("not a valid request: {}", e.into_inner()))
     })
 }
