@@ -187,6 +187,7 @@ async fn fifty_sign_ins_ten_at_once_add_at_most_thirty_megabytes() {
         mb(after_first),
         mb(after_fifty)
     );
+    server.assert_clean_log();
 }
 
 /// Whether the server closes (or answers and closes) `stream` within `limit`; what it sent.
