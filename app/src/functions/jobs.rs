@@ -4,6 +4,8 @@
 use leptos::prelude::*;
 
 use super::wire::Answer;
+#[cfg(feature = "ssr")]
+use crate::model::SchedulerState;
 use crate::{
     model::{JobAction, JobName, JobsStatus, Role},
     AppError,
@@ -31,18 +33,18 @@ pub async fn jobs_overview() -> Result<JobsStatus, AppError> {
 /// task that watches it end), read by `/healthz` and the Jobs panel.
 #[cfg(feature = "ssr")]
 #[derive(Debug, Clone, Default)]
-pub struct SchedulerHealth(std::sync::Arc<std::sync::RwLock<crate::model::SchedulerState>>);
+pub struct SchedulerHealth(std::sync::Arc<std::sync::RwLock<SchedulerState>>);
 
 #[cfg(feature = "ssr")]
 impl SchedulerHealth {
-    pub fn get(&self) -> crate::model::SchedulerState {
+    pub fn get(&self) -> SchedulerState {
         *self
             .0
             .read()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
-    pub fn set(&self, state: crate::model::SchedulerState) {
+    pub fn set(&self, state: SchedulerState) {
         *self
             .0
             .write()
