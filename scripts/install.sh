@@ -23,10 +23,12 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
-# Node packages: wasm-opt (binaryen 132, see shared/TOOLCHAIN.md), morphdom (the pages' morphing,
-# served from pkg/) and playwright-core and axe-core for the browser tests.
+# Node packages: wasm-opt (binaryen 132), morphdom (the pages' morphing, served from pkg/),
+# playwright-core and axe-core for the browser tests, and remark-cli with remark-validate-links
+# for the documentation's link check.
 if [ ! -x node_modules/.bin/wasm-opt ] || [ ! -d node_modules/playwright-core ] \
-  || [ ! -f node_modules/morphdom/dist/morphdom-esm.js ]; then
+  || [ ! -f node_modules/morphdom/dist/morphdom-esm.js ] \
+  || [ ! -d node_modules/remark-validate-links ]; then
   log "npm packages"
   npm ci --no-audit --no-fund --silent
 fi

@@ -29,6 +29,9 @@ fi
 step "formatting (cargo fmt --check)"
 cargo fmt --all -- --check || failed+=("formatting")
 
+step "documentation links (remark-validate-links)"
+npx --no-install remark --frail --quiet README.md docs/ || failed+=("documentation links")
+
 step "lints (clippy -D warnings)"
 cargo clippy --all-targets --quiet -- -D warnings || failed+=("clippy")
 
