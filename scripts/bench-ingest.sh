@@ -14,7 +14,8 @@ rate="${1:-6000}"
 duration="${2:-2m}"
 settle="${3:-0s}"
 bin="$CARGO_TARGET_DIR/release/custsync"
-cargo build --release -p server --bin custsync
+tools="$CARGO_TARGET_DIR/release/custsync-tools"
+cargo build --release -p server --bin custsync -p custsync-tools --bin custsync-tools
 work="$(mktemp -d /tmp/custsync-ingest.XXXXXX)"
 server=""
 trap '[ -n "$server" ] && kill "$server" 2>/dev/null; rm -rf "$work"' EXIT
@@ -24,7 +25,7 @@ run() {
   local jobs="$1" settle="$2" port db
   port="$(free_port)"
   db="sqlite://$work/ingest-$jobs.db?mode=rwc"
-  "$bin" --log warn --database-url "$db" seed-demo --quiet --operations 1000
+  "$tools" --log warn --database-url "$db" seed-demo --quiet --operations 1000
   "$bin" --log warn --database-url "$db" serve --listen "127.0.0.1:$port" \
     --run-jobs "$jobs" --site-root "$work" &
   server=$!
@@ -33,7 +34,7 @@ run() {
     sleep 0.2
   done
   echo "== jobs $jobs"
-  "$bin" --log warn --database-url "$db" simulate --url "http://127.0.0.1:$port" \
+  "$tools" --log warn --database-url "$db" simulate --url "http://127.0.0.1:$port" \
     --channels 12 --batch 100 --rate "$rate" --duration "$duration" --settle "$settle"
   kill "$server"; wait "$server" 2>/dev/null || true; server=""
 }

@@ -9,8 +9,8 @@ cd "$(dirname "$0")/.."
 source scripts/common.sh
 source scripts/pg.sh
 n="${1:-100000}"
-bin="$CARGO_TARGET_DIR/release/custsync"
-cargo build --release -p server --bin custsync
+tools="$CARGO_TARGET_DIR/release/custsync-tools"
+cargo build --release -p server --bin custsync -p custsync-tools --bin custsync-tools
 work="$(mktemp -d /tmp/custsync-bench.XXXXXX)"
 trap 'pg_stop; rm -rf "$work"' EXIT
 # A server set up for its machine, as a retailer's would be: a quarter of its memory for
@@ -18,8 +18,8 @@ trap 'pg_stop; rm -rf "$work"' EXIT
 # checkpoints spaced for a bulk of writes.
 PG_SETTINGS="${PG_SETTINGS:--c shared_buffers=6GB -c max_wal_size=8GB}"
 pg_start
-"$bin" --log warn --database-url "sqlite://$work/sync.db?mode=rwc" bench-sync --operations "$n"
+"$tools" --log warn --database-url "sqlite://$work/sync.db?mode=rwc" bench-sync --operations "$n"
 psql "$CUSTSYNC_TEST_PG" -qc "DROP DATABASE IF EXISTS bench_sync" -c "CREATE DATABASE bench_sync"
-"$bin" --log warn --database-url "${CUSTSYNC_TEST_PG%/postgres}/bench_sync" bench-sync --operations "$n" --workers 2
+"$tools" --log warn --database-url "${CUSTSYNC_TEST_PG%/postgres}/bench_sync" bench-sync --operations "$n" --workers 2
 psql "$CUSTSYNC_TEST_PG" -qc "DROP DATABASE IF EXISTS bench_sync" -c "CREATE DATABASE bench_sync"
-"$bin" --log warn --database-url "${CUSTSYNC_TEST_PG%/postgres}/bench_sync" bench-sync --operations "$((n / 5))" --workers 1
+"$tools" --log warn --database-url "${CUSTSYNC_TEST_PG%/postgres}/bench_sync" bench-sync --operations "$((n / 5))" --workers 1

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Builds the whole app: the `custsync` server and, in `target/site`, what it serves: pkg/ (the
+# Builds the whole app: the `custsync` server, the `custsync-tools` binary (demo data,
+# simulated channels, benchmarks) and, in `target/site`, what it serves: pkg/ (the
 # WebAssembly client and its chunks, see scripts/build-client.sh; custsync.css; morphdom.js) and
 # the public/ files (pages.js, the icon).
 # usage: scripts/build-site.sh [--release]   (debug for the tests; release for command 1)
@@ -9,11 +10,11 @@ source scripts/common.sh
 
 site=target/site
 if [ "${1:-}" = --release ]; then
-  cargo build --quiet --release -p server --bin custsync
+  cargo build --quiet --release -p server --bin custsync -p custsync-tools --bin custsync-tools
   bash scripts/build-client.sh wasm-release "$site/pkg"
   server="$CARGO_TARGET_DIR/release/custsync"
 else
-  cargo build --quiet -p server --bin custsync
+  cargo build --quiet -p server --bin custsync -p custsync-tools --bin custsync-tools
   bash scripts/build-client.sh dev "$site/pkg"
   server="$CARGO_TARGET_DIR/debug/custsync"
 fi

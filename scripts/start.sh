@@ -9,4 +9,5 @@ source scripts/common.sh
 echo "[start] building (the first build takes a while on 2 cores)"
 bash scripts/build-site.sh --release
 export CUSTSYNC_JOB_INTERVAL_SECONDS="${CUSTSYNC_JOB_INTERVAL_SECONDS:-60}"
-exec "$CARGO_TARGET_DIR/release/custsync" serve --seed-demo-if-empty --site-root target/site "$@"
+"$CARGO_TARGET_DIR/release/custsync-tools" seed-demo --if-empty
+exec "$CARGO_TARGET_DIR/release/custsync" serve --site-root target/site "$@"

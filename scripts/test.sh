@@ -40,9 +40,11 @@ if bash scripts/build-site.sh; then
   step "browser tests (Chromium)"
   PORT="$(free_port)"
   export CUSTSYNC_ADMIN_PASSWORD="admin-test-$RANDOM$RANDOM"
+  "$CARGO_TARGET_DIR/debug/custsync-tools" --log warn \
+    --database-url "sqlite://$WORK/custsync.db?mode=rwc" seed-demo --quiet
   "$CARGO_TARGET_DIR/debug/custsync" --log warn \
     --database-url "sqlite://$WORK/custsync.db?mode=rwc" \
-    serve --listen "127.0.0.1:$PORT" --site-root target/site --seed-demo-if-empty \
+    serve --listen "127.0.0.1:$PORT" --site-root target/site \
     >"$WORK/server.log" 2>&1 &
   SERVER_PID=$!
   for _ in $(seq 1 120); do

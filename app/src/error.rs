@@ -3,7 +3,7 @@
 //! Internal details (database text, file paths) are logged on the server and replaced by
 //! [`AppError::Internal`], so they never reach a client.
 
-use crate::functions::wire::JsonText;
+use crate::answer_codec::JsonText;
 use serde::{Deserialize, Serialize};
 use server_fn::error::{FromServerFnError, ServerFnErrorErr};
 

@@ -5,15 +5,20 @@
 //! - [`model`]: plain domain types (operations, channels, customers, attributes, jobs).
 //! - [`validate`]: pure field validation, the same code on the server and in the browser.
 //! - [`storage`] (server only): every SQL statement, for SQLite and PostgreSQL.
-//! - [`functions`]: server functions, thin adapters over storage.
+//! - [`jobs`] (server only): the P-job, Synchronize customers and 1010, each in a folder with
+//!   its steps, decisions and SQL.
+//! - [`functions`]: server functions, thin adapters over storage and the jobs.
 //! - [`pages`] and [`components`]: the pages, rendered by the server; the `#[island]`s among
 //!   them (the parts that answer a person) also run in the browser.
 
 #[cfg(feature = "ssr")]
 pub mod access;
+pub mod answer_codec;
 pub mod components;
 pub mod error;
 pub mod functions;
+#[cfg(feature = "ssr")]
+pub mod jobs;
 pub mod locale;
 pub mod model;
 pub mod pages;

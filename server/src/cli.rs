@@ -32,72 +32,12 @@ pub enum Command {
     Serve(ServeArgs),
     /// Apply database migrations and exit.
     Migrate,
-    /// Fill an empty database with a realistic demo retailer.
-    SeedDemo(SeedArgs),
     /// Channel API tokens.
     #[command(subcommand)]
     Token(TokenCommand),
     /// Users who sign in to the status page.
     #[command(subcommand)]
     User(UserCommand),
-    /// Act as stores and a web shop: create and edit customers over the channel API.
-    Simulate(SimulateArgs),
-    /// Benchmark: the Synchronize job beside a bare sqlx loop, on an empty database.
-    BenchSync(BenchSyncArgs),
-    /// Benchmark: the status page's server time (list under filters, detail) on this database.
-    BenchPage(BenchPageArgs),
-    /// Benchmark: opening, saving, and saving and synchronizing corrections on this database.
-    BenchSave(BenchPageArgs),
-}
-
-/// Options of `bench-page`.
-#[derive(Debug, Args)]
-pub struct BenchPageArgs {
-    /// Times each case is measured.
-    #[arg(long, default_value_t = 200)]
-    pub samples: usize,
-}
-
-/// Options of `bench-sync`.
-#[derive(Debug, Args)]
-pub struct BenchSyncArgs {
-    /// Pending creates for each of the two (bare loop, job).
-    #[arg(long, default_value_t = 100_000)]
-    pub operations: u64,
-    /// Synchronize workers running at once (each claims its own batches with `FOR UPDATE
-    /// SKIP LOCKED`, as a second instance would); more than one helps only PostgreSQL.
-    #[arg(long, default_value_t = 1)]
-    pub workers: usize,
-}
-
-/// Options of `simulate`.
-#[derive(Debug, Args)]
-pub struct SimulateArgs {
-    /// Where custsync serves.
-    #[arg(long, default_value = "http://127.0.0.1:3000")]
-    pub url: String,
-    /// How many channels take part.
-    #[arg(long, default_value_t = 12)]
-    pub channels: usize,
-    /// Operations per second, all channels together.
-    #[arg(long, default_value_t = 20.0)]
-    pub rate: f64,
-    /// How long, e.g. `60s` or `10m`.
-    #[arg(long, default_value = "60s", value_parser = humantime::parse_duration)]
-    pub duration: std::time::Duration,
-    /// Operations per batch.
-    #[arg(long, default_value_t = 10)]
-    pub batch: usize,
-    /// Share of operations with a mistake a person must fix.
-    #[arg(long, default_value_t = 0.08)]
-    pub mistake_rate: f64,
-    /// The random seed.
-    #[arg(long, default_value_t = 7)]
-    pub seed: u64,
-    /// After sending, keep reading the feeds this long (e.g. `3m`) until every create came back
-    /// with its real account, to measure the end-to-end time.
-    #[arg(long, default_value = "0s", value_parser = humantime::parse_duration)]
-    pub settle: std::time::Duration,
 }
 
 /// What to do with channel API tokens.
@@ -160,10 +100,6 @@ pub struct ServeArgs {
     #[arg(long, env = "CUSTSYNC_SITE_ROOT", default_value = "target/site")]
     pub site_root: String,
 
-    /// Seed demo data first when the database has no operations.
-    #[arg(long, env = "CUSTSYNC_SEED_DEMO_IF_EMPTY")]
-    pub seed_demo_if_empty: bool,
-
     /// Interval of each recurring job for a new database, in seconds (15 minutes by default).
     #[arg(long, env = "CUSTSYNC_JOB_INTERVAL_SECONDS", default_value_t = 900)]
     pub job_interval_seconds: i64,
@@ -175,7 +111,7 @@ pub struct ServeArgs {
 
     /// Synchronize batches run side by side on PostgreSQL (each claims its own operations);
     /// SQLite always runs one.
-    #[arg(long, env = "CUSTSYNC_SYNC_WORKERS", default_value_t = crate::jobs::SYNC_WORKERS)]
+    #[arg(long, env = "CUSTSYNC_SYNC_WORKERS", default_value_t = app::jobs::SYNC_WORKERS)]
     pub sync_workers: usize,
 
     /// How long a sign-in lasts, e.g. `8h` (one working day).
@@ -242,21 +178,4 @@ impl ServeArgs {
         }
         Only::parse_from(args).serve
     }
-}
-
-/// Options of `seed-demo`.
-#[derive(Debug, Args)]
-pub struct SeedArgs {
-    /// How many operations to generate.
-    #[arg(long, default_value_t = 5_000)]
-    pub operations: u64,
-    /// The random seed: the same seed gives the same data.
-    #[arg(long, default_value_t = 2026)]
-    pub seed: u64,
-    /// Spread the operations over this many days up to now.
-    #[arg(long, default_value_t = 30)]
-    pub days: u32,
-    /// No progress bar.
-    #[arg(long)]
-    pub quiet: bool,
 }

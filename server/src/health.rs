@@ -5,7 +5,7 @@ use app::model::SchedulerState;
 use axum::{extract::State, http::StatusCode, Json};
 use serde::Serialize;
 
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// The body of `/healthz`.
 #[derive(Debug, Serialize)]

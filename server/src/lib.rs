@@ -1,23 +1,23 @@
-//! The custsync server: command line, start-up, HTTP routes and the demo data generator.
+//! The custsync server: command line, start-up, state, HTTP routes (pages, channel API,
+//! sign-in, health, metrics) and the job scheduler. The demo generator, the simulator and the
+//! benchmarks are tools beside it (`tools/`).
 
 pub mod access;
 pub mod api;
-pub mod bench;
 pub mod cli;
-pub mod corrections;
+pub mod edit_holds;
+pub mod events;
+pub mod function_status;
 pub mod health;
-pub mod jobs;
-pub mod live;
 pub mod message_page;
 pub mod monitoring;
 pub mod panics;
-pub mod seed;
-pub mod simulate;
+pub mod scheduler;
 pub mod startup;
+pub mod state;
 pub mod static_files;
 pub mod telemetry;
-pub mod users;
-pub mod wire;
+pub mod user_commands;
 
 use app::storage::{Db, PoolSettings};
 
@@ -28,12 +28,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command.unwrap_or_default() {
         Command::Serve(serve) => {
             let db = open_database(&cli.database_url).await?;
-            if serve.seed_demo_if_empty && db.count_operations().await? == 0 {
-                tracing::info!("empty database: adding demo data");
-                seed::seed_demo(&db, &seed::DemoConfig::default(), true).await?;
-            }
             db.ensure_job_schedules(serve.job_interval_seconds).await?;
-            users::first_admin(&db, serve.admin_password.as_deref()).await?;
+            user_commands::first_admin(&db, serve.admin_password.as_deref()).await?;
             startup::serve(db, &serve).await
         }
         Command::Migrate => {
@@ -69,72 +65,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::User(cli::UserCommand::Create(args)) => {
             let db = open_database(&cli.database_url).await?;
-            users::create_from_cli(&db, &args).await?;
-            db.close().await;
-            Ok(())
-        }
-        Command::BenchSync(args) => {
-            let db = open_database(&cli.database_url).await?;
-            let report = bench::sync_bench(&db, args.operations, args.workers).await?;
-            println!("{report}");
-            db.close().await;
-            Ok(())
-        }
-        Command::BenchSave(args) => {
-            let db = open_database(&cli.database_url).await?;
-            println!(
-                "bench-save on {}: {} operations, {} samples per case",
-                db.location(),
-                db.count_operations().await?,
-                args.samples
-            );
-            for case in bench::save::save_bench(&db, args.samples).await? {
-                println!("{case}");
-            }
-            db.close().await;
-            Ok(())
-        }
-        Command::BenchPage(args) => {
-            let db = open_database(&cli.database_url).await?;
-            println!(
-                "bench-page on {}: {} operations, {} samples per case",
-                db.location(),
-                db.count_operations().await?,
-                args.samples
-            );
-            for case in bench::page::page_bench(&db, args.samples).await? {
-                println!("{case}");
-            }
-            db.close().await;
-            Ok(())
-        }
-        Command::Simulate(args) => {
-            let db = open_database(&cli.database_url).await?;
-            let config = simulate::SimulateConfig {
-                url: args.url,
-                channels: args.channels,
-                rate: args.rate,
-                duration: args.duration,
-                batch: args.batch,
-                mistake_rate: args.mistake_rate,
-                seed: args.seed,
-                settle: args.settle,
-            };
-            let report = simulate::run(&db, &config).await?;
-            println!("{report}");
-            db.close().await;
-            Ok(())
-        }
-        Command::SeedDemo(args) => {
-            let db = open_database(&cli.database_url).await?;
-            let config = seed::DemoConfig {
-                operations: args.operations,
-                seed: args.seed,
-                days: args.days,
-                now: None,
-            };
-            let report = seed::seed_demo(&db, &config, !args.quiet).await?;
-            println!("{report}");
+            user_commands::create_from_cli(&db, &args).await?;
             db.close().await;
             Ok(())
         }

@@ -4,18 +4,17 @@
 //!   database at each scrape (so every instance on one PostgreSQL reports the same truth);
 //! - `custsync_database_up` — 1 when the database answered that read, 0 when it did not;
 //! - `custsync_job_runs_total{job, result}`, `custsync_job_run_duration_seconds{job}` and
-//!   `custsync_job_operations_total{job, outcome}` — this instance's job runs;
+//!   `custsync_job_operations_total{job, outcome}` — this instance's job runs (counted by
+//!   `app::jobs::metrics`);
 //! - `custsync_api_requests_total{method, route, status}` and
 //!   `custsync_api_request_duration_seconds{method, route}` — the channel API as served here.
 
-use std::{
-    sync::OnceLock,
-    time::{Duration, Instant},
-};
+use std::{sync::OnceLock, time::Instant};
 
 use app::{
-    model::{JobName, SyncStatus},
-    storage::{jobs::RunCounts, Db},
+    jobs::metrics::{JOB_OPERATIONS, JOB_RUNS, JOB_RUN_DURATION},
+    model::SyncStatus,
+    storage::Db,
 };
 use axum::{
     extract::{MatchedPath, Request, State},
@@ -27,9 +26,6 @@ use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
 
 const OPERATIONS: &str = "custsync_operations";
 const DATABASE_UP: &str = "custsync_database_up";
-const JOB_RUNS: &str = "custsync_job_runs_total";
-const JOB_RUN_DURATION: &str = "custsync_job_run_duration_seconds";
-const JOB_OPERATIONS: &str = "custsync_job_operations_total";
 const API_REQUESTS: &str = "custsync_api_requests_total";
 const API_REQUEST_DURATION: &str = "custsync_api_request_duration_seconds";
 
@@ -136,23 +132,6 @@ async fn set_operation_gauges(db: &Db, counts: Vec<(String, SyncStatus, i64)>) {
             metrics::gauge!(OPERATIONS, "channel" => channel.code.clone(), "status" => status.as_str())
                 .set(n as f64);
         }
-    }
-}
-
-/// Records one finished job run.
-pub fn record_job_run(job: JobName, succeeded: bool, elapsed: Duration, counts: &RunCounts) {
-    let job = job.as_str();
-    let result = if succeeded { "succeeded" } else { "failed" };
-    metrics::counter!(JOB_RUNS, "job" => job, "result" => result).increment(1);
-    metrics::histogram!(JOB_RUN_DURATION, "job" => job).record(elapsed.as_secs_f64());
-    for (outcome, n) in [
-        ("seen", counts.seen),
-        ("succeeded", counts.succeeded),
-        ("failed", counts.failed),
-        ("skipped", counts.skipped),
-    ] {
-        metrics::counter!(JOB_OPERATIONS, "job" => job, "outcome" => outcome)
-            .increment(n.max(0) as u64);
     }
 }
 

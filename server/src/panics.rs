@@ -3,7 +3,7 @@
 //! with its method, path and request id) and counted in `custsync_panics_total`; inside a
 //! request, tower-http's [`CatchPanicLayer`] turns it into a 500 that [`answer_panics`] gives
 //! the audience's error shape: the channel API's JSON error, a server function's `AppError`, or
-//! the error page. Job runs catch their own (see `jobs::execute`).
+//! the error page. Job runs catch their own (see `app::jobs::execute`).
 
 use axum::{
     extract::Request,
@@ -58,7 +58,7 @@ pub async fn answer_panics(request: Request, next: Next) -> Response {
     }
     if path.starts_with("/api/v1/") {
         crate::api::error::ApiError::Internal.into_response()
-    } else if crate::wire::is_server_function(&path) {
+    } else if crate::function_status::is_server_function(&path) {
         let body = serde_json::to_string(&app::AppError::Internal).unwrap_or_default();
         (
             StatusCode::INTERNAL_SERVER_ERROR,
@@ -94,7 +94,7 @@ mod tests {
         Router::new()
             .route("/", get(panicking))
             .route("/api/v1/operations", get(panicking))
-            .route("/api/jobs/overview", get(panicking))
+            .route("/rpc/jobs/overview", get(panicking))
             .layer(catch_layer())
             .layer(axum::middleware::from_fn(answer_panics))
     }
@@ -121,7 +121,7 @@ mod tests {
         let (status, api) = call("/api/v1/operations").await;
         assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR);
         assert!(api.contains("\"code\":\"internal\""), "{api}");
-        let (_, function) = call("/api/jobs/overview").await;
+        let (_, function) = call("/rpc/jobs/overview").await;
         assert!(
             serde_json::from_str::<app::AppError>(&function).is_ok(),
             "{function}"

@@ -7,7 +7,6 @@ use std::{net::SocketAddr, time::Duration};
 use anyhow::Context;
 use app::{shell, storage::Db, App};
 use axum::{
-    extract::FromRef,
     http::Method,
     middleware::from_fn,
     routing::{get, post, MethodRouter},
@@ -26,24 +25,9 @@ use tower_http::{
 use crate::{
     access::{self, failed_sign_ins::FailedSignIns, SessionSettings},
     cli::{ServeArgs, Timeouts},
+    state::AppState,
 };
 use app::functions::jobs::SchedulerHealth;
-
-/// Everything a request handler may need.
-#[derive(Clone, FromRef)]
-pub struct AppState {
-    pub leptos_options: LeptosOptions,
-    pub db: Db,
-    pub live: crate::live::Live,
-    /// Failed sign-ins of the last minutes, per name and address and per address.
-    pub failed_sign_ins: FailedSignIns,
-    /// The header a trusted proxy writes the client's address into, when there is one.
-    pub trusted_proxy_header: Option<axum::http::HeaderName>,
-    /// Cancelled when the server shuts down: long-lived answers (the event stream) end.
-    pub shutdown: CancellationToken,
-    /// Whether this instance's job scheduler is running.
-    pub scheduler: SchedulerHealth,
-}
 
 /// What the router is built with beside the database and the client's options.
 #[derive(Clone, Default)]
@@ -73,8 +57,8 @@ pub fn endpoints() -> Vec<(Method, &'static str, MethodRouter<AppState>)> {
         (Method::GET, "/metrics", get(crate::monitoring::scrape)),
         (
             Method::GET,
-            crate::live::EVENTS_PATH,
-            get(crate::live::events),
+            crate::events::EVENTS_PATH,
+            get(crate::events::events),
         ),
         (Method::POST, "/sign-in", post(access::sign_in::sign_in)),
         (Method::POST, "/sign-out", post(access::sign_in::sign_out)),
@@ -114,19 +98,18 @@ pub fn router(db: Db, options: LeptosOptions, settings: &ServerSettings) -> Rout
     let state = AppState {
         leptos_options: options,
         db: db.clone(),
-        live: crate::live::Live::start(db.clone()),
+        live: crate::events::Live::start(db.clone()),
         failed_sign_ins: FailedSignIns::default(),
         trusted_proxy_header: settings.sessions.trusted_proxy_header.clone(),
         shutdown: settings.shutdown.clone(),
         scheduler: settings.scheduler.clone(),
     };
     let routes = generate_route_list(App);
-    let sync_now = crate::corrections::synchronize_now(db.clone());
     let scheduler = settings.scheduler.clone();
     let timeouts = settings.timeouts;
     let (streams, answers): (Vec<_>, Vec<_>) = endpoints()
         .into_iter()
-        .partition(|(_, path, _)| *path == crate::live::EVENTS_PATH);
+        .partition(|(_, path, _)| *path == crate::events::EVENTS_PATH);
     let answers = answers
         .into_iter()
         .fold(Router::new(), |router, (_, path, handler)| {
@@ -138,7 +121,6 @@ pub fn router(db: Db, options: LeptosOptions, settings: &ServerSettings) -> Rout
             routes,
             move || {
                 provide_context(db.clone());
-                provide_context(sync_now.clone());
                 provide_context(scheduler.clone());
                 leptos::nonce::provide_nonce();
             },
@@ -157,7 +139,7 @@ pub fn router(db: Db, options: LeptosOptions, settings: &ServerSettings) -> Rout
         .fold(answers, |router, (_, path, handler)| {
             router.route(path, handler)
         })
-        .layer(from_fn(crate::wire::error_status))
+        .layer(from_fn(crate::function_status::error_status))
         .layer(from_fn(access::guard::identify))
         .layer(access::layer(&state.db, &settings.sessions))
         .layer(axum::middleware::from_fn_with_state(
@@ -209,17 +191,17 @@ pub async fn serve(db: Db, args: &ServeArgs) -> anyhow::Result<()> {
     };
     let (stop, stopped) = tokio::sync::watch::channel(false);
     let scheduler = args.run_jobs.then(|| {
-        let mut jobs = crate::jobs::Jobs::new(db.clone(), instance_name());
+        let mut jobs = app::jobs::Jobs::new(db.clone(), instance_name());
         jobs.lease = args.job_lease;
         jobs.sync_workers = args.sync_workers;
-        crate::jobs::scheduler::spawn(jobs, stopped, settings.scheduler.clone())
+        crate::scheduler::spawn(jobs, stopped, settings.scheduler.clone())
     });
     let app = router(db.clone(), options, &settings);
     tokio::spawn(access::sessions::sweep_expired(
         db.clone(),
         std::time::Duration::from_secs(600),
     ));
-    tokio::spawn(crate::corrections::release_stale_holds(
+    tokio::spawn(crate::edit_holds::release_stale_holds(
         db.clone(),
         std::time::Duration::from_secs(60),
     ));

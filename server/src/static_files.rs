@@ -11,7 +11,7 @@ use axum::{
     response::{IntoResponse, Response},
 };
 
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// Paths that are files of the built client or of `public/` (never personal data).
 pub fn is_static(path: &str) -> bool {

@@ -51,7 +51,7 @@ test('a viewer sees no job controls, and a forged Run now call is refused with 4
     assert.equal(await page.getByRole('button', { name: /^(Pause|Resume)$/ }).count(), 0, 'no Pause');
     assert.equal(await page.getByRole('link', { name: 'Administration' }).count(), 0, 'no admin link');
     const status = await page.evaluate(async () => {
-      const answer = await fetch('/api/jobs/action', {
+      const answer = await fetch('/rpc/jobs/action', {
         method: 'POST',
         headers: { 'content-type': 'application/x-www-form-urlencoded' },
         body: 'job=Distribution&action=RunNow',

@@ -42,7 +42,7 @@ async function postBadEmails(n) {
 /** Runs a job now, as the page's person (the page's own origin, so the call is same-site). */
 async function runNow(page, job) {
   const status = await page.evaluate(async (job) => {
-    const answer = await fetch('/api/jobs/action', {
+    const answer = await fetch('/rpc/jobs/action', {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
       body: `job=${job}&action=RunNow`,
@@ -149,7 +149,7 @@ test('a viewer sees no Correct and a forged Save is refused', async (t) => {
     assert.equal(await page.getByRole('button', { name: 'Correct', exact: true }).count(), 0);
     const id = Number(await page.locator('.detail').getAttribute('data-operation-id'));
     const status = await page.evaluate(async (id) => {
-      const answer = await fetch('/api/corrections/save', {
+      const answer = await fetch('/rpc/corrections/save', {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ correction: { operation_id: id, version: 1, values: { name: 'Forged' } } }),

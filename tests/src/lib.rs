@@ -107,7 +107,7 @@ macro_rules! storage_test {
     ($(#[$meta:meta])* async fn $name:ident($db:ident) $body:block) => {
         $(#[$meta])*
         mod $name {
-            #[allow(unused_imports)]
+            #[allow(unused_imports, reason = "a test may use nothing of its file's imports")]
             use super::*;
 
             async fn run($db: $crate::TestDb) $body

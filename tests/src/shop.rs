@@ -176,15 +176,15 @@ pub async fn receive(db: &Db, channel: &Channel, ops: &[IncomingOperation]) -> V
 }
 
 /// The jobs of a test instance.
-pub fn jobs_of(db: &Db) -> server::jobs::Jobs {
-    server::jobs::Jobs::new(db.clone(), "test-instance".into())
+pub fn jobs_of(db: &Db) -> app::jobs::Jobs {
+    app::jobs::Jobs::new(db.clone(), "test-instance".into())
 }
 
 /// Runs the three jobs to the end of their work, in pipeline order.
 pub async fn run_pipeline(db: &Db) {
     let mut jobs = jobs_of(db);
     for job in app::model::JobName::ALL {
-        server::jobs::execute(&mut jobs, *job, app::model::JobTrigger::RunNow, false)
+        app::jobs::execute(&mut jobs, *job, app::model::JobTrigger::RunNow, false)
             .await
             .unwrap();
     }

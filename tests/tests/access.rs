@@ -101,27 +101,27 @@ const MATRIX: &[Entry] = &[
     e("POST", "/sign-in", "/sign-in", "name=nobody&password=wrong-password", Need::ThisSite),
     e("POST", "/sign-out", "/sign-out", "", Need::ThisSite),
     // Server functions.
-    e("POST", "/api/session/who", "/api/session/who", "", Need::ThisSite),
-    e("POST", "/api/session/database", "/api/session/database", "", Need::ThisSite),
-    e("POST", "/api/operations/list", "/api/operations/list", "query=", Need::Role(Role::Viewer)),
-    e("POST", "/api/operations/counts", "/api/operations/counts", "query=", Need::Role(Role::Viewer)),
-    e("POST", "/api/operations/filter-choices", "/api/operations/filter-choices", "", Need::Role(Role::Viewer)),
-    e("POST", "/api/operations/detail", "/api/operations/detail", "id=1", Need::Role(Role::Viewer)),
-    e("POST", "/api/operations/suggest", "/api/operations/suggest", "field=name&prefix=K", Need::Role(Role::Viewer)),
-    e("POST", "/api/jobs/overview", "/api/jobs/overview", "", Need::Role(Role::Viewer)),
-    e("POST", "/api/jobs/action", "/api/jobs/action", "job=Distribution&action=RunNow", Need::Role(Role::Operator)),
-    e("POST", "/api/jobs/action", "/api/jobs/action", "job=Distribution&action=Pause", Need::Role(Role::Admin)),
-    e("POST", "/api/corrections/start", "/api/corrections/start", "id=999999", Need::Role(Role::Operator)),
-    e("POST", "/api/corrections/keep", "/api/corrections/keep", "id=999999", Need::Role(Role::Operator)),
-    e("POST", "/api/corrections/cancel", "/api/corrections/cancel", "id=999999", Need::Role(Role::Operator)),
-    e("POST", "/api/corrections/save", "/api/corrections/save", r#"{"correction":{"operation_id":999999,"version":1,"values":{"name":"Kari"}}}"#, Need::Role(Role::Operator)),
-    e("POST", "/api/corrections/revert", "/api/corrections/revert", "change=999999", Need::Role(Role::Operator)),
-    e("POST", "/api/changes/list", "/api/changes/list", "query=", Need::Role(Role::Viewer)),
-    e("POST", "/api/admin/overview", "/api/admin/overview", "", Need::Role(Role::Admin)),
-    e("POST", "/api/admin/create-user", "/api/admin/create-user", "name=matrix&role=viewer&password=matrix-password-1", Need::Role(Role::Admin)),
-    e("POST", "/api/admin/change-user", "/api/admin/change-user", "id=999999&role=viewer", Need::Role(Role::Admin)),
-    e("POST", "/api/admin/create-token", "/api/admin/create-token", "channel_id=1&label=matrix", Need::Role(Role::Admin)),
-    e("POST", "/api/admin/revoke-token", "/api/admin/revoke-token", "id=999999", Need::Role(Role::Admin)),
+    e("POST", "/rpc/session/who", "/rpc/session/who", "", Need::ThisSite),
+    e("POST", "/rpc/session/database", "/rpc/session/database", "", Need::ThisSite),
+    e("POST", "/rpc/operations/list", "/rpc/operations/list", "query=", Need::Role(Role::Viewer)),
+    e("POST", "/rpc/operations/counts", "/rpc/operations/counts", "query=", Need::Role(Role::Viewer)),
+    e("POST", "/rpc/operations/filter-choices", "/rpc/operations/filter-choices", "", Need::Role(Role::Viewer)),
+    e("POST", "/rpc/operations/detail", "/rpc/operations/detail", "id=1", Need::Role(Role::Viewer)),
+    e("POST", "/rpc/operations/suggest", "/rpc/operations/suggest", "field=name&prefix=K", Need::Role(Role::Viewer)),
+    e("POST", "/rpc/jobs/overview", "/rpc/jobs/overview", "", Need::Role(Role::Viewer)),
+    e("POST", "/rpc/jobs/action", "/rpc/jobs/action", "job=Distribution&action=RunNow", Need::Role(Role::Operator)),
+    e("POST", "/rpc/jobs/action", "/rpc/jobs/action", "job=Distribution&action=Pause", Need::Role(Role::Admin)),
+    e("POST", "/rpc/corrections/start", "/rpc/corrections/start", "id=999999", Need::Role(Role::Operator)),
+    e("POST", "/rpc/corrections/keep", "/rpc/corrections/keep", "id=999999", Need::Role(Role::Operator)),
+    e("POST", "/rpc/corrections/cancel", "/rpc/corrections/cancel", "id=999999", Need::Role(Role::Operator)),
+    e("POST", "/rpc/corrections/save", "/rpc/corrections/save", r#"{"correction":{"operation_id":999999,"version":1,"values":{"name":"Kari"}}}"#, Need::Role(Role::Operator)),
+    e("POST", "/rpc/corrections/revert", "/rpc/corrections/revert", "change=999999", Need::Role(Role::Operator)),
+    e("POST", "/rpc/changes/list", "/rpc/changes/list", "query=", Need::Role(Role::Viewer)),
+    e("POST", "/rpc/admin/overview", "/rpc/admin/overview", "", Need::Role(Role::Admin)),
+    e("POST", "/rpc/admin/create-user", "/rpc/admin/create-user", "name=matrix&role=viewer&password=matrix-password-1", Need::Role(Role::Admin)),
+    e("POST", "/rpc/admin/change-user", "/rpc/admin/change-user", "id=999999&role=viewer", Need::Role(Role::Admin)),
+    e("POST", "/rpc/admin/create-token", "/rpc/admin/create-token", "channel_id=1&label=matrix", Need::Role(Role::Admin)),
+    e("POST", "/rpc/admin/revoke-token", "/rpc/admin/revoke-token", "id=999999", Need::Role(Role::Admin)),
     // The channel API.
     e("GET", "/api/v1/openapi.json", "/api/v1/openapi.json", "", Need::Public),
     e("POST", "/api/v1/operations", "/api/v1/operations", r#"{"operations":[]}"#, Need::AnyChannel),
@@ -280,15 +280,15 @@ fn a_viewer_is_refused_what_only_an_operator_or_admin_may_do_in_the_matrix() {
             .map(|e| e.need)
     };
     assert_eq!(
-        need("/api/jobs/action", "RunNow"),
+        need("/rpc/jobs/action", "RunNow"),
         Some(Need::Role(Role::Operator))
     );
     assert_eq!(
-        need("/api/jobs/action", "Pause"),
+        need("/rpc/jobs/action", "Pause"),
         Some(Need::Role(Role::Admin))
     );
     assert_eq!(
-        need("/api/admin/create-user", ""),
+        need("/rpc/admin/create-user", ""),
         Some(Need::Role(Role::Admin))
     );
 }

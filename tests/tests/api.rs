@@ -7,11 +7,11 @@ use http_body_util::BodyExt;
 use serde_json::{json, Value};
 use tower::ServiceExt;
 
+use app::jobs;
 use app::{
     model::{channel_api::OperationBatch, JobName, JobTrigger, OperationKind},
     storage::Db,
 };
-use server::jobs;
 
 fn app(db: &Db) -> Router {
     let options = server::startup::leptos_options("target/site", "127.0.0.1:0".parse().unwrap());

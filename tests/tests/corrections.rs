@@ -114,9 +114,8 @@ storage_test! {
     async fn a_corrected_operation_synchronizes_at_once_with_the_edit_waiting_behind_it(db) {
         let (ola, id, edit) = failed_create(&db).await;
         let session = plain::start(&db, &operator("kari"), id, now()).await.unwrap();
-        let sync = server::corrections::synchronize_now(db.db.clone());
         let correction = fix(id, session.detail.state.version, &[("receipt_email", "ola@example.no")], true);
-        let SaveOutcome::Saved(detail) = plain::save(&db, &operator("kari"), &correction, Some(&sync), now()).await.unwrap() else {
+        let SaveOutcome::Saved(detail) = plain::save(&db, &operator("kari"), &correction, now()).await.unwrap() else {
             panic!("a conflict where none was");
         };
         assert_eq!(detail.state.summary.status, SyncStatus::Succeeded);
@@ -150,7 +149,7 @@ storage_test! {
             (&[("receipt_email", &"x".repeat(1_000_001))], "receipt_email"),
         ];
         for (pairs, named) in cases {
-            match plain::save(&db, &operator("kari"), &fix(id, version, pairs, false), None, now()).await {
+            match plain::save(&db, &operator("kari"), &fix(id, version, pairs, false), now()).await {
                 Err(AppError::Validation { field, .. }) => assert_eq!(&field, named),
                 other => panic!("{named}: {other:?}"),
             }
@@ -164,9 +163,9 @@ storage_test! {
     async fn a_save_from_an_old_version_is_a_conflict_that_overwrites_nothing(db) {
         let (_, id, _) = failed_create(&db).await;
         let version = version_of(&db, id).await;
-        let first = plain::save(&db, &operator("kari"), &fix(id, version, &[("receipt_email", "ola@example.no")], false), None, now()).await.unwrap();
+        let first = plain::save(&db, &operator("kari"), &fix(id, version, &[("receipt_email", "ola@example.no")], false), now()).await.unwrap();
         assert!(matches!(first, SaveOutcome::Saved(_)));
-        let second = plain::save(&db, &operator("per"), &fix(id, version, &[("receipt_email", "per@example.no")], false), None, now()).await.unwrap();
+        let second = plain::save(&db, &operator("per"), &fix(id, version, &[("receipt_email", "per@example.no")], false), now()).await.unwrap();
         let SaveOutcome::Conflict { current, by } = second else { panic!("no conflict") };
         let email = current.grid.iter().find(|r| r.field == "receipt_email").unwrap();
         assert_eq!(email.new_value.as_deref(), Some("ola@example.no"), "the first save stands");
@@ -178,12 +177,11 @@ storage_test! {
 storage_test! {
     async fn a_succeeded_operation_can_no_longer_be_corrected(db) {
         let (_, id, _) = failed_create(&db).await;
-        let sync = server::corrections::synchronize_now(db.db.clone());
         let version = version_of(&db, id).await;
-        plain::save(&db, &operator("kari"), &fix(id, version, &[("receipt_email", "ola@example.no")], true), Some(&sync), now()).await.unwrap();
+        plain::save(&db, &operator("kari"), &fix(id, version, &[("receipt_email", "ola@example.no")], true), now()).await.unwrap();
         let version = version_of(&db, id).await;
         for attempt in [
-            plain::save(&db, &operator("kari"), &fix(id, version, &[("name", "Ola N.")], false), None, now()).await.map(drop),
+            plain::save(&db, &operator("kari"), &fix(id, version, &[("name", "Ola N.")], false), now()).await.map(drop),
             plain::start(&db, &operator("kari"), id, now()).await.map(drop),
         ] {
             assert!(matches!(&attempt, Err(AppError::Validation { field, .. }) if field == "status"), "{attempt:?}");
@@ -196,7 +194,7 @@ storage_test! {
     async fn a_correction_can_be_reverted_once_and_the_revert_is_logged(db) {
         let (_, id, _) = failed_create(&db).await;
         let version = version_of(&db, id).await;
-        plain::save(&db, &operator("kari"), &fix(id, version, &[("receipt_email", "ola@example.no")], false), None, now()).await.unwrap();
+        plain::save(&db, &operator("kari"), &fix(id, version, &[("receipt_email", "ola@example.no")], false), now()).await.unwrap();
         let correction = db.changes_of(id).await.unwrap()[0].clone();
         let SaveOutcome::Saved(detail) = plain::revert(&db, &operator("per"), correction.id, Some("wrong customer"), now()).await.unwrap() else {
             panic!("conflict");
@@ -215,7 +213,7 @@ storage_test! {
     async fn the_change_log_filters_by_person_field_and_operation(db) {
         let (_, id, _) = failed_create(&db).await;
         let version = version_of(&db, id).await;
-        plain::save(&db, &operator("kari"), &fix(id, version, &[("receipt_email", "ola@example.no"), ("name", "Ola Nordmann Jr")], false), None, now()).await.unwrap();
+        plain::save(&db, &operator("kari"), &fix(id, version, &[("receipt_email", "ola@example.no"), ("name", "Ola Nordmann Jr")], false), now()).await.unwrap();
         let all = db.change_log(&ChangeLogFilter::default(), 10).await.unwrap();
         assert_eq!(all.len(), 2);
         let by_field = db.change_log(&ChangeLogFilter { field: Some("name".into()), ..Default::default() }, 10).await.unwrap();
@@ -232,7 +230,7 @@ storage_test! {
 /// Posts `body` to the Save server function as a signed-in operator; the status and the body.
 async fn post_save(db: &Db, cookie: &str, body: String) -> (u16, String) {
     use tower::ServiceExt;
-    let request = axum::http::Request::post("/api/corrections/save")
+    let request = axum::http::Request::post("/rpc/corrections/save")
         .header("host", "custsync.test")
         .header("cookie", cookie)
         .header("content-type", "application/json")

@@ -202,9 +202,9 @@ storage_test! {
 #[tokio::test]
 async fn two_instances_on_one_postgresql_under_simulated_load_make_each_async_customer_once() {
     let db = fresh_db(Backend::Postgres).await;
-    server::seed::seed_demo(
+    custsync_tools::seed::seed_demo(
         &db,
-        &server::seed::DemoConfig {
+        &custsync_tools::seed::DemoConfig {
             operations: 200,
             seed: 3,
             days: 1,
@@ -231,7 +231,7 @@ async fn two_instances_on_one_postgresql_under_simulated_load_make_each_async_cu
     let load = ports.map(|port| {
         let db = db.db.clone();
         tokio::spawn(async move {
-            let config = server::simulate::SimulateConfig {
+            let config = custsync_tools::simulate::SimulateConfig {
                 url: format!("http://127.0.0.1:{port}"),
                 channels: 4,
                 rate: 150.0,
@@ -241,7 +241,7 @@ async fn two_instances_on_one_postgresql_under_simulated_load_make_each_async_cu
                 seed: u64::from(port),
                 settle: Duration::ZERO,
             };
-            server::simulate::run(&db, &config).await.unwrap()
+            custsync_tools::simulate::run(&db, &config).await.unwrap()
         })
     });
     let mut sent = 0;

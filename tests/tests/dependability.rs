@@ -254,7 +254,7 @@ storage_test! {
         let chunks: Vec<Result<Vec<u8>, std::io::Error>> =
             (0..20).map(|_| Ok(vec![b'a'; 64 * 1024])).collect();
         let body = Body::from_stream(tokio_stream::iter(chunks));
-        let request = Request::post("/api/operations/list")
+        let request = Request::post("/rpc/operations/list")
             .header("cookie", &cookie)
             .header("sec-fetch-site", "same-origin")
             .header("content-type", "application/x-www-form-urlencoded")
@@ -272,7 +272,7 @@ storage_test! {
             let answer = page(&db, path, &cookie).await;
             assert_eq!(answer.header("cache-control"), "no-store", "{path}");
         }
-        let answer = send(app(&db), Request::post("/api/jobs/overview")
+        let answer = send(app(&db), Request::post("/rpc/jobs/overview")
             .header("cookie", &cookie)
             .header("sec-fetch-site", "same-origin")
             .header("content-type", "application/x-www-form-urlencoded")
@@ -309,7 +309,7 @@ storage_test! {
         jobs.test_hooks.panic_in_step = Some(JobName::SynchronizeCustomers);
         let health = app::functions::jobs::SchedulerHealth::default();
         let (stop, stopped) = tokio::sync::watch::channel(false);
-        let scheduler = server::jobs::scheduler::spawn(jobs, stopped, health.clone());
+        let scheduler = server::scheduler::spawn(jobs, stopped, health.clone());
         eventually("the Synchronize run is recorded failed", async || {
             scalar(&db, "SELECT COUNT(*) FROM job_runs WHERE job = 'synchronize_customers' AND status = 'failed' AND error LIKE '%panic%'").await > 0
         }).await;
@@ -333,7 +333,7 @@ storage_test! {
         jobs.test_hooks.panic_in_scheduler = true;
         let health = app::functions::jobs::SchedulerHealth::default();
         let (_stop, stopped) = tokio::sync::watch::channel(false);
-        server::jobs::scheduler::spawn(jobs, stopped, health.clone()).await.unwrap();
+        server::scheduler::spawn(jobs, stopped, health.clone()).await.unwrap();
         assert_eq!(health.get(), SchedulerState::Stopped);
         let settings = server::startup::ServerSettings { scheduler: health, ..Default::default() };
         let answer = send(app_with(&db, &settings), Request::get("/healthz").body(Body::empty()).unwrap()).await;

@@ -5,7 +5,7 @@
 use app::{
     functions::operations::list,
     model::{OperationCursor, OperationFilter, OperationKind, OperationSummary, SyncStatus},
-    storage::{list::Route, Db},
+    storage::{list::Plan, Db},
     AppError,
 };
 use chrono::{Duration, Utc};
@@ -182,23 +182,23 @@ storage_test! {
         // One value contains "berg 69": the dictionary leads the walk.
         let few = db.values_containing("name", "Berg 69").await.unwrap().expect("few values");
         assert_eq!(few, [("berg 69".to_owned(), 1)]);
-        let route = db.route(&filter("f=name~contains~berg 69"), 51).await.unwrap();
-        assert_eq!(route, Route::Values { filter: 0, keys: vec!["berg 69".into()] });
+        let route = db.plan(&filter("f=name~contains~berg 69"), 51).await.unwrap();
+        assert_eq!(route, Plan::Values { filter: 0, keys: vec!["berg 69".into()] });
         assert_eq!(walk(&db, "f=name~contains~berg 69", 4).await.len(), 1);
         // Eleven values contain "berg 1" (1, 10 to 19): rare among the shop's operations, so
         // walking each of them is cheaper.
-        let eleven = db.route(&filter("f=name~contains~berg 1"), 51).await.unwrap();
-        assert!(matches!(eleven, Route::Values { ref keys, .. } if keys.len() == 11));
+        let eleven = db.plan(&filter("f=name~contains~berg 1"), 51).await.unwrap();
+        assert!(matches!(eleven, Plan::Values { ref keys, .. } if keys.len() == 11));
         assert_eq!(walk(&db, "f=name~contains~berg 1", 4).await.len(), 11);
         // Seventy contain "berg" (more than the dictionary leads), and "rg" is too short for
         // trigrams: plain walks, with the same answers.
         assert_eq!(db.values_containing("name", "berg").await.unwrap(), None);
-        assert_eq!(db.route(&filter("f=name~contains~berg"), 51).await.unwrap(), Route::Scan);
+        assert_eq!(db.plan(&filter("f=name~contains~berg"), 51).await.unwrap(), Plan::Scan);
         assert_eq!(walk(&db, "f=name~contains~berg", 16).await.len(), 70);
         assert_eq!(walk(&db, "f=name~contains~rg", 16).await.len(), 70);
         // No value contains it: nothing, and every count is zero.
         let none = filter("f=name~contains~zzzz");
-        assert_eq!(db.route(&none, 51).await.unwrap(), Route::Nothing);
+        assert_eq!(db.plan(&none, 51).await.unwrap(), Plan::Nothing);
         assert!(db.filtered_page(&none, None, 50).await.unwrap().operations.is_empty());
         assert!(db.filtered_counts(&none).await.unwrap().counts.iter().all(|(_, n)| *n == 0));
         // The counts under a dictionary-led filter are those of its operations.

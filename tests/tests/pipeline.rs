@@ -1,6 +1,7 @@
 //! The pipeline step by step, on SQLite and on PostgreSQL: channel inbox → P-job → staging
 //! operations → Synchronize customers → customer master → 1010 → the channels' feed.
 
+use app::jobs;
 use app::{
     model::{JobName, JobTrigger, OperationKind, SyncStatus},
     storage::to_micros,
@@ -9,7 +10,6 @@ use custsync_tests::{
     guid, incoming, jobs_of, plain_creates, receive, retailer, retailer_with, run_pipeline, scalar,
     status_of, storage_test, KARI,
 };
-use server::jobs;
 
 storage_test! {
     async fn a_create_travels_from_the_inbox_to_the_customer_master_and_the_feed(db) {
@@ -236,7 +236,7 @@ storage_test! {
             receive(&db, &shop.oslo, chunk).await;
         }
         while jobs::p_job::run_once(&db).await.unwrap().more {}
-        let mut sync = server::jobs::synchronize::Synchronize::new(db.db.clone());
+        let mut sync = app::jobs::synchronize::Synchronize::new(db.db.clone());
         while sync.run_step(2).await.unwrap().more {}
         assert_eq!(scalar(&db, "SELECT COUNT(*) FROM operations WHERE status = 'succeeded'").await, 600);
         assert_eq!(
@@ -355,7 +355,7 @@ storage_test! {
             app::model::changes::CustomerChanges::from_fields(&fields)
         };
         let (first, taken, other) = (changes("a@example.no"), changes("b@example.no"), changes("c@example.no"));
-        let customer = |account: &'static str, changes| app::storage::sync_writes::NewCustomer {
+        let customer = |account: &'static str, changes| app::jobs::synchronize::NewCustomer {
             account,
             legal_entity_id: &shop.oslo.legal_entity_id,
             async_account: account,

@@ -3,7 +3,7 @@
 
 use app::{model::SyncStatus, storage::Db};
 use custsync_tests::storage_test;
-use server::seed::{seed_demo, DemoConfig};
+use custsync_tools::seed::{seed_demo, DemoConfig};
 
 fn fixed_now() -> chrono::DateTime<chrono::Utc> {
     chrono::DateTime::from_timestamp(1_764_075_600, 0).unwrap()

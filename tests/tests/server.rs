@@ -4,8 +4,8 @@
 use app::model::Role;
 use axum::{body::Body, http::Request, Router};
 use custsync_tests::{fresh_db, session, Backend, TestDb};
+use custsync_tools::seed::{seed_demo, DemoConfig};
 use http_body_util::BodyExt;
-use server::seed::{seed_demo, DemoConfig};
 use tower::ServiceExt;
 
 async fn app(db: &TestDb) -> Router {
@@ -136,7 +136,7 @@ async fn the_list_and_counts_server_functions_refuse_a_bad_cursor_or_filter_with
         ("status=1%27%20OR%201%3D1", "status"),
         (long.as_str(), "f"),
     ];
-    let endpoints = ["/api/operations/list", "/api/operations/counts"];
+    let endpoints = ["/rpc/operations/list", "/rpc/operations/counts"];
     for ((query, param), endpoint) in cases.iter().flat_map(|c| endpoints.map(|e| (c, e))) {
         let body = form_urlencoded::Serializer::new(String::new())
             .append_pair("query", query)

@@ -3,10 +3,10 @@
 
 use std::time::Duration;
 
+use app::jobs::{self, Jobs};
 use app::model::{JobName, JobTrigger};
 use custsync_tests::storage_test;
-use server::{
-    jobs::{self, Jobs},
+use custsync_tools::{
     seed::{seed_demo, DemoConfig},
     simulate::{self, SimulateConfig},
 };

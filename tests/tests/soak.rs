@@ -115,11 +115,8 @@ async fn load_all(
 
 storage_test! {
     async fn thousands_of_page_loads_by_every_role_all_get_an_answer_and_memory_stays_flat(db) {
-        let seeded = std::process::Command::new(custsync_tests::custsync_binary())
-            .args(["--log", "error", "--database-url", &db.url, "seed-demo", "--operations", "3000", "--quiet"])
-            .status()
-            .unwrap();
-        assert!(seeded.success(), "seed-demo");
+        let demo = custsync_tools::seed::DemoConfig { operations: 3_000, ..Default::default() };
+        custsync_tools::seed::seed_demo(&db, &demo, false).await.unwrap();
         let port = free_port();
         let server = ServerProcess::start_with(&db.url, port, &["--admin-password", ADMIN_PASSWORD]);
         wait_until_serving(port).await;
@@ -318,6 +315,10 @@ storage_test! {
         let took = server.terminate(Duration::from_secs(10));
         println!("{}: exited {took:?} after SIGTERM", db.backend().name());
         assert!(took.is_some(), "still running 10 s after SIGTERM");
+        // The live pages' streams end at the signal: the process does not wait out the grace
+        // period that open connections get.
+        assert!(took < Some(server::startup::DRAIN), "the event streams kept it waiting: {took:?}");
+        server.assert_clean_log();
         drop(streams);
         assert_eq!(scalar(&db, "SELECT COUNT(*) FROM job_runs WHERE status = 'running'").await, 0, "the run was closed");
         let received = scalar(&db, "SELECT COUNT(*) FROM channel_inbox").await;

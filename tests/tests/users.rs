@@ -37,7 +37,7 @@ async fn who(db: &app::storage::Db, cookie: &str) -> String {
     use http_body_util::BodyExt;
     let answer = router(db)
         .oneshot(
-            Request::post("/api/session/who")
+            Request::post("/rpc/session/who")
                 .header("cookie", cookie)
                 .header("content-type", "application/x-www-form-urlencoded")
                 .body(Body::empty())
@@ -170,14 +170,14 @@ storage_test! {
 
 storage_test! {
     async fn the_first_start_creates_one_admin_and_later_starts_leave_it_alone(db) {
-        server::users::first_admin(&db, Some("first-admin-password")).await.unwrap();
+        server::user_commands::first_admin(&db, Some("first-admin-password")).await.unwrap();
         let admin = db.user_by_name("admin").await.unwrap().unwrap();
         assert_eq!(admin.role, Role::Admin);
         assert!(secrets::password_matches("first-admin-password", &admin.password_hash));
-        server::users::first_admin(&db, Some("another-password-2")).await.unwrap();
+        server::user_commands::first_admin(&db, Some("another-password-2")).await.unwrap();
         let again = db.user_by_name("admin").await.unwrap().unwrap();
         assert_eq!(again.password_hash, admin.password_hash, "not replaced");
-        assert!(server::users::first_admin(&db, None).await.is_ok());
+        assert!(server::user_commands::first_admin(&db, None).await.is_ok());
         assert_eq!(db.users().await.unwrap().len(), 1);
     }
 }
@@ -185,7 +185,7 @@ storage_test! {
 #[tokio::test]
 async fn a_first_admin_password_too_short_stops_the_start_with_a_clear_line() {
     let db = custsync_tests::fresh_db(custsync_tests::Backend::Sqlite).await;
-    let error = server::users::first_admin(&db, Some("short"))
+    let error = server::user_commands::first_admin(&db, Some("short"))
         .await
         .unwrap_err();
     assert_eq!(

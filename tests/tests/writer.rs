@@ -9,11 +9,11 @@ use std::{
     },
 };
 
-use custsync_tests::{fresh_db, plain_creates, receive, retailer, scalar, Backend};
-use server::jobs::{
+use app::jobs::{
     self,
     synchronize::{Synchronize, BATCH, SHARED_BATCH},
 };
+use custsync_tests::{fresh_db, plain_creates, receive, retailer, scalar, Backend};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn while_a_channel_waits_to_write_the_synchronize_job_settles_in_short_transactions() {

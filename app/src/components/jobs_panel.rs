@@ -52,7 +52,7 @@ fn JobButton(job: JobName, action: JobAction, quiet: bool) -> impl IntoView {
     let act = Action::new(move |_: &()| change_job(job, action));
     Effect::new(move |_| {
         if let Some(Ok(())) = act.value().get() {
-            super::live::refresh();
+            super::live_indicator::refresh();
         }
     });
     let label = move || match action {

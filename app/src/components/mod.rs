@@ -5,7 +5,7 @@ pub mod correction;
 pub mod error_box;
 pub mod filter_bar;
 pub mod jobs_panel;
-pub mod live;
+pub mod live_indicator;
 pub mod operation_detail;
 pub mod operation_list;
 pub mod person;

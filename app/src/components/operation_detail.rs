@@ -179,7 +179,7 @@ fn CorrectionWork(detail: OperationDetail, may_correct: bool, children: Children
                 Ok(opened) => {
                     session.set(Some(opened));
                     // The list and the header say Editing now; this island stays as it is.
-                    super::live::refresh();
+                    super::live_indicator::refresh();
                 }
                 Err(error) => {
                     control.close();

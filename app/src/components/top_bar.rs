@@ -26,7 +26,7 @@ pub fn TopBar() -> impl IntoView {
                     {move || Suspend::new(async move {
                         person.signed_in().await.map(|who| view! {
                             <SignedInAs who />
-                            <super::live::LiveIndicator />
+                            <super::live_indicator::LiveIndicator />
                         })
                     })}
                 </Transition>

@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::wire::Answer;
+use crate::answer_codec::Answer;
 use crate::{
     model::{AuditEntry, TokenSummary, UserSummary},
     AppError,
@@ -24,55 +24,55 @@ pub struct AdminView {
 }
 
 /// The users, tokens, channels and latest audit lines.
-#[server(endpoint = "admin/overview", output = Answer)]
+#[server(prefix = "/rpc", endpoint = "admin/overview", output = Answer)]
 pub async fn admin_overview() -> Result<AdminView, AppError> {
-    crate::access::require(crate::model::Role::Admin).map_err(super::fail)?;
+    crate::access::require(crate::model::Role::Admin).map_err(super::with_status)?;
     let db = super::db()?;
-    plain::overview(&db).await.map_err(super::fail)
+    plain::overview(&db).await.map_err(super::with_status)
 }
 
 /// Adds a user with a role and a first password.
-#[server(endpoint = "admin/create-user", output = Answer)]
+#[server(prefix = "/rpc", endpoint = "admin/create-user", output = Answer)]
 pub async fn create_user(name: String, role: String, password: String) -> Result<(), AppError> {
-    let admin = crate::access::require(crate::model::Role::Admin).map_err(super::fail)?;
+    let admin = crate::access::require(crate::model::Role::Admin).map_err(super::with_status)?;
     let db = super::db()?;
     plain::create_user(&db, &admin, &name, &role, &password)
         .await
-        .map_err(super::fail)
+        .map_err(super::with_status)
 }
 
 /// Changes a user's role, or disables or enables them.
-#[server(endpoint = "admin/change-user", output = Answer)]
+#[server(prefix = "/rpc", endpoint = "admin/change-user", output = Answer)]
 pub async fn change_user(
     id: i64,
     role: Option<String>,
     disabled: Option<bool>,
 ) -> Result<(), AppError> {
-    let admin = crate::access::require(crate::model::Role::Admin).map_err(super::fail)?;
+    let admin = crate::access::require(crate::model::Role::Admin).map_err(super::with_status)?;
     let db = super::db()?;
     plain::change_user(&db, &admin, id, role.as_deref(), disabled)
         .await
-        .map_err(super::fail)
+        .map_err(super::with_status)
 }
 
 /// Creates a channel API token; the answer is the token, shown this once.
-#[server(endpoint = "admin/create-token", output = Answer)]
+#[server(prefix = "/rpc", endpoint = "admin/create-token", output = Answer)]
 pub async fn create_token(channel_id: i64, label: String) -> Result<String, AppError> {
-    let admin = crate::access::require(crate::model::Role::Admin).map_err(super::fail)?;
+    let admin = crate::access::require(crate::model::Role::Admin).map_err(super::with_status)?;
     let db = super::db()?;
     plain::create_token(&db, &admin, channel_id, &label)
         .await
-        .map_err(super::fail)
+        .map_err(super::with_status)
 }
 
 /// Revokes a channel API token at once.
-#[server(endpoint = "admin/revoke-token", output = Answer)]
+#[server(prefix = "/rpc", endpoint = "admin/revoke-token", output = Answer)]
 pub async fn revoke_token(id: i64) -> Result<(), AppError> {
-    let admin = crate::access::require(crate::model::Role::Admin).map_err(super::fail)?;
+    let admin = crate::access::require(crate::model::Role::Admin).map_err(super::with_status)?;
     let db = super::db()?;
     plain::revoke_token(&db, &admin, id)
         .await
-        .map_err(super::fail)
+        .map_err(super::with_status)
 }
 
 /// The plain, tested functions behind the admin server functions.

@@ -5,7 +5,7 @@
 use leptos::prelude::*;
 use server_fn::codec::Json;
 
-use super::wire::Answer;
+use crate::answer_codec::Answer;
 use crate::{
     model::{
         correction::{ChangeLogPage, Correction},
@@ -19,64 +19,70 @@ pub const CHANGE_LOG_PAGE: i64 = 50;
 
 /// Opens operation `id` for correction: it goes to Editing (jobs skip it) and the answer
 /// carries what the browser validates with.
-#[server(endpoint = "corrections/start", output = Answer)]
+#[server(prefix = "/rpc", endpoint = "corrections/start", output = Answer)]
 pub async fn start_correction(id: i64) -> Result<EditSession, AppError> {
-    let person = crate::access::require(crate::model::Role::Operator).map_err(super::fail)?;
+    let person =
+        crate::access::require(crate::model::Role::Operator).map_err(super::with_status)?;
     let db = super::db()?;
     plain::start(&db, &person, id, now())
         .await
-        .map_err(super::fail)
+        .map_err(super::with_status)
 }
 
 /// The editor of operation `id` is still open: its hold is renewed.
-#[server(endpoint = "corrections/keep", output = Answer)]
+#[server(prefix = "/rpc", endpoint = "corrections/keep", output = Answer)]
 pub async fn keep_correcting(id: i64) -> Result<(), AppError> {
-    let person = crate::access::require(crate::model::Role::Operator).map_err(super::fail)?;
+    let person =
+        crate::access::require(crate::model::Role::Operator).map_err(super::with_status)?;
     let db = super::db()?;
     plain::keep(&db, &person, id, now())
         .await
-        .map_err(super::fail)
+        .map_err(super::with_status)
 }
 
 /// Leaves the editor of operation `id` without saving: it goes back to where it was.
-#[server(endpoint = "corrections/cancel", output = Answer)]
+#[server(prefix = "/rpc", endpoint = "corrections/cancel", output = Answer)]
 pub async fn cancel_correction(id: i64) -> Result<(), AppError> {
-    let person = crate::access::require(crate::model::Role::Operator).map_err(super::fail)?;
+    let person =
+        crate::access::require(crate::model::Role::Operator).map_err(super::with_status)?;
     let db = super::db()?;
     db.release_editing(id, &person.name)
         .await
         .map(drop)
-        .map_err(|e| super::fail(e.into()))
+        .map_err(|e| super::with_status(e.into()))
 }
 
 /// Saves a correction (and runs the Synchronize job for it when asked).
-#[server(endpoint = "corrections/save", input = Json, output = Answer)]
+#[server(prefix = "/rpc", endpoint = "corrections/save", input = Json, output = Answer)]
 pub async fn save_correction(correction: Correction) -> Result<SaveOutcome, AppError> {
-    let person = crate::access::require(crate::model::Role::Operator).map_err(super::fail)?;
+    let person =
+        crate::access::require(crate::model::Role::Operator).map_err(super::with_status)?;
     let db = super::db()?;
-    let sync = use_context::<plain::SynchronizeNow>();
-    plain::save(&db, &person, &correction, sync.as_ref(), now())
+    plain::save(&db, &person, &correction, now())
         .await
-        .map_err(super::fail)
+        .map_err(super::with_status)
 }
 
 /// Undoes correction `change` (a line of the change log), itself logged as a revert.
-#[server(endpoint = "corrections/revert", output = Answer)]
+#[server(prefix = "/rpc", endpoint = "corrections/revert", output = Answer)]
 pub async fn revert_change(change: i64, reason: Option<String>) -> Result<SaveOutcome, AppError> {
-    let person = crate::access::require(crate::model::Role::Operator).map_err(super::fail)?;
+    let person =
+        crate::access::require(crate::model::Role::Operator).map_err(super::with_status)?;
     let db = super::db()?;
     plain::revert(&db, &person, change, reason.as_deref(), now())
         .await
-        .map_err(super::fail)
+        .map_err(super::with_status)
 }
 
 /// A page of the change log, filtered as the page's URL query says (`who`, `field`, `op`,
 /// `action`, `before`).
-#[server(endpoint = "changes/list", output = Answer)]
+#[server(prefix = "/rpc", endpoint = "changes/list", output = Answer)]
 pub async fn change_log(query: String) -> Result<ChangeLogPage, AppError> {
-    crate::access::require(crate::model::Role::Viewer).map_err(super::fail)?;
+    crate::access::require(crate::model::Role::Viewer).map_err(super::with_status)?;
     let db = super::db()?;
-    plain::change_log(&db, &query).await.map_err(super::fail)
+    plain::change_log(&db, &query)
+        .await
+        .map_err(super::with_status)
 }
 
 #[cfg(feature = "ssr")]

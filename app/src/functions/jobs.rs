@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use super::wire::Answer;
+use crate::answer_codec::Answer;
 #[cfg(feature = "ssr")]
 use crate::model::SchedulerState;
 use crate::{
@@ -15,14 +15,14 @@ use crate::{
 pub const HISTORY: i64 = 5;
 
 /// The three jobs, in pipeline order, and whether this instance's scheduler runs.
-#[server(endpoint = "jobs/overview", output = Answer)]
+#[server(prefix = "/rpc", endpoint = "jobs/overview", output = Answer)]
 pub async fn jobs_overview() -> Result<JobsStatus, AppError> {
-    crate::access::require(Role::Viewer).map_err(super::fail)?;
+    crate::access::require(Role::Viewer).map_err(super::with_status)?;
     let db = super::db()?;
     let jobs = db
         .job_overview(HISTORY)
         .await
-        .map_err(|e| super::fail(e.into()))?;
+        .map_err(|e| super::with_status(e.into()))?;
     let scheduler = use_context::<SchedulerHealth>()
         .map(|health| health.get())
         .unwrap_or_default();
@@ -53,11 +53,13 @@ impl SchedulerHealth {
 }
 
 /// Asks for a run now, or pauses or resumes a job's schedule.
-#[server(endpoint = "jobs/action", output = Answer)]
+#[server(prefix = "/rpc", endpoint = "jobs/action", output = Answer)]
 pub async fn change_job(job: JobName, action: JobAction) -> Result<(), AppError> {
-    let person = crate::access::require(needed(action)).map_err(super::fail)?;
+    let person = crate::access::require(needed(action)).map_err(super::with_status)?;
     let db = super::db()?;
-    apply(&db, &person, job, action).await.map_err(super::fail)
+    apply(&db, &person, job, action)
+        .await
+        .map_err(super::with_status)
 }
 
 /// The role an action needs: running a job now is an operator's, changing its schedule an

@@ -1,12 +1,16 @@
 //! Server functions: thin adapters that take the database from context, call a plain function
-//! and turn its failure into an [`crate::AppError`] with the right HTTP status.
+//! and turn its failure into an [`crate::AppError`] with the right HTTP status. They are served
+//! under [`SERVER_FUNCTIONS`] (each `#[server]` says `prefix = "/rpc"`: the macro takes only a
+//! literal), apart from the channel API under `/api/v1`.
 
 pub mod admin;
 pub mod corrections;
 pub mod jobs;
 pub mod operations;
 pub mod session;
-pub mod wire;
+
+/// Where server functions are served.
+pub const SERVER_FUNCTIONS: &str = "/rpc";
 
 #[cfg(feature = "ssr")]
 use crate::{storage::Db, AppError};
@@ -22,7 +26,7 @@ pub(crate) fn db() -> Result<Db, AppError> {
 
 /// Sets the HTTP status of the server function's answer to fit `error`, and returns it.
 #[cfg(feature = "ssr")]
-pub(crate) fn fail(error: AppError) -> AppError {
+pub(crate) fn with_status(error: AppError) -> AppError {
     if let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
         if let Ok(status) = axum_status(error.status_code()) {
             response.set_status(status);

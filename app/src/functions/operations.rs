@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use super::wire::Answer;
+use crate::answer_codec::Answer;
 use crate::{
     model::{FilterCounts, OperationDetail, OperationPage},
     AppError,
@@ -13,11 +13,11 @@ pub const PAGE_SIZE: i64 = 50;
 
 /// A page of the status list: the filter and page position as the page's URL query has them
 /// (`status=failed&f=email~contains~gmial&before=…`), newest first.
-#[server(endpoint = "operations/list", output = Answer)]
+#[server(prefix = "/rpc", endpoint = "operations/list", output = Answer)]
 pub async fn list_operations(query: String) -> Result<OperationPage, AppError> {
-    crate::access::require(crate::model::Role::Viewer).map_err(super::fail)?;
+    crate::access::require(crate::model::Role::Viewer).map_err(super::with_status)?;
     let db = super::db()?;
-    list(&db, &query).await.map_err(super::fail)
+    list(&db, &query).await.map_err(super::with_status)
 }
 
 /// The plain function behind [`list_operations`]: every problem with the query is a
@@ -30,11 +30,11 @@ pub async fn list(db: &crate::storage::Db, query: &str) -> Result<OperationPage,
 
 /// The status chips of the list's filter: operations per status under the filter as the
 /// page's URL query has it (its status, page position and view aside).
-#[server(endpoint = "operations/counts", output = Answer)]
+#[server(prefix = "/rpc", endpoint = "operations/counts", output = Answer)]
 pub async fn count_operations(query: String) -> Result<FilterCounts, AppError> {
-    crate::access::require(crate::model::Role::Viewer).map_err(super::fail)?;
+    crate::access::require(crate::model::Role::Viewer).map_err(super::with_status)?;
     let db = super::db()?;
-    counts(&db, &query).await.map_err(super::fail)
+    counts(&db, &query).await.map_err(super::with_status)
 }
 
 /// The plain function behind [`count_operations`].
@@ -100,11 +100,11 @@ pub struct FilterMenu {
 }
 
 /// The channels and fields the filter bar offers.
-#[server(endpoint = "operations/filter-choices", output = Answer)]
+#[server(prefix = "/rpc", endpoint = "operations/filter-choices", output = Answer)]
 pub async fn filter_choices() -> Result<FilterMenu, AppError> {
-    crate::access::require(crate::model::Role::Viewer).map_err(super::fail)?;
+    crate::access::require(crate::model::Role::Viewer).map_err(super::with_status)?;
     let db = super::db()?;
-    choices(&db).await.map_err(super::fail)
+    choices(&db).await.map_err(super::with_status)
 }
 
 /// The plain function behind [`filter_choices`].
@@ -118,11 +118,11 @@ pub async fn choices(db: &crate::storage::Db) -> Result<FilterMenu, AppError> {
 
 /// One operation in full, for the detail. `id` comes from the URL (`?op=`), so it is checked
 /// here, not trusted.
-#[server(endpoint = "operations/detail", output = Answer)]
+#[server(prefix = "/rpc", endpoint = "operations/detail", output = Answer)]
 pub async fn open_operation(id: String) -> Result<OperationDetail, AppError> {
-    crate::access::require(crate::model::Role::Viewer).map_err(super::fail)?;
+    crate::access::require(crate::model::Role::Viewer).map_err(super::with_status)?;
     let db = super::db()?;
-    detail(&db, &id).await.map_err(super::fail)
+    detail(&db, &id).await.map_err(super::with_status)
 }
 
 /// The plain function behind [`open_operation`].
@@ -146,11 +146,13 @@ pub const SUGGESTIONS: i64 = 8;
 
 /// Values in use for `field` that start with what was typed (`prefix`), most frequent first:
 /// the filter bar's suggestions as a person types.
-#[server(endpoint = "operations/suggest", output = Answer)]
+#[server(prefix = "/rpc", endpoint = "operations/suggest", output = Answer)]
 pub async fn suggest_values(field: String, prefix: String) -> Result<Vec<String>, AppError> {
-    crate::access::require(crate::model::Role::Viewer).map_err(super::fail)?;
+    crate::access::require(crate::model::Role::Viewer).map_err(super::with_status)?;
     let db = super::db()?;
-    suggestions(&db, &field, &prefix).await.map_err(super::fail)
+    suggestions(&db, &field, &prefix)
+        .await
+        .map_err(super::with_status)
 }
 
 /// The plain function behind [`suggest_values`]: the field must be one the filter offers.

@@ -6,8 +6,8 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use super::validation_context::ValidationContext;
 use super::{GridRow, OperationDetail, SyncStatus};
-use crate::validate::ValidationContext;
 
 /// How long an operation stays in Editing without a sign of life from its editor; then it goes
 /// back to where it was.
@@ -79,7 +79,6 @@ pub struct EditSession {
 
 /// What a Save (or Synchronize) came to.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[allow(clippy::large_enum_variant)]
 pub enum SaveOutcome {
     /// Stored (and synchronized, when asked): the operation as it is now.
     Saved(OperationDetail),

@@ -1,5 +1,6 @@
 //! Plain domain types shared by the server and the browser (serde, `chrono::DateTime<Utc>`).
-//! Names follow `shared/ARCHITECTURE.md`: one name per concept, in code, UI and API.
+//! One name per concept, in code, UI and API. Types only: what a person reads of them is written
+//! in `crate::locale`, and the rules that check them are in `crate::validate`.
 
 pub mod attribute;
 pub mod changes;
@@ -8,13 +9,14 @@ pub mod channel_api;
 pub mod correction;
 pub mod customer;
 pub mod detail;
-pub mod editor;
 pub mod field;
 pub mod filter;
 pub mod job;
 pub mod operation;
+pub mod reason;
 pub mod status;
 pub mod user;
+pub mod validation_context;
 
 pub use attribute::{AttributeDefinition, AttributeType};
 pub use channel::{Channel, ChannelKind, LegalEntity};
@@ -30,6 +32,7 @@ pub use operation::{
     FilterCounts, LastError, OperationCursor, OperationField, OperationKind, OperationPage,
     OperationState, OperationSummary,
 };
+pub use reason::{ErrorCode, Reason};
 pub use status::SyncStatus;
 pub use user::{AuditEntry, Role, SignedIn, TokenSummary, UserSummary};
 

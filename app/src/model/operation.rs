@@ -69,21 +69,7 @@ pub struct LastError {
     /// server draws every last error, so the browser does not read it (its decoder, for every
     /// kind of reason, would be a tenth of the client).
     #[cfg_attr(feature = "hydrate", serde(skip_deserializing))]
-    pub reason: Option<crate::validate::Reason>,
-}
-
-impl LastError {
-    /// The sentence in `locale`: from the reason when there is one; a transient error (the
-    /// database did not answer, retried by itself) in the locale's words; else as stored.
-    pub fn text(&self, locale: crate::locale::Locale) -> String {
-        match &self.reason {
-            Some(reason) => reason.text(locale),
-            None if self.code == crate::validate::ErrorCode::Transient.as_str() => {
-                crate::locale::td_string!(locale, reason.transient).to_owned()
-            }
-            None => self.message.clone(),
-        }
-    }
+    pub reason: Option<super::Reason>,
 }
 
 /// Where an operation stands now: its row in the list and what the jobs last said of it.

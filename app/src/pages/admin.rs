@@ -6,7 +6,7 @@
 use leptos::{prelude::*, server_fn::ServerFn};
 
 use crate::{
-    components::{error_box::ErrorBox, live::refresh, time::Time},
+    components::{error_box::ErrorBox, live_indicator::refresh, time::Time},
     functions::admin::{
         admin_overview, AdminView, ChangeUser, CreateToken, CreateUser, RevokeToken,
     },

@@ -49,12 +49,12 @@ impl Db {
         limit: i64,
     ) -> Result<OperationPage, sqlx::Error> {
         let limit = limit.clamp(1, super::operations::MAX_PAGE_SIZE);
-        let route = self.route(filter, limit + 1).await?;
-        let mut operations = match &route {
-            Route::Nothing => Vec::new(),
+        let plan = self.plan(filter, limit + 1).await?;
+        let mut operations = match &plan {
+            Plan::Nothing => Vec::new(),
             _ => {
                 let mut clause = Clause::default();
-                let walked = self.walk(filter, &route, &mut clause, true, before, limit + 1);
+                let walked = self.walk(filter, &plan, &mut clause, true, before, limit + 1);
                 let n = clause.int(limit + 1);
                 let sql = format!(
                     "SELECT {cols}, {state} FROM ({walked}) m JOIN operations o ON o.id = m.id \
@@ -110,8 +110,8 @@ impl Db {
                 capped: false,
             });
         }
-        let route = self.route(&facet, COUNT_CAP).await?;
-        if route == Route::Nothing {
+        let plan = self.plan(&facet, COUNT_CAP).await?;
+        if plan == Plan::Nothing {
             let counts = super::counts::per_status(&[])?;
             return Ok(FilterCounts {
                 counts,
@@ -119,7 +119,7 @@ impl Db {
             });
         }
         let mut clause = Clause::default();
-        let walked = self.walk(&facet, &route, &mut clause, false, None, COUNT_CAP);
+        let walked = self.walk(&facet, &plan, &mut clause, false, None, COUNT_CAP);
         let cap = clause.int(COUNT_CAP);
         let sql = format!(
             "SELECT k.status, COUNT(*) AS n FROM (SELECT m.status FROM ({walked}) m \
@@ -140,21 +140,20 @@ impl Db {
     /// The rows (`id`, `walk_at`, `status`) `filter` lets through in its order (newest first
     /// unless it asks for the oldest), at most `limit` past the cursor `before`, as a subquery:
     /// one walk, or one per value key merged.
-    #[allow(clippy::too_many_arguments)]
     fn walk(
         &self,
         filter: &OperationFilter,
-        route: &Route,
+        plan: &Plan,
         clause: &mut Clause,
         by_status: bool,
         before: Option<OperationCursor>,
         limit: i64,
     ) -> String {
-        let leads: Vec<Option<(usize, &str)>> = match route {
-            Route::Values { filter, keys } => {
+        let leads: Vec<Option<(usize, &str)>> = match plan {
+            Plan::Values { filter, keys } => {
                 keys.iter().map(|k| Some((*filter, k.as_str()))).collect()
             }
-            Route::Scan | Route::Nothing => vec![None],
+            Plan::Scan | Plan::Nothing => vec![None],
         };
         let dir = direction(filter.view.oldest_first);
         let past = if filter.view.oldest_first { ">" } else { "<" };
@@ -341,8 +340,8 @@ impl Db {
     }
 }
 
-mod route;
+mod query_plan;
 #[cfg(test)]
 mod tests;
 
-pub use route::Route;
+pub use query_plan::Plan;

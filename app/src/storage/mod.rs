@@ -8,6 +8,7 @@
 
 pub mod bulk;
 pub mod change_log;
+pub mod change_stamp;
 pub mod channels;
 mod clause;
 pub mod corrections;
@@ -20,15 +21,10 @@ pub mod inbox;
 pub mod jobs;
 mod json;
 pub mod list;
-pub mod live;
 pub mod operations;
 pub mod reference;
 pub mod sessions;
 mod sqlite;
-mod staging;
-pub mod sync;
-mod sync_ahead;
-pub mod sync_writes;
 pub mod tokens;
 pub mod users;
 mod values;

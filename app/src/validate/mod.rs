@@ -3,70 +3,21 @@
 //! a [`ValidationContext`].
 
 mod attributes;
+pub mod editor;
 mod formats;
-mod reason;
 
+pub use crate::model::{
+    reason::{ErrorCode, Reason, ZipFormat},
+    validation_context::ValidationContext,
+};
 pub use attributes::{parse_bool, validate_attribute};
 pub use formats::{validate_email, validate_phone, validate_url, validate_zip};
-pub use reason::{Reason, ZipFormat};
-
-use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 
 use crate::model::{
-    field::ATTRIBUTE_PREFIX, AttributeDefinition, CustomerField, FieldKind, OperationField,
-    OperationKind, ReferenceKind,
+    field::ATTRIBUTE_PREFIX, CustomerField, FieldKind, OperationField, OperationKind,
 };
-
-/// Why a value was refused. The code is stable (stored, sent to channels, translated).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub enum ErrorCode {
-    InvalidEmail,
-    InvalidPhone,
-    InvalidUrl,
-    InvalidZip,
-    TooLong,
-    Required,
-    UnknownReference,
-    NotInList,
-    WrongType,
-    OutOfRange,
-    UnknownField,
-    InvalidCharacter,
-    DuplicateEmail,
-    CustomerNotSynced,
-    AlreadyExists,
-    NumberSequenceExhausted,
-    Transient,
-}
-
-crate::model::text_enum!(ErrorCode {
-    InvalidEmail => "invalid_email",
-    InvalidPhone => "invalid_phone",
-    InvalidUrl => "invalid_url",
-    InvalidZip => "invalid_zip",
-    TooLong => "too_long",
-    Required => "required",
-    UnknownReference => "unknown_reference",
-    NotInList => "not_in_list",
-    WrongType => "wrong_type",
-    OutOfRange => "out_of_range",
-    UnknownField => "unknown_field",
-    InvalidCharacter => "invalid_character",
-    DuplicateEmail => "duplicate_email",
-    CustomerNotSynced => "customer_not_synced",
-    AlreadyExists => "already_exists",
-    NumberSequenceExhausted => "number_sequence_exhausted",
-    Transient => "transient",
-});
-
-impl ErrorCode {
-    /// Transient errors are retried by the jobs; all others wait for a person.
-    pub fn is_transient(self) -> bool {
-        matches!(self, Self::Transient)
-    }
-}
 
 /// A refused value: which field, why (code), a sentence a person understands (English, for
 /// channels and the stored last error) and, when validation refused it, the reason as data, so
@@ -106,34 +57,6 @@ impl FieldError {
         self.reason
             .as_ref()
             .map_or_else(|| self.message.clone(), |r| r.text(locale))
-    }
-}
-
-/// Everything validation needs to know: the legal entity's attribute definitions and the allowed
-/// reference codes. Sent to the browser with the page, so checks there need no round trip.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct ValidationContext {
-    pub attributes: Vec<AttributeDefinition>,
-    pub references: BTreeMap<String, BTreeSet<String>>,
-}
-
-impl ValidationContext {
-    /// Allows `code` for reference data of `kind`.
-    pub fn allow(&mut self, kind: ReferenceKind, code: impl Into<String>) {
-        self.references
-            .entry(kind.as_str().to_owned())
-            .or_default()
-            .insert(code.into());
-    }
-
-    fn is_known(&self, kind: ReferenceKind, code: &str) -> bool {
-        self.references
-            .get(kind.as_str())
-            .is_some_and(|codes| codes.contains(code))
-    }
-
-    fn attribute(&self, name: &str) -> Option<&AttributeDefinition> {
-        self.attributes.iter().find(|a| a.name == name)
     }
 }
 

@@ -2,7 +2,7 @@
 //! values pass.
 
 use super::*;
-use crate::model::{AttributeDefinition, AttributeType};
+use crate::model::{AttributeDefinition, AttributeType, ReferenceKind};
 
 fn ctx() -> ValidationContext {
     let mut ctx = ValidationContext::default();

@@ -9,7 +9,7 @@ use axum::{
     http::{request::Parts, HeaderMap, HeaderName},
 };
 
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// The client's address.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -35,8 +35,9 @@ pub enum Door {
 /// Which door a request path has. Pages are paths without a file extension outside the
 /// server's own prefixes.
 pub fn door(method: &Method, path: &str) -> Door {
-    const OPEN_PREFIXES: [&str; 6] = [
+    const OPEN_PREFIXES: [&str; 7] = [
         "/api/",
+        "/rpc/",
         "/pkg/",
         "/healthz",
         "/metrics",
@@ -229,7 +230,7 @@ mod tests {
         assert_eq!(door(&Method::GET, "/sign-in"), Door::Open);
         assert_eq!(door(&Method::GET, "/pkg/custsync.wasm"), Door::Open);
         assert_eq!(door(&Method::GET, "/favicon.svg"), Door::Open);
-        assert_eq!(door(&Method::POST, "/api/operations/list"), Door::Open);
+        assert_eq!(door(&Method::POST, "/rpc/operations/list"), Door::Open);
         assert_eq!(door(&Method::GET, "/api/v1/openapi.json"), Door::Open);
     }
 

@@ -13,9 +13,9 @@
 pub mod client_address;
 pub mod failed_sign_ins;
 pub mod guard;
+pub mod login_backend;
 pub mod sessions;
 pub mod sign_in;
-pub mod users;
 
 use std::time::Duration;
 
@@ -52,7 +52,7 @@ impl Default for SessionSettings {
 pub fn layer(
     db: &Db,
     settings: &SessionSettings,
-) -> AuthManagerLayer<users::Users, sessions::DbSessions> {
+) -> AuthManagerLayer<login_backend::Users, sessions::DbSessions> {
     let lifetime = time::Duration::try_from(settings.lifetime).unwrap_or(time::Duration::HOUR);
     let sessions = SessionManagerLayer::new(sessions::DbSessions::new(db.clone()))
         .with_name(SESSION_COOKIE)
@@ -60,8 +60,8 @@ pub fn layer(
         .with_same_site(SameSite::Lax)
         .with_secure(settings.secure)
         .with_expiry(Expiry::OnInactivity(lifetime));
-    AuthManagerLayerBuilder::new(users::Users::new(db.clone()), sessions).build()
+    AuthManagerLayerBuilder::new(login_backend::Users::new(db.clone()), sessions).build()
 }
 
 /// The signed-in session of axum-login with custsync's users.
-pub type AuthSession = axum_login::AuthSession<users::Users>;
+pub type AuthSession = axum_login::AuthSession<login_backend::Users>;

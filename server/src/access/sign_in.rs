@@ -11,8 +11,8 @@ use axum::{
     Form,
 };
 
-use super::{client_address::ClientAddress, users::Credentials, AuthSession};
-use crate::startup::AppState;
+use super::{client_address::ClientAddress, login_backend::Credentials, AuthSession};
+use crate::state::AppState;
 
 /// The sign-in form.
 #[derive(Debug, serde::Deserialize)]

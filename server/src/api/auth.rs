@@ -5,7 +5,7 @@ use app::access::secrets::{token_hash, TOKEN_PREFIX};
 use axum::{extract::FromRequestParts, http::request::Parts};
 
 use super::error::ApiError;
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// The token of an `Authorization: Bearer <token>` value; the scheme's name in any case (HTTP
 /// auth schemes are case-insensitive).

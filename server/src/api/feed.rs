@@ -19,7 +19,7 @@ use app::{
 
 use super::error::ErrorResponse;
 use super::{auth::ChannelAuth, error::ApiError, operations::parse_json, schema::shorten};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// Customers per page when the channel does not say.
 const DEFAULT_LIMIT: i64 = 100;

@@ -19,7 +19,7 @@ use axum::{
     Router,
 };
 
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// The largest request body the API reads (a full batch of 1,000 operations fits easily).
 pub const MAX_BODY_BYTES: usize = 8 * 1024 * 1024;

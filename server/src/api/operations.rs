@@ -20,7 +20,7 @@ use super::{
     error::{ApiError, Problem},
     schema::check_batch,
 };
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// Stores a batch once (a resent batch gets the same answer), after schema checks only.
 #[utoipa::path(

@@ -13,9 +13,9 @@ use crate::{
     locale::{pick, status_label, td_string, tu_string, use_i18n},
     model::{
         correction::{conflicting_fields, ConflictField, EDIT_KEEPALIVE_SECONDS},
-        editor::{check_typed, editor_input, editor_rows, typed_changes},
         ChangeEntry, Correction, EditSession, GridRow, OperationDetail, SaveOutcome,
     },
+    validate::editor::{check_typed, editor_input, editor_rows, typed_changes},
     AppError,
 };
 

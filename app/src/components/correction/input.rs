@@ -1,5 +1,5 @@
 //! One field's input in the correction editor, fitted to its kind (see
-//! [`crate::model::editor::EditorInput`]), with its message underneath as soon as the value
+//! [`crate::validate::editor::EditorInput`]), with its message underneath as soon as the value
 //! is wrong.
 
 use std::collections::BTreeMap;
@@ -8,7 +8,7 @@ use leptos::prelude::*;
 
 use crate::{
     locale::{td_string, use_i18n},
-    model::editor::EditorInput,
+    validate::editor::EditorInput,
     validate::parse_bool,
 };
 

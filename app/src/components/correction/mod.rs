@@ -135,7 +135,7 @@ impl DetailControl {
     pub fn close(self) {
         self.session.set(None);
         self.keep(false);
-        super::live::refresh();
+        super::live_indicator::refresh();
     }
 
     /// Says `notice` about operation `id` (here, and in the detail drawn next) and draws the

@@ -1,6 +1,6 @@
 //! The plain, tested functions behind the correction server functions.
 
-use std::{collections::BTreeMap, future::Future, pin::Pin, sync::Arc};
+use std::collections::BTreeMap;
 
 use crate::{
     model::{
@@ -19,28 +19,6 @@ use crate::{
     validate::{validate_operation, ValidationContext},
     AppError,
 };
-
-/// Runs the Synchronize customers job for one operation (and the edits of the same customer
-/// waiting behind it) right away. The server provides it; the job's code lives there.
-#[derive(Clone)]
-pub struct SynchronizeNow(Arc<dyn Fn(i64) -> SyncFuture + Send + Sync>);
-
-type SyncFuture = Pin<Box<dyn Future<Output = Result<(), AppError>> + Send>>;
-
-impl SynchronizeNow {
-    pub fn new<F, Fut>(run: F) -> Self
-    where
-        F: Fn(i64) -> Fut + Send + Sync + 'static,
-        Fut: Future<Output = Result<(), AppError>> + Send + 'static,
-    {
-        Self(Arc::new(move |id| Box::pin(run(id))))
-    }
-
-    /// Synchronizes operation `id` now.
-    pub async fn run(&self, id: i64) -> Result<(), AppError> {
-        (self.0)(id).await
-    }
-}
 
 /// Why a person cannot correct an operation in `status`.
 fn not_correctable(status: SyncStatus) -> AppError {
@@ -198,7 +176,6 @@ pub async fn save(
     db: &Db,
     person: &SignedIn,
     correction: &Correction,
-    sync: Option<&SynchronizeNow>,
     now: i64,
 ) -> Result<SaveOutcome, AppError> {
     check_shape(correction)?;
@@ -244,11 +221,7 @@ pub async fn save(
         return conflict(db, id).await;
     }
     if correction.synchronize {
-        let sync = sync.ok_or_else(|| {
-            tracing::error!("no Synchronize now in the request context");
-            AppError::Internal
-        })?;
-        sync.run(id).await?;
+        crate::jobs::synchronize::now::operation_and_followers(db, id).await?;
     }
     Ok(SaveOutcome::Saved(current(db, id).await?))
 }

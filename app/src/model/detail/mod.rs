@@ -5,8 +5,6 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::locale::{td_string, Locale};
-
 use super::{
     field::ATTRIBUTE_PREFIX, AttributeDefinition, CustomerField, LastError, OperationField,
     OperationKind, OperationState, OperationSummary, SyncStatus,
@@ -136,11 +134,6 @@ impl FieldName {
         let (en, nb, _) = labels(key, &[]);
         Self { en, nb }
     }
-
-    /// The name in `locale`.
-    pub fn get(&self, locale: Locale) -> &str {
-        crate::locale::pick(locale, &self.en, &self.nb)
-    }
 }
 
 /// What happened, in one short sentence: generated from the operation, so it always matches it.
@@ -206,57 +199,6 @@ impl ChangeDescription {
             },
         }
     }
-
-    /// The sentence in `locale`.
-    pub fn sentence(&self, locale: Locale) -> String {
-        match self {
-            Self::Created {
-                channel,
-                name,
-                fields,
-                account,
-            } => {
-                let who = name
-                    .as_deref()
-                    .unwrap_or(td_string!(locale, describe.no_name));
-                let fields = if *fields == 1 {
-                    td_string!(locale, describe.one_field).to_string()
-                } else {
-                    td_string!(locale, describe.n_fields, n = fields).to_string()
-                };
-                match account {
-                    Some(account) => {
-                        td_string!(locale, describe.created_now, channel, who, fields, account)
-                            .to_string()
-                    }
-                    None => td_string!(locale, describe.created, channel, who, fields).to_string(),
-                }
-            }
-            Self::Updated { changed } if changed.is_empty() => {
-                td_string!(locale, describe.update_none).to_owned()
-            }
-            Self::Updated { changed } => {
-                let names: Vec<String> = changed
-                    .iter()
-                    .map(|n| lowercase_first(n.get(locale)))
-                    .collect();
-                let fields = join_names(locale, &names);
-                td_string!(locale, describe.updated, fields).to_string()
-            }
-            Self::Failed {
-                field: Some(field),
-                error,
-            } => {
-                let field = lowercase_first(field.get(locale));
-                let message = error.text(locale);
-                td_string!(locale, describe.failed_field, field, message).to_string()
-            }
-            Self::Failed { field: None, error } => {
-                let message = error.text(locale);
-                td_string!(locale, describe.failed, message).to_string()
-            }
-        }
-    }
 }
 
 /// The new value the operation carries for `key`, if any and not blank.
@@ -268,30 +210,6 @@ fn new_value(detail: &OperationDetail, key: &str) -> Option<String> {
         .and_then(|r| r.new_value.clone())
         .map(|v| v.trim().to_owned())
         .filter(|v| !v.is_empty())
-}
-
-/// "a", "a and b", "a, b and c"; past four names, "a, b, c and 3 more fields".
-pub fn join_names(locale: Locale, names: &[String]) -> String {
-    const SHOWN: usize = 3;
-    let and = td_string!(locale, describe.and);
-    match names {
-        [] => String::new(),
-        [one] => one.clone(),
-        _ if names.len() > SHOWN + 1 => {
-            let names_shown = names[..SHOWN].join(", ");
-            let n = names.len() - SHOWN;
-            td_string!(locale, describe.more_fields, names = names_shown, n).to_string()
-        }
-        [init @ .., last] => format!("{} {and} {last}", init.join(", ")),
-    }
-}
-
-fn lowercase_first(text: &str) -> String {
-    let mut chars = text.chars();
-    match chars.next() {
-        Some(first) => first.to_lowercase().chain(chars).collect(),
-        None => String::new(),
-    }
 }
 
 #[cfg(test)]

@@ -202,13 +202,6 @@ pub struct FilterProblem {
     pub mistake: FilterMistake,
 }
 
-impl FilterProblem {
-    /// Why, in English (the server's answers).
-    pub fn message(&self) -> String {
-        self.mistake.message()
-    }
-}
-
 impl OperationFilter {
     /// Reads the filter from URL query pairs (other parameters are ignored).
     pub fn from_query<'a>(

@@ -100,19 +100,3 @@ fn range_bounds_are_numbers_or_dates() {
     assert_eq!(parse_bound("NaN"), None);
     assert_eq!(parse_bound("soon"), None);
 }
-
-#[test]
-fn a_filter_mistake_reads_in_norwegian_as_well_as_english() {
-    use crate::locale::Locale;
-    let problem = read("f=email~eq~").unwrap_err();
-    assert_eq!(problem.message(), "“equals” needs a value");
-    assert_eq!(
-        problem.mistake.text(Locale::nb),
-        "«er lik» trenger en verdi"
-    );
-    let problem = read("from=2026-11-02&to=2026-11-01").unwrap_err();
-    assert_eq!(
-        problem.mistake.text(Locale::nb),
-        "er før første dag i perioden"
-    );
-}

@@ -1,5 +1,5 @@
 //! Tests of `list`.
-use super::route::values_are_cheaper;
+use super::query_plan::values_are_cheaper;
 
 #[test]
 fn a_few_rare_values_lead_the_walk() {

@@ -1,0 +1,93 @@
+//! The scheduler: decides *when* each job runs. Every tick it takes each job whose time has
+//! come (or whose "Run now" was asked) — if no other instance holds it — and runs it to the end.
+//! With several instances on one PostgreSQL, the lease in `job_schedules` gives each run to one
+//! instance; SQLite has one instance.
+
+use std::time::Duration;
+
+use app::{
+    functions::jobs::SchedulerHealth,
+    model::{JobName, SchedulerState},
+    storage::to_micros,
+};
+use tokio::{sync::watch, task::JoinHandle};
+
+use app::jobs::{execute, Jobs};
+
+/// How often the scheduler looks for due jobs.
+pub const TICK: Duration = Duration::from_secs(1);
+
+/// Starts [`run`] as a task and watches it: if it ends without `shutdown` having turned true
+/// (a panic outside a job run, say), `health` says the scheduler stopped — `/healthz` answers
+/// 503 and the Jobs panel says so — and the log says why. The handle ends when the scheduler
+/// does.
+pub fn spawn(
+    jobs: Jobs,
+    shutdown: watch::Receiver<bool>,
+    health: SchedulerHealth,
+) -> JoinHandle<()> {
+    health.set(SchedulerState::Running);
+    let asked_to_stop = shutdown.clone();
+    let scheduler = tokio::spawn(run(jobs, shutdown));
+    tokio::spawn(async move {
+        let ended = scheduler.await;
+        if ended.is_ok() && *asked_to_stop.borrow() {
+            health.set(SchedulerState::Off);
+            return;
+        }
+        health.set(SchedulerState::Stopped);
+        let reason = match ended {
+            Err(error) if error.is_panic() => "it panicked",
+            Err(_) => "it was cancelled",
+            Ok(()) => "it returned",
+        };
+        tracing::error!(
+            reason,
+            "the job scheduler stopped: no job runs in this instance until custsync restarts"
+        );
+    })
+}
+
+/// Runs due jobs until `shutdown` turns true. A run that is going on when it does stops after
+/// its current step (each step is a transaction, so stopping between steps loses nothing).
+pub async fn run(mut jobs: Jobs, mut shutdown: watch::Receiver<bool>) {
+    tracing::info!(instance = %jobs.instance, "scheduler started");
+    jobs.shutdown = Some(shutdown.clone());
+    loop {
+        if jobs.test_hooks.panic_in_scheduler {
+            panic!("test hook: the scheduler panics");
+        }
+        for job in JobName::ALL {
+            if *shutdown.borrow() {
+                break;
+            }
+            if let Err(error) = run_if_due(&mut jobs, *job).await {
+                tracing::warn!(job = %job, error = %format!("{error:#}"), "job not run");
+            }
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(TICK) => {}
+            _ = shutdown.changed() => {}
+        }
+        if *shutdown.borrow() {
+            break;
+        }
+    }
+    tracing::info!("scheduler stopped");
+}
+
+/// Takes `job` if it is due and runs it; gives the lease back afterwards.
+pub async fn run_if_due(jobs: &mut Jobs, job: JobName) -> anyhow::Result<bool> {
+    let now = to_micros(chrono::Utc::now());
+    let lease_until = now + jobs.lease.as_micros() as i64;
+    let Some(trigger) = jobs
+        .db
+        .take_due_job(job, &jobs.instance, now, lease_until)
+        .await?
+    else {
+        return Ok(false);
+    };
+    let result = execute(jobs, job, trigger, true).await;
+    jobs.db.release_job(job, &jobs.instance).await?;
+    result.map(|_| true)
+}
