@@ -21,7 +21,9 @@ fi
 if [ -n "${FEATURES:-}" ]; then
   extra+=(--features "$FEATURES")
 fi
-cargo build --quiet -p frontend --lib --target wasm32-unknown-unknown --profile "$profile" \
+# Clippy lints the host build only (scripts/test.sh): not this one.
+env -u RUSTC_WORKSPACE_WRAPPER -u CLIPPY_ARGS \
+  cargo build --quiet -p frontend --lib --target wasm32-unknown-unknown --profile "$profile" \
   -Zbuild-std=std,panic_abort "${extra[@]}"
 dir=debug
 [ "$profile" = dev ] || dir="$profile"

@@ -8,6 +8,16 @@ use clap::{Args, Parser, Subcommand};
 #[derive(Debug, Parser)]
 #[command(name = "custsync", version, about)]
 pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// The options of every command of `custsync` and of `custsync-tools`.
+#[derive(Debug, Args)]
+pub struct GlobalArgs {
     /// Database: `sqlite://PATH` (embedded, the default) or `postgres://USER:PASS@HOST/DB`.
     #[arg(
         long,
@@ -20,9 +30,6 @@ pub struct Cli {
     /// Log filter, e.g. `info` or `custsync=debug,sqlx=warn`.
     #[arg(long, global = true, env = "CUSTSYNC_LOG", default_value = "info")]
     pub log: String,
-
-    #[command(subcommand)]
-    pub command: Option<Command>,
 }
 
 /// What to do (serve when none is given).

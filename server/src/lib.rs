@@ -27,19 +27,19 @@ use cli::{Cli, Command};
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command.unwrap_or_default() {
         Command::Serve(serve) => {
-            let db = open_database(&cli.database_url).await?;
+            let db = open_database(&cli.global.database_url).await?;
             db.ensure_job_schedules(serve.job_interval_seconds).await?;
             user_commands::first_admin(&db, serve.admin_password.as_deref()).await?;
             startup::serve(db, &serve).await
         }
         Command::Migrate => {
-            let db = open_database(&cli.database_url).await?;
+            let db = open_database(&cli.global.database_url).await?;
             tracing::info!(database = %db.location(), "migrations applied");
             db.close().await;
             Ok(())
         }
         Command::Token(cli::TokenCommand::Create(args)) => {
-            let db = open_database(&cli.database_url).await?;
+            let db = open_database(&cli.global.database_url).await?;
             let Some(channel) = db.channel_by_code_or_id(&args.channel).await? else {
                 anyhow::bail!(
                     "there is no channel “{}” (give its code or id)",
@@ -64,10 +64,37 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::User(cli::UserCommand::Create(args)) => {
-            let db = open_database(&cli.database_url).await?;
+            let db = open_database(&cli.global.database_url).await?;
             user_commands::create_from_cli(&db, &args).await?;
             db.close().await;
             Ok(())
+        }
+    }
+}
+
+/// Runs a binary's `command` on a multi-threaded runtime with logging to standard error
+/// (filtered by `log`), and says what failed in one line, without a backtrace.
+pub fn run_command(
+    binary: &str,
+    log: &str,
+    command: impl std::future::Future<Output = anyhow::Result<()>>,
+) -> std::process::ExitCode {
+    telemetry::init(log);
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            eprintln!("{binary}: cannot start the async runtime: {error}");
+            return std::process::ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(command) {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("{binary}: {error:#}");
+            std::process::ExitCode::FAILURE
         }
     }
 }

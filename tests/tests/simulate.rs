@@ -1,4 +1,4 @@
-//! `custsync simulate` against a real server on a loopback port: stores and a web shop create
+//! `custsync-tools simulate` against a real server on a loopback port: stores and a web shop create
 //! and edit customers over the channel API, the jobs settle them, the channels map their GUIDs.
 
 use std::time::Duration;

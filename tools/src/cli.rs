@@ -1,4 +1,5 @@
-//! The command line of `custsync-tools`: the same database and log options as `custsync`.
+//! The command line of `custsync-tools`: the same database and log options as `custsync`
+//! ([`server::cli::GlobalArgs`]).
 
 use clap::{Args, Parser, Subcommand};
 
@@ -6,18 +7,8 @@ use clap::{Args, Parser, Subcommand};
 #[derive(Debug, Parser)]
 #[command(name = "custsync-tools", version, about)]
 pub struct Cli {
-    /// Database: `sqlite://PATH` (embedded, the default) or `postgres://USER:PASS@HOST/DB`.
-    #[arg(
-        long,
-        global = true,
-        env = "CUSTSYNC_DATABASE_URL",
-        default_value = "sqlite://data/custsync.db?mode=rwc"
-    )]
-    pub database_url: String,
-
-    /// Log filter, e.g. `info` or `custsync=debug,sqlx=warn`.
-    #[arg(long, global = true, env = "CUSTSYNC_LOG", default_value = "info")]
-    pub log: String,
+    #[command(flatten)]
+    pub global: server::cli::GlobalArgs,
 
     #[command(subcommand)]
     pub command: Command,

@@ -14,7 +14,7 @@ use cli::{Cli, Command};
 
 /// Runs the tool the user asked for.
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
-    let db = server::open_database(&cli.database_url).await?;
+    let db = server::open_database(&cli.global.database_url).await?;
     let result = match cli.command {
         Command::SeedDemo(args) => seed_demo(&db, &args).await,
         Command::Simulate(args) => {

@@ -1,4 +1,4 @@
-//! `custsync bench-sync`: the Synchronize customers job's throughput on many Pending creates of
+//! `custsync-tools bench-sync`: the Synchronize customers job's throughput on many Pending creates of
 //! about twenty fields each, beside a bare sqlx loop that makes the same claims, reads and
 //! writes without the job around them, in the same run on the same database.
 //!

@@ -1,5 +1,5 @@
-//! `custsync bench-page`: the status page's server time on the database as it is (seed it with
-//! `custsync seed-demo --operations 1000000` first): the list's default view, quick filters, a
+//! `custsync-tools bench-page`: the status page's server time on the database as it is (seed it with
+//! `custsync-tools seed-demo --operations 1000000` first): the list's default view, quick filters, a
 //! field filter "equals" on a custom attribute (a common and a rare value), "contains" on the
 //! name (a common and a rarer piece), walking pages, and the detail of random operations. A
 //! filter's page and its status counts are timed apart, as the page asks for them. Each

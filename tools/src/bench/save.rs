@@ -1,5 +1,5 @@
-//! `custsync bench-save`: the correction workflow's server time on the database as it is (seed
-//! it with `custsync seed-demo --operations 1000000` first). Failed operations whose email or
+//! `custsync-tools bench-save`: the correction workflow's server time on the database as it is (seed
+//! it with `custsync-tools seed-demo --operations 1000000` first). Failed operations whose email or
 //! receipt email was refused are opened for correction, saved with a valid address, and — on
 //! others — saved and synchronized, through the same plain functions the server functions
 //! call; each step's p50, p95 and max. It changes the operations it corrects.

@@ -1,4 +1,4 @@
-//! `custsync seed-demo`: a realistic demo retailer in an empty database — twelve channels in two
+//! `custsync-tools seed-demo`: a realistic demo retailer in an empty database — twelve channels in two
 //! legal entities, reference data, attribute definitions of every type — and the operations its
 //! channels made over the past days, sent through the real pipeline: the channel inbox, then
 //! the P-job, Synchronize customers and 1010 jobs, which give them their statuses.

@@ -1,4 +1,4 @@
-//! Operations as a live channel sends them, for `custsync simulate`: the demo's people and
+//! Operations as a live channel sends them, for `custsync-tools simulate`: the demo's people and
 //! mistakes, without the demo's bookkeeping of statuses (the real jobs decide those).
 
 use app::model::{Channel, OperationField};

@@ -1,4 +1,4 @@
-//! `custsync simulate`: stores and a web shop over the real channel API. Each channel creates
+//! `custsync-tools simulate`: stores and a web shop over the real channel API. Each channel creates
 //! and edits customers at its share of `--rate` (with the mistakes cashiers make), polls its
 //! 1010 feed, and replaces the GUIDs of its customers with their real accounts, like a POS.
 //! Prints what it sent, how fast the API answered, and what came back.
@@ -89,7 +89,7 @@ pub async fn run(db: &Db, config: &SimulateConfig) -> anyhow::Result<SimulateRep
     let channels = db.channels().await?;
     anyhow::ensure!(
         !channels.is_empty(),
-        "the database has no channels; run `custsync seed-demo` first"
+        "the database has no channels; run `custsync-tools seed-demo` first"
     );
     let chosen: Vec<_> = channels.into_iter().take(config.channels.max(1)).collect();
     let client = reqwest::Client::builder()
@@ -105,7 +105,7 @@ pub async fn run(db: &Db, config: &SimulateConfig) -> anyhow::Result<SimulateRep
         db.insert_channel_token(
             ch.id,
             &app::access::secrets::token_hash(&token),
-            Some("custsync simulate"),
+            Some("custsync-tools simulate"),
             to_micros(chrono::Utc::now()),
         )
         .await?;
