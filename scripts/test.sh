@@ -38,7 +38,9 @@ step "lints (clippy -D warnings) while every target is built"
 # `-D warnings`), so the dependencies are compiled once, for lints and tests alike, not a second
 # time in check mode. Every host build below runs with the same wrapper (else cargo would
 # compile the workspace again); the WebAssembly client's build does not (scripts/build-client.sh).
-export RUSTC_WORKSPACE_WRAPPER="$(command -v clippy-driver)"
+# Without clippy-driver the wrapper would be empty and the lints silently skipped: stop instead.
+RUSTC_WORKSPACE_WRAPPER="$(command -v clippy-driver)" || { echo "[test] clippy-driver is missing"; exit 1; }
+export RUSTC_WORKSPACE_WRAPPER
 export CLIPPY_ARGS="-D__CLIPPY_HACKERY__warnings__CLIPPY_HACKERY__"
 cargo build --quiet --all-targets || failed+=("clippy or build")
 
