@@ -83,13 +83,10 @@ mod tests {
     use crate::model::OperationFilter;
 
     fn read(query: &str) -> Result<OperationFilter, FilterProblem> {
-        OperationFilter::from_query(
-            form_urlencoded::parse(query.as_bytes())
-                .map(|(k, v)| (k.into_owned(), v.into_owned()))
-                .collect::<Vec<_>>()
-                .iter()
-                .map(|(k, v)| (k.as_str(), v.as_str())),
-        )
+        let pairs: Vec<(String, String)> = form_urlencoded::parse(query.as_bytes())
+            .into_owned()
+            .collect();
+        OperationFilter::from_query(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())))
     }
 
     #[test]
