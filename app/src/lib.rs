@@ -125,6 +125,7 @@ fn Frame() -> impl IntoView {
                     <Route path=StaticSegment("sign-in") view=pages::sign_in::SignInPage ssr=SsrMode::Async />
                     <Route path=StaticSegment("admin") view=pages::admin::AdminPage ssr=SsrMode::Async />
                     <Route path=StaticSegment("changes") view=pages::changes::ChangesPage ssr=SsrMode::Async />
+                    <Route path=StaticSegment("failures") view=pages::failures::FailuresPage ssr=SsrMode::Async />
                 </Routes>
             </div>
         </Router>

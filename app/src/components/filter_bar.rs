@@ -1,6 +1,6 @@
-//! The filter bar: channel and date range, the field filters in force as sentences (each with
-//! an ×), and "+ Filter" to add one on any customer field or custom attribute with an operator
-//! that fits its type. Every change is a new URL (bookmarkable, the back button undoes it).
+//! The filter bar: channel and date range, the cause of failure and the field filters in force
+//! as sentences (each with an ×), and "+ Filter" to add one on any customer field or custom
+//! attribute with an operator that fits its type. Every change is a new URL (bookmarkable, the back button undoes it).
 
 use leptos::prelude::*;
 
@@ -80,6 +80,34 @@ pub fn FilterBar(filter: OperationFilter, choices: FilterMenu) -> impl IntoView 
             }
         })
         .collect_view();
+    // The cause of failure the list is narrowed to (from the failures page), as a sentence.
+    let cause = filter.error.clone().map(|group| {
+        let without = OperationFilter {
+            error: None,
+            ..filter.clone()
+        };
+        let field = choices
+            .fields
+            .iter()
+            .find(|c| c.key == group.field)
+            .map(|c| crate::model::detail::FieldName {
+                en: c.label_en.clone(),
+                nb: c.label_nb.clone(),
+            });
+        let locale = i18n.get_locale_untracked();
+        let sentence = format!(
+            "{}: {}",
+            td_string!(locale, failures.filter_chip),
+            group.title(locale, field.as_ref())
+        );
+        let remove = td_string!(locale, filter.remove, sentence = sentence.clone()).to_string();
+        view! {
+            <li class="filter-pill filter-pill-cause">
+                <span>{sentence}</span>
+                <a class="pill-remove" href=without.href(&[]) aria-label=remove>"×"</a>
+            </li>
+        }
+    });
     let clear = (!filter.is_empty()).then(|| {
         let href = filter.cleared().href(&[]);
         view! { <a class="button button-quiet" href=href>{tu_string!(i18n, filter.clear)}</a> }
@@ -88,6 +116,7 @@ pub fn FilterBar(filter: OperationFilter, choices: FilterMenu) -> impl IntoView 
     // On a phone the controls fold away behind one button; the filters in force stay visible.
     let open = RwSignal::new(false);
     let in_force = filter.fields.len()
+        + usize::from(filter.error.is_some())
         + usize::from(filter.channel.is_some())
         + usize::from(filter.from.is_some() || filter.to.is_some());
     let from = filter.from.map(|d| d.to_string()).unwrap_or_default();
@@ -130,7 +159,7 @@ pub fn FilterBar(filter: OperationFilter, choices: FilterMenu) -> impl IntoView 
                 </label>
                 {clear}
             </div>
-            <ul class="filter-pills" aria-label=tu_string!(i18n, filter.in_force)>{sentences}</ul>
+            <ul class="filter-pills" aria-label=tu_string!(i18n, filter.in_force)>{cause}{sentences}</ul>
             <AddFilter filter fields=choices.fields />
         </section>
     }

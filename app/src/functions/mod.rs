@@ -5,6 +5,7 @@
 
 pub mod admin;
 pub mod corrections;
+pub mod failures;
 pub mod jobs;
 pub mod operations;
 pub mod session;

@@ -4,7 +4,8 @@
 //! a cookie; without one, the browser's `Accept-Language` decides.
 //!
 //! What a person reads of a model value is written here: [`descriptions`] (the change
-//! description of an operation), [`mistakes`] (what is wrong with a filter) and [`reasons`]
+//! description of an operation), [`failures`] (a failure group's cause), [`mistakes`] (what is
+//! wrong with a filter) and [`reasons`]
 //! (why a value was refused). The model holds the data; this module imports the model, never
 //! the other way round.
 //!
@@ -24,13 +25,14 @@ mod generated {
 pub use generated::i18n;
 
 mod descriptions;
+mod failures;
 mod mistakes;
 mod reasons;
 
 pub use descriptions::join_names;
 pub use i18n::{t, t_string, td_string, tu_string, I18nContextProvider, Locale};
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 
 use crate::{
     model::{job::JobName, OperationKind, SyncStatus},
@@ -51,6 +53,11 @@ pub fn use_i18n() -> leptos_i18n::I18nContext<Locale> {
 /// A timestamp as lists show it: `2026-11-25 14:03 UTC` / `25.11.2026 kl. 14:03 UTC`.
 pub fn format_timestamp(locale: Locale, at: DateTime<Utc>) -> String {
     at.format(td_string!(locale, format.timestamp)).to_string()
+}
+
+/// A day as counts per day show it: `6 Dec` / `6.12.`.
+pub fn format_day(locale: Locale, day: NaiveDate) -> String {
+    day.format(td_string!(locale, format.day)).to_string()
 }
 
 /// A count with its thousands grouped: `12,345` / `12 345`.

@@ -9,6 +9,7 @@ pub mod channel_api;
 pub mod correction;
 pub mod customer;
 pub mod detail;
+pub mod failure_group;
 pub mod field;
 pub mod filter;
 pub mod job;
@@ -23,6 +24,7 @@ pub use channel::{Channel, ChannelKind, LegalEntity};
 pub use correction::{ChangeAction, ChangeEntry, Correction, EditSession, SaveOutcome};
 pub use customer::{Customer, CustomerAddress};
 pub use detail::{ChangeDescription, GridRow, OperationDetail};
+pub use failure_group::FailureGroup;
 pub use field::{CustomerField, FieldKind, ReferenceKind};
 pub use filter::{FieldFilter, FilterOp, OperationFilter};
 pub use job::{

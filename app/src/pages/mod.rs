@@ -2,6 +2,7 @@
 
 pub mod admin;
 pub mod changes;
+pub mod failures;
 pub mod not_found;
 pub mod sign_in;
 pub mod status;

@@ -27,7 +27,7 @@ pub fn StatusPage() -> impl IntoView {
     let selected = query.get("op").filter(|o| !o.is_empty());
     // The filter as the URL has it, or why it cannot be read (said in the page's language;
     // the server refuses such a URL too).
-    let pairs: Vec<(String, String)> = ["status", "channel", "from", "to", "sort", "cols"]
+    let pairs: Vec<(String, String)> = ["status", "channel", "from", "to", "error", "sort", "cols"]
         .iter()
         .filter_map(|k| query.get(k).map(|v| (k.to_string(), v)))
         .chain(

@@ -142,7 +142,7 @@ impl Db {
         let row = sqlx::query(&format!(
             "UPDATE operations SET status = 'pending', editing_by = NULL, editing_since = NULL, \
              status_before_editing = NULL, error_code = NULL, error_field = NULL, \
-             error_message = NULL, error_reason = NULL, retry_count = 0, next_retry_at = NULL, \
+             error_message = NULL, error_reason = NULL, failure_group = NULL, retry_count = 0, next_retry_at = NULL, \
              updated_at = $3, version = version + 1 \
              WHERE id = $1 AND version = $2 AND status IN {CORRECTABLE} RETURNING operation_at"
         ))

@@ -53,8 +53,10 @@ impl Db {
         Ok(counts)
     }
 
-    /// Folds the deltas PostgreSQL's writers appended into the counters, in one atomic
-    /// statement (nothing to do on SQLite, whose triggers write the counters directly).
+    /// Folds the deltas PostgreSQL's writers appended into the counters, each table in one
+    /// atomic statement (nothing to do on SQLite, whose triggers write the counters directly):
+    /// the status counts, and the failure groups' (`crate::storage::failures`), whose counters
+    /// that reach zero are removed.
     pub async fn fold_count_deltas(&self) -> Result<(), sqlx::Error> {
         if self.backend() != super::Backend::Postgres {
             return Ok(());
@@ -67,6 +69,20 @@ impl Db {
         )
         .execute(self.pool())
         .await?;
+        sqlx::query(
+            "WITH d AS (DELETE FROM failure_count_deltas \
+             RETURNING failure_group, channel_id, day, n) \
+             INSERT INTO failure_counts (failure_group, channel_id, day, n) \
+             SELECT failure_group, channel_id, day, SUM(n) FROM d \
+             GROUP BY failure_group, channel_id, day \
+             ON CONFLICT (failure_group, channel_id, day) \
+             DO UPDATE SET n = failure_counts.n + EXCLUDED.n",
+        )
+        .execute(self.pool())
+        .await?;
+        sqlx::query("DELETE FROM failure_counts WHERE n = 0")
+            .execute(self.pool())
+            .await?;
         Ok(())
     }
 }

@@ -7,6 +7,8 @@
 //! - else a "contains" whose text few values contain (the value dictionary's trigram index
 //!   says which, and how often each is used), when walking them reads fewer rows than a plain
 //!   walk: one such walk per value, merged newest first;
+//! - else a failure group (`error=`): `operations_by_failure_group`, which holds only
+//!   operations with an error;
 //! - else a status: `operations_by_status`; else a channel: `operations_by_channel`;
 //! - else `operations_by_time`.
 //!
@@ -219,6 +221,10 @@ impl Db {
             let c = clause.int(channel);
             clause.and(format!("o.channel_id = {c}"));
         }
+        if let Some(error) = &filter.error {
+            let g = clause.text(error.key());
+            clause.and(format!("o.failure_group = {g}"));
+        }
         let (start, end) = filter.micros_range();
         if let Some(start) = start {
             let s = clause.int(start);
@@ -242,6 +248,9 @@ impl Db {
     fn index_hint(&self, filter: &OperationFilter, by_status: bool) -> &'static str {
         if self.backend() != super::Backend::Sqlite {
             return "";
+        }
+        if filter.error.is_some() {
+            return " INDEXED BY operations_by_failure_group";
         }
         match (filter.status.filter(|_| by_status), filter.channel) {
             (Some(_), _) => " INDEXED BY operations_by_status",

@@ -15,6 +15,7 @@ pub mod corrections;
 pub mod counts;
 pub mod customers;
 pub mod detail;
+pub mod failures;
 pub mod feed;
 pub mod field_values;
 pub mod inbox;

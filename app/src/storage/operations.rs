@@ -93,22 +93,27 @@ pub(super) fn summary_from_row(row: &AnyRow) -> Result<OperationSummary, sqlx::E
 /// An operation's state from a row with [`SUMMARY_COLUMNS`], `retry_count`, `version` and the
 /// `error_` columns.
 pub(super) fn state_from_row(row: &AnyRow) -> Result<OperationState, sqlx::Error> {
-    let code: Option<String> = col(row, "error_code")?;
-    let message: Option<String> = col(row, "error_message")?;
     Ok(OperationState {
         summary: summary_from_row(row)?,
         retry_count: col(row, "retry_count")?,
         version: col(row, "version")?,
-        last_error: code.map(|code| LastError {
-            code,
-            field: col(row, "error_field").ok().flatten(),
-            message: message.unwrap_or_default(),
-            reason: col::<Option<String>>(row, "error_reason")
-                .ok()
-                .flatten()
-                .and_then(|json| serde_json::from_str(&json).ok()),
-        }),
+        last_error: last_error_from_row(row)?,
     })
+}
+
+/// An operation's last error from a row with the `error_` columns; `None` without one.
+pub(super) fn last_error_from_row(row: &AnyRow) -> Result<Option<LastError>, sqlx::Error> {
+    let code: Option<String> = col(row, "error_code")?;
+    let message: Option<String> = col(row, "error_message")?;
+    Ok(code.map(|code| LastError {
+        code,
+        field: col(row, "error_field").ok().flatten(),
+        message: message.unwrap_or_default(),
+        reason: col::<Option<String>>(row, "error_reason")
+            .ok()
+            .flatten()
+            .and_then(|json| serde_json::from_str(&json).ok()),
+    }))
 }
 
 pub(super) fn decode_error(column: &str, value: &str) -> sqlx::Error {

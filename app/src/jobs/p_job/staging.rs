@@ -74,8 +74,8 @@ impl Staging<'_> {
         let late: Vec<(&str, i64)> = earliest.iter().map(|(a, at)| (*a, *at)).collect();
         sqlx::query(&format!(
             "UPDATE operations SET status = 'waiting', error_code = NULL, error_field = NULL, \
-             error_message = NULL, error_reason = NULL, next_retry_at = NULL, updated_at = {now}, \
-             version = version + 1 \
+             error_message = NULL, error_reason = NULL, failure_group = NULL, next_retry_at = NULL, \
+             updated_at = {now}, version = version + 1 \
              WHERE id IN (SELECT o.id FROM {rows} CROSS JOIN operations o \
              WHERE o.async_account = {account} AND o.operation_at > {at} \
              AND (o.status = 'pending' OR (o.status = 'failed' AND o.error_code = {code})))",

@@ -368,7 +368,7 @@ impl Db {
     ) -> Result<(), sqlx::Error> {
         sqlx::query(
             "UPDATE operations SET retry_count = $2, next_retry_at = $3, error_code = 'transient', \
-             error_field = NULL, error_message = $4, error_reason = NULL, updated_at = $5, version = version + 1 \
+             error_field = NULL, error_message = $4, error_reason = NULL, failure_group = NULL, updated_at = $5, version = version + 1 \
              WHERE id = $1 AND status = 'pending'",
         )
         .bind(operation_id)

@@ -10,7 +10,10 @@ use super::claim::SyncBatch;
 use crate::storage::{
     col, json_int, json_ints, json_param, json_rows, json_text, json_texts, placeholders,
 };
-use crate::{model::channel_api::CustomerChange, validate::FieldError};
+use crate::{
+    model::{channel_api::CustomerChange, FailureGroup},
+    validate::FieldError,
+};
 
 impl SyncBatch {
     /// The customers created from these async accounts, by async account.
@@ -103,7 +106,7 @@ impl SyncBatch {
             .collect();
         self.settle_all(
             "status = 'succeeded', customer_account = v.account, error_code = NULL, \
-             error_field = NULL, error_message = NULL, error_reason = NULL",
+             error_field = NULL, error_message = NULL, error_reason = NULL, failure_group = NULL",
             &format!("{} AS id, {} AS account", json_int(0), json_text(1)),
             json_param(&rows)?,
             rows.len(),
@@ -119,32 +122,36 @@ impl SyncBatch {
         if failed.is_empty() {
             return Ok(());
         }
-        let rows: Vec<(i64, &str, &str, &str, Option<String>)> = failed
+        let rows: Vec<(i64, &str, &str, &str, Option<String>, String)> = failed
             .iter()
             .map(|(id, e)| {
                 let reason = e
                     .reason
                     .as_ref()
                     .and_then(|r| serde_json::to_string(r).ok());
+                let group = FailureGroup::of(e.code, &e.field, e.reason.as_deref());
                 (
                     *id,
                     e.code.as_str(),
                     e.field.as_str(),
                     e.message.as_str(),
                     reason,
+                    group.key(),
                 )
             })
             .collect();
         self.settle_all(
             "status = 'failed', error_code = v.code, error_field = v.field, \
-             error_message = v.message, error_reason = v.reason",
+             error_message = v.message, error_reason = v.reason, failure_group = v.failure_group",
             &format!(
-                "{} AS id, {} AS code, {} AS field, {} AS message, {} AS reason",
+                "{} AS id, {} AS code, {} AS field, {} AS message, {} AS reason, \
+                 {} AS failure_group",
                 json_int(0),
                 json_text(1),
                 json_text(2),
                 json_text(3),
-                json_text(4)
+                json_text(4),
+                json_text(5)
             ),
             json_param(&rows)?,
             rows.len(),

@@ -131,7 +131,13 @@ impl FieldName {
     /// A field's name known from its key alone: a standard field's label, an attribute's
     /// name.
     pub fn of_key(key: &str) -> Self {
-        let (en, nb, _) = labels(key, &[]);
+        Self::of_field(key, &[])
+    }
+
+    /// A field's name: a standard field's label, an attribute's label from its definition
+    /// (its name when none of `definitions` defines it).
+    pub fn of_field(key: &str, definitions: &[AttributeDefinition]) -> Self {
+        let (en, nb, _) = labels(key, definitions);
         Self { en, nb }
     }
 }

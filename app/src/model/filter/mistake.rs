@@ -45,6 +45,10 @@ pub enum FilterMistake {
     NotABound {
         value: String,
     },
+    /// The `error=` parameter is not a failure group's key.
+    NotAFailureGroup {
+        value: String,
+    },
     /// The operator does not fit the field's kind of value.
     DoesNotFit {
         op: FilterOp,

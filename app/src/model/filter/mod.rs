@@ -1,8 +1,8 @@
 //! The status list's filter: quick filters (status, channel, date range) and field filters on
 //! any customer field or custom attribute an operation carries, all combined with AND. The
-//! whole filter lives in the URL query (`status=failed&channel=3&from=2026-11-01&f=email~contains~gmial`),
-//! so a view can be bookmarked, shared and walked with the back button. Read on the server and
-//! in the browser with the same code; every problem names its URL parameter.
+//! whole filter lives in the URL query (`status=failed&channel=3&from=2026-11-01&f=email~contains~gmial`;
+//! `error=<failure group key>` for one cause of failure), so a view can be bookmarked, shared
+//! and walked with the back button. Read on the server and in the browser with the same code; every problem names its URL parameter.
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -15,7 +15,7 @@ pub use fields::{FilterField, ValueKind};
 pub use mistake::FilterMistake;
 pub use view::{ExtraColumn, ListView};
 
-use super::{field::ATTRIBUTE_PREFIX, CustomerField, SyncStatus};
+use super::{field::ATTRIBUTE_PREFIX, CustomerField, FailureGroup, SyncStatus};
 
 /// At most this many field filters at once.
 pub const MAX_FIELD_FILTERS: usize = 5;
@@ -190,6 +190,8 @@ pub struct OperationFilter {
     pub from: Option<NaiveDate>,
     /// Last day (UTC) of the range, inclusive.
     pub to: Option<NaiveDate>,
+    /// Operations whose last error is of this cause (`error=<key>`, from the failures page).
+    pub error: Option<FailureGroup>,
     pub fields: Vec<FieldFilter>,
     /// How the list is shown (order, extra columns): not a filter, but kept with it.
     pub view: ListView,
@@ -254,6 +256,16 @@ impl OperationFilter {
                         filter.to = Some(date);
                     }
                 }
+                "error" => {
+                    filter.error = Some(FailureGroup::parse(value).ok_or_else(|| {
+                        problem(
+                            "error",
+                            FilterMistake::NotAFailureGroup {
+                                value: shorten(value),
+                            },
+                        )
+                    })?)
+                }
                 "f" => {
                     if filter.fields.len() == MAX_FIELD_FILTERS {
                         return Err(problem(
@@ -292,6 +304,9 @@ impl OperationFilter {
         }
         if let Some(to) = self.to {
             pairs.push(("to", to.format("%Y-%m-%d").to_string()));
+        }
+        if let Some(error) = &self.error {
+            pairs.push(("error", error.key()));
         }
         for f in &self.fields {
             pairs.push(("f", f.to_param()));

@@ -20,6 +20,7 @@ fn a_filter_survives_the_url() {
         channel: Some(3),
         from: NaiveDate::from_ymd_opt(2026, 11, 1),
         to: NaiveDate::from_ymd_opt(2026, 11, 26),
+        error: FailureGroup::parse("wrong_type.attr:member_since.not_a_date"),
         fields: vec![
             FieldFilter {
                 field: "attr:loyalty_tier".into(),
@@ -61,6 +62,8 @@ fn every_problem_names_its_parameter() {
         ("f=email~eq~", "f"),
         ("f=credit_limit~gte~lots", "f"),
         ("f=attr:Robert');--~eq~x", "f"),
+        ("error=invalid_email", "error"),
+        ("error=DROP.TABLE.x", "error"),
     ];
     for (query, param) in cases {
         let problem = read(query).expect_err(query);
