@@ -27,7 +27,11 @@ async fn broken_creates(db: &Db) -> custsync_tests::Retailer {
             &id,
             &guid(),
             OperationKind::Create,
-            &[("name", "Kunde"), ("receipt_option", "Email"), (field, &value)],
+            &[
+                ("name", "Kunde"),
+                ("receipt_option", "Email"),
+                (field, &value),
+            ],
         );
         op.operation_at = Utc::now() - Duration::days(days_ago);
         op
@@ -35,12 +39,22 @@ async fn broken_creates(db: &Db) -> custsync_tests::Retailer {
     let mut oslo: Vec<_> = (0..5)
         .map(|i| {
             let days_ago = if i < 2 { 3 } else { 0 };
-            create(format!("o-{i}"), "receipt_email", format!("kunde{i}@@example.no"), days_ago)
+            create(
+                format!("o-{i}"),
+                "receipt_email",
+                format!("kunde{i}@@example.no"),
+                days_ago,
+            )
         })
         .collect();
     oslo.push(create("o-p1".into(), "phone", "ring meg".into(), 0));
     oslo.push(create("o-p2".into(), "phone", "22 33 44 5x".into(), 0));
-    oslo.push(create("o-ok".into(), "receipt_email", "ok@example.no".into(), 0));
+    oslo.push(create(
+        "o-ok".into(),
+        "receipt_email",
+        "ok@example.no".into(),
+        0,
+    ));
     let mut bergen: Vec<_> = (0..3)
         .map(|i| create(format!("b-{i}"), "receipt_email", format!("b{i}@"), 0))
         .collect();

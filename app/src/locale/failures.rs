@@ -93,7 +93,9 @@ mod tests {
             Reason::InvalidPhone { value: "x".into() },
             Reason::InvalidUrl { value: "x".into() },
             Reason::TooLong { length: 2, max: 1 },
-            Reason::Required { field: "name".into() },
+            Reason::Required {
+                field: "name".into(),
+            },
             Reason::NotWholeNumber { value: "x".into() },
             Reason::NotANumber { value: "x".into() },
             Reason::TooManyDecimals,
@@ -102,13 +104,16 @@ mod tests {
             Reason::NotADate { value: "x".into() },
             Reason::UnknownAttribute { name: "x".into() },
             Reason::UnknownField { name: "x".into() },
-            Reason::AlreadyExists { account: "x".into() },
+            Reason::AlreadyExists {
+                account: "x".into(),
+            },
             Reason::SequenceExhausted { entity: "x".into() },
             Reason::CustomerNotSynced,
             Reason::CreateNeverReceived,
         ];
         for locale in [Locale::en, Locale::nb] {
-            let fallback = FailureGroup::of(ErrorCode::InvalidEmail, "name", None).title(locale, None);
+            let fallback =
+                FailureGroup::of(ErrorCode::InvalidEmail, "name", None).title(locale, None);
             for reason in &reasons {
                 let title =
                     FailureGroup::of(reason.code(), "name", Some(reason)).title(locale, None);

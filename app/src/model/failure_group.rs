@@ -179,7 +179,8 @@ mod tests {
             )
         };
         assert_ne!(email("email"), email("receipt_email"));
-        let wrong = |reason: Reason| FailureGroup::of(reason.code(), "attr:member_since", Some(&reason));
+        let wrong =
+            |reason: Reason| FailureGroup::of(reason.code(), "attr:member_since", Some(&reason));
         assert_ne!(
             wrong(Reason::NotADate { value: "x".into() }),
             wrong(Reason::NotANumber { value: "x".into() })
@@ -208,7 +209,13 @@ mod tests {
 
     #[test]
     fn a_key_that_is_not_one_is_refused() {
-        for key in ["", "invalid_email", "Invalid.email.x", "a.b.c\u{0}", "a.b.C-1"] {
+        for key in [
+            "",
+            "invalid_email",
+            "Invalid.email.x",
+            "a.b.c\u{0}",
+            "a.b.C-1",
+        ] {
             assert_eq!(FailureGroup::parse(key), None, "{key:?}");
         }
         assert_eq!(FailureGroup::parse(&"a.".repeat(150)), None);
@@ -217,7 +224,10 @@ mod tests {
     #[test]
     fn day_numbers_count_from_1970() {
         let day = NaiveDate::from_ymd_opt(2026, 12, 6).expect("a date");
-        assert_eq!(day_number(NaiveDate::from_ymd_opt(1970, 1, 2).expect("a date")), 1);
+        assert_eq!(
+            day_number(NaiveDate::from_ymd_opt(1970, 1, 2).expect("a date")),
+            1
+        );
         assert_eq!(day_of_number(day_number(day)), day);
     }
 }

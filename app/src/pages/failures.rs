@@ -93,7 +93,11 @@ fn FailureGroupsView(groups: FailureGroups) -> impl IntoView {
 
 /// One cause: its sentence, counts, times, examples, channels and days.
 #[component]
-fn FailureGroupCard(group: FailureGroupSummary, filter: OperationFilter, locale: Locale) -> impl IntoView {
+fn FailureGroupCard(
+    group: FailureGroupSummary,
+    filter: OperationFilter,
+    locale: Locale,
+) -> impl IntoView {
     let key = group.group.key();
     let title = group.group.title(locale, group.field_name.as_ref());
     let in_list = |channel: Option<i64>| {

@@ -11,9 +11,7 @@ use sqlx::any::AnyRow;
 use super::{col, from_micros, Db};
 use crate::model::{
     detail::FieldName,
-    failure_group::{
-        day_number, day_of_number, ChannelCount, FailureGroupSummary, FailureSample,
-    },
+    failure_group::{day_number, day_of_number, ChannelCount, FailureGroupSummary, FailureSample},
     FailureGroup, OperationFilter,
 };
 
@@ -161,12 +159,11 @@ impl Db {
 }
 
 fn sample_from_row(row: &AnyRow) -> Result<FailureSample, sqlx::Error> {
-    let error = super::operations::last_error_from_row(row)?.ok_or_else(|| {
-        sqlx::Error::ColumnDecode {
+    let error =
+        super::operations::last_error_from_row(row)?.ok_or_else(|| sqlx::Error::ColumnDecode {
             index: "error_code".into(),
             source: "a Failed operation without an error".into(),
-        }
-    })?;
+        })?;
     Ok(FailureSample {
         operation_id: col(row, "id")?,
         value: col(row, "new_value")?,
