@@ -3,6 +3,7 @@
 //! in `crate::locale`, and the rules that check them are in `crate::validate`.
 
 pub mod attribute;
+pub mod bulk_run;
 pub mod changes;
 pub mod channel;
 pub mod channel_api;
@@ -20,6 +21,7 @@ pub mod user;
 pub mod validation_context;
 
 pub use attribute::{AttributeDefinition, AttributeType};
+pub use bulk_run::{BulkAction, BulkRun, BulkStatus, Rule, RuleChange};
 pub use channel::{Channel, ChannelKind, LegalEntity};
 pub use correction::{ChangeAction, ChangeEntry, Correction, EditSession, SaveOutcome};
 pub use customer::{Customer, CustomerAddress};

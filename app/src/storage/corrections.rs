@@ -40,11 +40,16 @@ pub struct StoredCorrection<'a> {
     pub reverts: Option<i64>,
     /// Logs that the person asked for Synchronize now.
     pub synchronize: bool,
+    /// The bulk run making it: its lines name the run, and an operation someone holds for
+    /// correcting (Editing) is left alone.
+    pub bulk_run: Option<i64>,
     pub now_micros: i64,
 }
 
 /// Statuses a person may correct, as SQL.
 const CORRECTABLE: &str = "('failed', 'pending', 'editing')";
+/// Statuses a bulk run may correct: not one someone is correcting.
+const CORRECTABLE_IN_BULK: &str = "('failed', 'pending')";
 
 impl Db {
     /// Puts operation `id` in Editing for `actor` (or renews their hold), so jobs skip it; the
@@ -139,33 +144,52 @@ impl Db {
         correction: &StoredCorrection<'_>,
     ) -> Result<bool, sqlx::Error> {
         let mut tx = self.begin_write().await?;
-        let row = sqlx::query(&format!(
-            "UPDATE operations SET status = 'pending', editing_by = NULL, editing_since = NULL, \
-             status_before_editing = NULL, error_code = NULL, error_field = NULL, \
-             error_message = NULL, error_reason = NULL, failure_group = NULL, retry_count = 0, next_retry_at = NULL, \
-             updated_at = $3, version = version + 1 \
-             WHERE id = $1 AND version = $2 AND status IN {CORRECTABLE} RETURNING operation_at"
-        ))
-        .bind(correction.operation_id)
-        .bind(correction.version)
-        .bind(correction.now_micros)
-        .fetch_optional(&mut *tx)
-        .await?;
-        let Some(row) = row else {
+        let stored = store_correction_in(&mut tx, correction).await?;
+        if stored {
+            tx.commit().await?;
+        } else {
             tx.rollback().await?;
-            return Ok(false);
-        };
-        let operation_at: i64 = col(&row, "operation_at")?;
-        for change in correction.changes {
-            write_field(&mut tx, correction.operation_id, operation_at, change).await?;
-            log(&mut tx, correction, correction.action, Some(change)).await?;
         }
-        if correction.synchronize {
-            log(&mut tx, correction, ChangeAction::Synchronize, None).await?;
-        }
-        tx.commit().await?;
-        Ok(true)
+        Ok(stored)
     }
+}
+
+/// [`Db::store_correction`] inside the caller's transaction (a bulk run stores a chunk of
+/// corrections in one); `false`, with nothing written, when the operation no longer has the
+/// version or a status that may be corrected.
+pub(super) async fn store_correction_in(
+    tx: &mut Transaction<'static, Any>,
+    correction: &StoredCorrection<'_>,
+) -> Result<bool, sqlx::Error> {
+    let statuses = if correction.bulk_run.is_some() {
+        CORRECTABLE_IN_BULK
+    } else {
+        CORRECTABLE
+    };
+    let row = sqlx::query(&format!(
+        "UPDATE operations SET status = 'pending', editing_by = NULL, editing_since = NULL, \
+         status_before_editing = NULL, error_code = NULL, error_field = NULL, \
+         error_message = NULL, error_reason = NULL, failure_group = NULL, retry_count = 0, \
+         next_retry_at = NULL, updated_at = $3, version = version + 1 \
+         WHERE id = $1 AND version = $2 AND status IN {statuses} RETURNING operation_at"
+    ))
+    .bind(correction.operation_id)
+    .bind(correction.version)
+    .bind(correction.now_micros)
+    .fetch_optional(&mut **tx)
+    .await?;
+    let Some(row) = row else {
+        return Ok(false);
+    };
+    let operation_at: i64 = col(&row, "operation_at")?;
+    for change in correction.changes {
+        write_field(tx, correction.operation_id, operation_at, change).await?;
+        log(tx, correction, correction.action, Some(change)).await?;
+    }
+    if correction.synchronize {
+        log(tx, correction, ChangeAction::Synchronize, None).await?;
+    }
+    Ok(true)
 }
 
 /// The statement that lets go of the holds `condition` picks.
@@ -252,7 +276,8 @@ async fn log(
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
         "INSERT INTO change_log (at, actor, operation_id, action, field, before_value, \
-         after_value, reason, reverts) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+         after_value, reason, reverts, bulk_run_id) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
     )
     .bind(correction.now_micros)
     .bind(correction.actor)
@@ -263,6 +288,7 @@ async fn log(
     .bind(change.and_then(|c| c.after.as_deref()))
     .bind(correction.reason)
     .bind(correction.reverts.filter(|_| change.is_some()))
+    .bind(correction.bulk_run)
     .execute(&mut **tx)
     .await?;
     Ok(())

@@ -1,6 +1,7 @@
 //! SQL text for a whole batch bound as one JSON parameter, on SQLite and PostgreSQL alike.
 
 use super::Backend;
+use crate::model::OperationField;
 
 /// A whole batch as one parameter: the set-based statements of the Synchronize job bind a JSON
 /// array (one text value) instead of thousands of values, which SQLite binds in quadratic time
@@ -57,4 +58,23 @@ pub fn json_group(backend: Backend, exprs: &[&str]) -> String {
 /// A batch's rows (or a list of keys) as the JSON text a [`json_rows`] parameter takes.
 pub fn json_param<T: serde::Serialize + ?Sized>(rows: &T) -> Result<String, sqlx::Error> {
     serde_json::to_string(rows).map_err(|e| sqlx::Error::Encode(Box::new(e)))
+}
+
+/// An operation's fields from their JSON aggregate (`[[field, old, new], …]`), by field name.
+pub fn operation_fields_from_json(json: Option<String>) -> Result<Vec<OperationField>, sqlx::Error> {
+    let Some(json) = json else {
+        return Ok(Vec::new());
+    };
+    let triples: Vec<(String, Option<String>, Option<String>)> =
+        serde_json::from_str(&json).map_err(|e| sqlx::Error::Decode(Box::new(e)))?;
+    let mut fields: Vec<OperationField> = triples
+        .into_iter()
+        .map(|(field, old_value, new_value)| OperationField {
+            field,
+            old_value,
+            new_value,
+        })
+        .collect();
+    fields.sort_by(|a, b| a.field.cmp(&b.field));
+    Ok(fields)
 }

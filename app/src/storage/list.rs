@@ -25,8 +25,8 @@ use crate::model::{
 };
 
 /// The walk's source: which table and index lead, and the name of its timestamp and id.
-struct Walk {
-    from: String,
+pub(super) struct Walk {
+    pub(super) from: String,
     at: &'static str,
     id: &'static str,
 }
@@ -189,7 +189,7 @@ impl Db {
     /// Adds `filter`'s conditions to `clause` and picks the index to walk: field filter `i`'s
     /// value key `key` when there is a `lead`. `by_status` lets a status lead the walk (not for
     /// counting, where the status is what is counted).
-    fn conditions(
+    pub(super) fn conditions(
         &self,
         filter: &OperationFilter,
         lead: Option<(usize, &str)>,

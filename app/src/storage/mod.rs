@@ -7,6 +7,7 @@
 //! migrations, bulk loading ([`bulk`]) and, later, claiming work.
 
 pub mod bulk;
+pub mod bulk_runs;
 pub mod change_log;
 pub mod change_stamp;
 pub mod channels;
@@ -30,7 +31,10 @@ pub mod tokens;
 pub mod users;
 mod values;
 
-pub use json::{json_group, json_int, json_ints, json_param, json_rows, json_text, json_texts};
+pub use json::{
+    json_group, json_int, json_ints, json_param, json_rows, json_text, json_texts,
+    operation_fields_from_json,
+};
 use std::{
     sync::{
         atomic::{AtomicU64, Ordering},

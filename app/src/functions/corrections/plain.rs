@@ -214,6 +214,7 @@ pub async fn save(
             changes: &changes,
             reverts: None,
             synchronize: correction.synchronize,
+            bulk_run: None,
             now_micros: now,
         })
         .await?;
@@ -278,6 +279,7 @@ pub async fn revert(
             changes: &change,
             reverts: Some(change_id),
             synchronize: false,
+            bulk_run: None,
             now_micros: now,
         })
         .await?;

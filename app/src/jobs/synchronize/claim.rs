@@ -158,28 +158,10 @@ fn claimed_from_row(row: &AnyRow) -> Result<ClaimedOperation, sqlx::Error> {
         retry_count: col(row, "retry_count")?,
         operation_at: col(row, "operation_at")?,
         version: col(row, "version")?,
-        fields: fields_from_json(col(row, "fields")?)?,
+        fields: storage::operation_fields_from_json(col(row, "fields")?)?,
     })
 }
 
-/// An operation's fields from their JSON aggregate (`[[field, old, new], …]`), by field name.
-fn fields_from_json(json: Option<String>) -> Result<Vec<OperationField>, sqlx::Error> {
-    let Some(json) = json else {
-        return Ok(Vec::new());
-    };
-    let triples: Vec<(String, Option<String>, Option<String>)> =
-        serde_json::from_str(&json).map_err(|e| sqlx::Error::Decode(Box::new(e)))?;
-    let mut fields: Vec<OperationField> = triples
-        .into_iter()
-        .map(|(field, old_value, new_value)| OperationField {
-            field,
-            old_value,
-            new_value,
-        })
-        .collect();
-    fields.sort_by(|a, b| a.field.cmp(&b.field));
-    Ok(fields)
-}
 
 impl SyncBatch {
     /// The customer with this real account, or else the one created from this async account.
