@@ -14,6 +14,8 @@
 #[cfg(feature = "ssr")]
 pub mod access;
 pub mod answer_codec;
+#[cfg(feature = "ssr")]
+pub mod bulk_runs;
 pub mod components;
 pub mod error;
 pub mod functions;

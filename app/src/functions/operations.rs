@@ -44,6 +44,16 @@ pub async fn counts(db: &crate::storage::Db, query: &str) -> Result<FilterCounts
     Ok(db.filtered_counts(&filter).await?)
 }
 
+/// The filter of a list query (its page position aside), checked: every problem is a
+/// validation error naming its URL parameter.
+#[cfg(feature = "ssr")]
+pub async fn read_filter(
+    db: &crate::storage::Db,
+    query: &str,
+) -> Result<crate::model::OperationFilter, AppError> {
+    Ok(read_query(db, query).await?.0)
+}
+
 /// The filter and page position of a list query, checked: every problem is a validation
 /// error naming its URL parameter.
 #[cfg(feature = "ssr")]

@@ -75,6 +75,61 @@ super::text_enum!(BulkOutcome {
     Failed => "failed",
 });
 
+/// Why a bulk run left an operation alone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum SkipReason {
+    /// The rule gives the value it has.
+    Unchanged,
+    /// Someone is correcting it.
+    Editing,
+    /// It changed after it was selected (synchronized, corrected, failed again).
+    ChangedSince,
+    /// Its status is not one the action applies to (Succeeded, Waiting).
+    NotApplicable,
+    /// A revert: it was synchronized since; the customer master has the value.
+    Synchronized,
+    /// A revert: someone changed the field since.
+    EditedSince,
+}
+
+super::text_enum!(SkipReason {
+    Unchanged => "unchanged",
+    Editing => "editing",
+    ChangedSince => "changed_since",
+    NotApplicable => "not_applicable",
+    Synchronized => "synchronized",
+    EditedSince => "edited_since",
+});
+
+/// What a correction by rule would do, shown before anything is stored.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CorrectionPreview {
+    /// The previewed run, to confirm (or cancel).
+    pub run_id: i64,
+    /// Operations the selection holds now.
+    pub selected: i64,
+    /// Of them, those the rule changes.
+    pub changes: i64,
+    /// Of those, how many pass validation with the rule applied.
+    pub will_pass: i64,
+    /// The others: their failure group's key and how many, most first.
+    pub still_fail: Vec<(String, i64)>,
+    /// Of the rest, why each was left out, and how many.
+    pub left_out: Vec<(SkipReason, i64)>,
+    /// The first changes, by operation id.
+    pub sample: Vec<PreviewItem>,
+}
+
+/// One operation's change in a preview.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PreviewItem {
+    pub operation_id: i64,
+    pub before: Option<String>,
+    pub after: Option<String>,
+    /// The failure group it would still fail with; `None`: it passes.
+    pub still_fails: Option<String>,
+}
+
 /// How a rule changes a value.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "change", rename_all = "snake_case")]

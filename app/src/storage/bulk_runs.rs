@@ -12,7 +12,7 @@ use super::{
     from_micros, json_int, json_param, json_rows, json_text, Db,
 };
 use crate::model::{
-    bulk_run::{BulkCounts, BulkOutcome},
+    bulk_run::{BulkCounts, BulkOutcome, SkipReason},
     BulkAction, BulkRun, BulkStatus, ChangeAction, OperationField, OperationFilter,
     OperationKind, Rule, SyncStatus,
 };
@@ -83,6 +83,16 @@ pub enum Settle {
     /// Back to Pending for the Synchronize job, with a Synchronize line (a Failed operation);
     /// or, already Pending, only the line. `changed` unless it moved meanwhile.
     ToSynchronize { version: i64 },
+}
+
+/// A change-log line of a bulk correction.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BulkLine {
+    pub line_id: i64,
+    pub operation_id: i64,
+    /// The operation's version now.
+    pub version: i64,
+    pub change: FieldChange,
 }
 
 /// The columns of a run.
@@ -504,32 +514,43 @@ impl Db {
         Ok(())
     }
 
-    /// The lines bulk correction `run` wrote (operation, field, before, after, line id), for
+    /// The lines bulk correction `run` wrote, each with its operation's version now, for
     /// its revert.
-    pub async fn bulk_corrections(
-        &self,
-        run: i64,
-    ) -> Result<Vec<(i64, FieldChange, i64)>, sqlx::Error> {
+    pub async fn bulk_corrections(&self, run: i64) -> Result<Vec<BulkLine>, sqlx::Error> {
         let rows = sqlx::query(
-            "SELECT id, operation_id, field, before_value, after_value FROM change_log \
-             WHERE bulk_run_id = $1 AND action = 'correct' ORDER BY operation_id",
+            "SELECT c.id, c.operation_id, c.field, c.before_value, c.after_value, o.version \
+             FROM change_log c JOIN operations o ON o.id = c.operation_id \
+             WHERE c.bulk_run_id = $1 AND c.action = 'correct' ORDER BY c.operation_id",
         )
         .bind(run)
         .fetch_all(self.pool())
         .await?;
         rows.iter()
             .map(|row| {
-                Ok((
-                    col(row, "operation_id")?,
-                    FieldChange {
+                Ok(BulkLine {
+                    line_id: col(row, "id")?,
+                    operation_id: col(row, "operation_id")?,
+                    version: col(row, "version")?,
+                    change: FieldChange {
                         field: col(row, "field")?,
                         before: col(row, "before_value")?,
                         after: col(row, "after_value")?,
                     },
-                    col(row, "id")?,
-                ))
+                })
             })
             .collect()
+    }
+
+    /// Whether bulk correction `run` has a revert that was not cancelled before it began.
+    pub async fn bulk_reverted(&self, run: i64) -> Result<bool, sqlx::Error> {
+        let row = sqlx::query(
+            "SELECT COUNT(*) AS n FROM bulk_runs WHERE reverts = $1 \
+             AND (status <> 'cancelled' OR done > 0)",
+        )
+        .bind(run)
+        .fetch_one(self.pool())
+        .await?;
+        Ok(col::<i64>(&row, "n")? > 0)
     }
 
     /// The statement selecting `columns` of every operation `filter` lets through (as
@@ -552,7 +573,7 @@ async fn settle_one(
     settle: &Settle,
     now_micros: i64,
 ) -> Result<(BulkOutcome, Option<String>), sqlx::Error> {
-    let skipped = |why: &str| (BulkOutcome::Skipped, Some(why.to_owned()));
+    let skipped = |why: SkipReason| (BulkOutcome::Skipped, Some(why.as_str().to_owned()));
     match settle {
         Settle::Outcome { outcome, detail } => Ok((*outcome, detail.clone())),
         Settle::Change {
@@ -584,7 +605,7 @@ async fn settle_one(
             Ok(if stored {
                 (BulkOutcome::Changed, None)
             } else {
-                skipped(SKIP_CHANGED_SINCE)
+                skipped(SkipReason::ChangedSince)
             })
         }
         Settle::ToSynchronize { version } => {
@@ -602,7 +623,7 @@ async fn settle_one(
             .await?
             .rows_affected();
             if moved == 0 {
-                return Ok(skipped(SKIP_CHANGED_SINCE));
+                return Ok(skipped(SkipReason::ChangedSince));
             }
             sqlx::query(
                 "INSERT INTO change_log (at, actor, operation_id, action, reason, bulk_run_id) \
@@ -618,9 +639,6 @@ async fn settle_one(
         }
     }
 }
-
-/// Why an item was skipped: the operation changed (or moved) after it was selected.
-pub const SKIP_CHANGED_SINCE: &str = "changed_since";
 
 fn selected_from_row(row: &AnyRow) -> Result<SelectedOperation, sqlx::Error> {
     let status: String = col(row, "status")?;

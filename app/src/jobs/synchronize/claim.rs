@@ -98,20 +98,25 @@ impl Db {
     }
 
     /// Starts a Synchronize batch and claims up to `limit` Pending operations that are due,
-    /// oldest first; `only` restricts it to one operation (Synchronize from the page).
+    /// oldest first; `only` restricts it to those operations (Synchronize from the page, a
+    /// bulk run's chunk).
     #[tracing::instrument(skip(self), err)]
     pub async fn claim_pending(
         &self,
         limit: i64,
-        only: Option<i64>,
+        only: Option<&[i64]>,
         now_micros: i64,
     ) -> Result<(SyncBatch, Vec<ClaimedOperation>), sqlx::Error> {
         let mut tx = self.begin_write().await?;
-        let only_filter = if only.is_some() { " AND o.id = $3" } else { "" };
-        let sql = self.select_due_pending(only_filter, self.skip_locked());
+        let only_filter = if only.is_some() {
+            format!(" AND o.id IN ({})", storage::json_ints(self.backend(), 3))
+        } else {
+            String::new()
+        };
+        let sql = self.select_due_pending(&only_filter, self.skip_locked());
         let mut query = sqlx::query(&sql).bind(now_micros).bind(limit);
-        if let Some(id) = only {
-            query = query.bind(id);
+        if let Some(ids) = only {
+            query = query.bind(storage::json_param(ids)?);
         }
         let rows = query.fetch_all(&mut *tx).await?;
         let claimed = claimed_from_rows(&rows)?;

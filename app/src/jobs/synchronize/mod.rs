@@ -121,10 +121,10 @@ impl Synchronize {
         Ok(step)
     }
 
-    /// One step: claims up to [`BATCH`] due Pending operations (or only `only`) and settles
-    /// them in one transaction. On SQLite the step's batch was read ahead, during the step
-    /// before (see [`ahead`]).
-    pub async fn run_once(&mut self, only: Option<i64>) -> anyhow::Result<Outcome> {
+    /// One step: claims up to [`BATCH`] due Pending operations (or only those of `only`: a
+    /// person's Synchronize, a bulk run's chunk) and settles them in one transaction. On SQLite
+    /// the step's batch was read ahead, during the step before (see [`ahead`]).
+    pub async fn run_once(&mut self, only: Option<&[i64]>) -> anyhow::Result<Outcome> {
         if only.is_none() && self.db.backend() == crate::storage::Backend::Sqlite {
             return self.run_read_ahead().await;
         }
@@ -181,7 +181,7 @@ impl Synchronize {
             Err(error) => {
                 tracing::warn!(%error, "a Synchronize batch failed; settling its operations one by one");
                 for op in claimed {
-                    let settled = match self.db.claim_pending(1, Some(op.id), now).await {
+                    let settled = match self.db.claim_pending(1, Some(&[op.id]), now).await {
                         Ok((batch, one)) if one.len() == 1 => {
                             let checked = self.check(&one);
                             self.settle_batch(batch, &one, checked)

@@ -23,7 +23,7 @@ async fn run(db: &Db, id: i64) -> anyhow::Result<()> {
     let mut next = Some(id);
     let mut done = 0;
     while let Some(id) = next.take() {
-        let outcome = job.run_once(Some(id)).await?;
+        let outcome = job.run_once(Some(&[id])).await?;
         tracing::info!(
             operation = id,
             succeeded = outcome.succeeded,
