@@ -13,9 +13,7 @@ use std::collections::HashMap;
 
 use crate::{
     model::{
-        bulk_run::{
-            CorrectionPreview, PreviewItem, SkipReason, OPERATOR_LIMIT,
-        },
+        bulk_run::{CorrectionPreview, PreviewItem, SkipReason, OPERATOR_LIMIT},
         filter::FilterField,
         BulkAction, BulkRun, BulkStatus, FailureGroup, OperationFilter, Role, Rule, SignedIn,
         SyncStatus,
@@ -154,9 +152,7 @@ fn preview_item(
     let after = rule.apply(before.as_deref());
     let left_out = match op.status {
         SyncStatus::Editing => Some(SkipReason::Editing),
-        SyncStatus::Failed | SyncStatus::Pending if after == before => {
-            Some(SkipReason::Unchanged)
-        }
+        SyncStatus::Failed | SyncStatus::Pending if after == before => Some(SkipReason::Unchanged),
         SyncStatus::Failed | SyncStatus::Pending => None,
         SyncStatus::Succeeded | SyncStatus::Waiting => Some(SkipReason::NotApplicable),
     };
@@ -170,7 +166,10 @@ fn preview_item(
                 new_value: after.clone(),
             }),
         }
-        let ctx = contexts.get(&op.legal_entity_id).cloned().unwrap_or_default();
+        let ctx = contexts
+            .get(&op.legal_entity_id)
+            .cloned()
+            .unwrap_or_default();
         validate_operation(op.kind, &fields, &ctx)
             .into_iter()
             .next()
@@ -243,7 +242,9 @@ fn preview_page<'a>(items: impl Iterator<Item = &'a NewBulkItem>) -> Vec<Preview
 
 /// The next page of preview `run_id`'s changes, after operation `after`.
 pub async fn preview_more(db: &Db, run_id: i64, after: i64) -> Result<Vec<PreviewItem>, AppError> {
-    let items = db.bulk_items(run_id, after, 5 * PREVIEW_PAGE as i64).await?;
+    let items = db
+        .bulk_items(run_id, after, 5 * PREVIEW_PAGE as i64)
+        .await?;
     Ok(preview_page(items.iter()))
 }
 
@@ -259,9 +260,12 @@ pub async fn confirm(
     now: i64,
 ) -> Result<BulkRun, AppError> {
     crate::access::allow(person, Role::Operator)?;
-    let run = db.bulk_run(run_id).await?.ok_or_else(|| AppError::NotFound {
-        what: format!("bulk run {run_id}"),
-    })?;
+    let run = db
+        .bulk_run(run_id)
+        .await?
+        .ok_or_else(|| AppError::NotFound {
+            what: format!("bulk run {run_id}"),
+        })?;
     let stale = || {
         AppError::validation(
             "preview",
@@ -284,7 +288,12 @@ pub async fn confirm(
         ));
     }
     if !db
-        .confirm_bulk_run(run_id, &person.name, and_synchronize, now - PREVIEW_LIFETIME)
+        .confirm_bulk_run(
+            run_id,
+            &person.name,
+            and_synchronize,
+            now - PREVIEW_LIFETIME,
+        )
         .await?
     {
         return Err(stale());
@@ -301,9 +310,12 @@ pub async fn revert(
     now: i64,
 ) -> Result<BulkRun, AppError> {
     crate::access::allow(person, Role::Operator)?;
-    let run = db.bulk_run(run_id).await?.ok_or_else(|| AppError::NotFound {
-        what: format!("bulk run {run_id}"),
-    })?;
+    let run = db
+        .bulk_run(run_id)
+        .await?
+        .ok_or_else(|| AppError::NotFound {
+            what: format!("bulk run {run_id}"),
+        })?;
     if run.action != BulkAction::Correct
         || !matches!(run.status, BulkStatus::Finished | BulkStatus::Cancelled)
     {
@@ -357,9 +369,12 @@ pub async fn cancel(
     now: i64,
 ) -> Result<BulkRun, AppError> {
     crate::access::allow(person, Role::Operator)?;
-    let run = db.bulk_run(run_id).await?.ok_or_else(|| AppError::NotFound {
-        what: format!("bulk run {run_id}"),
-    })?;
+    let run = db
+        .bulk_run(run_id)
+        .await?
+        .ok_or_else(|| AppError::NotFound {
+            what: format!("bulk run {run_id}"),
+        })?;
     if run.actor != person.name && !person.may(Role::Admin) {
         return Err(AppError::Forbidden);
     }

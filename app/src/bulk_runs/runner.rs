@@ -76,7 +76,9 @@ pub async fn step_of(db: &Db, owner: &str, chunk: i64) -> anyhow::Result<bool> {
         .map(|((id, _), _)| *id)
         .collect();
     if synchronizes(&run) && !changed.is_empty() {
-        let outcome = Synchronize::new(db.clone()).run_once(Some(&changed)).await?;
+        let outcome = Synchronize::new(db.clone())
+            .run_once(Some(&changed))
+            .await?;
         db.count_bulk_synchronized(id, outcome.succeeded, outcome.failed)
             .await?;
     }
@@ -90,14 +92,22 @@ fn synchronizes(run: &BulkRun) -> bool {
 }
 
 /// What one item of `run` becomes, from the operation as it is now.
-pub fn plan(run: &BulkRun, chunk_item: &ChunkItem, contexts: &HashMap<String, ValidationContext>) -> Settle {
+pub fn plan(
+    run: &BulkRun,
+    chunk_item: &ChunkItem,
+    contexts: &HashMap<String, ValidationContext>,
+) -> Settle {
     let item = &chunk_item.item;
     let op = &chunk_item.operation;
     let skip = |why: SkipReason| Settle::Outcome {
         outcome: BulkOutcome::Skipped,
         detail: Some(why.as_str().to_owned()),
     };
-    let field = run.rule.as_ref().map(|r| r.field.clone()).unwrap_or_default();
+    let field = run
+        .rule
+        .as_ref()
+        .map(|r| r.field.clone())
+        .unwrap_or_default();
     match run.action {
         BulkAction::DryRun => {
             if !matches!(op.status, SyncStatus::Failed | SyncStatus::Pending) {
@@ -105,7 +115,10 @@ pub fn plan(run: &BulkRun, chunk_item: &ChunkItem, contexts: &HashMap<String, Va
             }
             let empty = ValidationContext::default();
             let ctx = contexts.get(&op.legal_entity_id).unwrap_or(&empty);
-            match validate_operation(op.kind, &op.fields, ctx).into_iter().next() {
+            match validate_operation(op.kind, &op.fields, ctx)
+                .into_iter()
+                .next()
+            {
                 None => Settle::Outcome {
                     outcome: BulkOutcome::Passed,
                     detail: None,

@@ -135,9 +135,14 @@ pub struct PreviewItem {
 #[serde(tag = "change", rename_all = "snake_case")]
 pub enum RuleChange {
     /// Every value becomes `value`.
-    Set { value: String },
+    Set {
+        value: String,
+    },
     /// Each occurrence of `find` becomes `with` (`@@` → `@`).
-    Replace { find: String, with: String },
+    Replace {
+        find: String,
+        with: String,
+    },
     /// Spaces at either end go.
     Trim,
     /// Spaces at either end go, and runs of spaces inside become one.
@@ -148,7 +153,10 @@ pub enum RuleChange {
     Clear,
     /// A value equal to `from` (ignoring case and spaces at either end) becomes `to`; others
     /// stay (customer group `RETAIL ` → `RETAIL`).
-    Map { from: String, to: String },
+    Map {
+        from: String,
+        to: String,
+    },
 }
 
 /// A correction of one field, applied to each selected operation's new value.
@@ -169,8 +177,12 @@ pub enum RuleMistake {
     /// Replace needs the text to find.
     NothingToFind,
     /// The value given for a number, a date or yes/no is not one.
-    NotOfKind { value: String },
-    TooLong { max: usize },
+    NotOfKind {
+        value: String,
+    },
+    TooLong {
+        max: usize,
+    },
 }
 
 impl Rule {
@@ -316,13 +328,13 @@ mod tests {
                 Some("Storgata 1 B"),
             ),
             (RuleChange::Uppercase, Some("retail"), Some("RETAIL")),
-            (RuleChange::Lowercase, Some("Ola@Example.NO"), Some("ola@example.no")),
-            (RuleChange::Clear, Some("x"), None),
             (
-                RuleChange::Set { value: "NO".into() },
-                None,
-                Some("NO"),
+                RuleChange::Lowercase,
+                Some("Ola@Example.NO"),
+                Some("ola@example.no"),
             ),
+            (RuleChange::Clear, Some("x"), None),
+            (RuleChange::Set { value: "NO".into() }, None, Some("NO")),
             (
                 RuleChange::Map {
                     from: "RETAIL".into(),
@@ -367,7 +379,10 @@ mod tests {
             find: String::new(),
             with: "@".into(),
         });
-        assert_eq!(replace.check(ValueKind::Text), Err(RuleMistake::NothingToFind));
+        assert_eq!(
+            replace.check(ValueKind::Text),
+            Err(RuleMistake::NothingToFind)
+        );
         assert!(matches!(
             set(&"x".repeat(MAX_RULE_VALUE + 1)).check(ValueKind::Text),
             Err(RuleMistake::TooLong { .. })
@@ -376,7 +391,11 @@ mod tests {
             from: "RETAIL".into(),
             to: "RETAIL".into(),
         });
-        assert_eq!(tidy.check(ValueKind::Code), Ok(()), "tidies `retail ` and `Retail`");
+        assert_eq!(
+            tidy.check(ValueKind::Code),
+            Ok(()),
+            "tidies `retail ` and `Retail`"
+        );
     }
 
     #[test]

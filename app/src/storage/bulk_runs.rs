@@ -13,8 +13,8 @@ use super::{
 };
 use crate::model::{
     bulk_run::{BulkCounts, BulkOutcome, SkipReason},
-    BulkAction, BulkRun, BulkStatus, ChangeAction, OperationField, OperationFilter,
-    OperationKind, Rule, SyncStatus,
+    BulkAction, BulkRun, BulkStatus, ChangeAction, OperationField, OperationFilter, OperationKind,
+    Rule, SyncStatus,
 };
 
 /// A run to write.
@@ -121,10 +121,7 @@ impl Db {
         limit: i64,
     ) -> Result<Vec<SelectedOperation>, sqlx::Error> {
         let mut clause = Clause::default();
-        let fields = super::json_group(
-            self.backend(),
-            &["f.field", "f.old_value", "f.new_value"],
-        );
+        let fields = super::json_group(self.backend(), &["f.field", "f.old_value", "f.new_value"]);
         let columns = format!(
             "o.id, o.version, o.status, o.kind, o.legal_entity_id, \
              (SELECT {fields} FROM operation_fields f WHERE f.operation_id = o.id) AS fields"
@@ -226,10 +223,12 @@ impl Db {
 
     /// One run, by id.
     pub async fn bulk_run(&self, id: i64) -> Result<Option<BulkRun>, sqlx::Error> {
-        let row = sqlx::query(&format!("SELECT {RUN_COLUMNS} FROM bulk_runs WHERE id = $1"))
-            .bind(id)
-            .fetch_optional(self.pool())
-            .await?;
+        let row = sqlx::query(&format!(
+            "SELECT {RUN_COLUMNS} FROM bulk_runs WHERE id = $1"
+        ))
+        .bind(id)
+        .fetch_optional(self.pool())
+        .await?;
         row.as_ref().map(run_from_row).transpose()
     }
 
@@ -364,10 +363,7 @@ impl Db {
     /// Up to `limit` items of run `run` still to do, by operation id, each with its operation
     /// as it is now.
     pub async fn bulk_chunk(&self, run: i64, limit: i64) -> Result<Vec<ChunkItem>, sqlx::Error> {
-        let fields = super::json_group(
-            self.backend(),
-            &["f.field", "f.old_value", "f.new_value"],
-        );
+        let fields = super::json_group(self.backend(), &["f.field", "f.old_value", "f.new_value"]);
         let sql = format!(
             "SELECT i.operation_id, i.version AS item_version, i.before_value, i.after_value, \
              i.outcome, i.detail, o.id, o.version, o.status, o.kind, o.legal_entity_id, \

@@ -61,7 +61,9 @@ pub fn json_param<T: serde::Serialize + ?Sized>(rows: &T) -> Result<String, sqlx
 }
 
 /// An operation's fields from their JSON aggregate (`[[field, old, new], …]`), by field name.
-pub fn operation_fields_from_json(json: Option<String>) -> Result<Vec<OperationField>, sqlx::Error> {
+pub fn operation_fields_from_json(
+    json: Option<String>,
+) -> Result<Vec<OperationField>, sqlx::Error> {
     let Some(json) = json else {
         return Ok(Vec::new());
     };

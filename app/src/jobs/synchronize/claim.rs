@@ -167,7 +167,6 @@ fn claimed_from_row(row: &AnyRow) -> Result<ClaimedOperation, sqlx::Error> {
     })
 }
 
-
 impl SyncBatch {
     /// The customer with this real account, or else the one created from this async account.
     pub async fn find_customer(
