@@ -4,6 +4,7 @@
 
 pub mod access;
 pub mod api;
+pub mod bulk_runner;
 pub mod cli;
 pub mod edit_holds;
 pub mod events;

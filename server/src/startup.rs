@@ -194,7 +194,8 @@ pub async fn serve(db: Db, args: &ServeArgs) -> anyhow::Result<()> {
         let mut jobs = app::jobs::Jobs::new(db.clone(), instance_name());
         jobs.lease = args.job_lease;
         jobs.sync_workers = args.sync_workers;
-        crate::scheduler::spawn(jobs, stopped, settings.scheduler.clone())
+        let bulk_runner = crate::bulk_runner::spawn(db.clone(), instance_name(), stopped.clone());
+        (crate::scheduler::spawn(jobs, stopped, settings.scheduler.clone()), bulk_runner)
     });
     let app = router(db.clone(), options, &settings);
     tokio::spawn(access::sessions::sweep_expired(
@@ -209,8 +210,9 @@ pub async fn serve(db: Db, args: &ServeArgs) -> anyhow::Result<()> {
     tracing::info!(%addr, "listening");
     serve_connections(listener, app, args.timeouts, &settings.shutdown).await;
     let _ = stop.send(true);
-    if let Some(scheduler) = scheduler {
+    if let Some((scheduler, bulk_runner)) = scheduler {
         let _ = scheduler.await;
+        let _ = bulk_runner.await;
     }
     db.close().await;
     tracing::info!("stopped");

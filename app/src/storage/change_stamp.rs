@@ -1,7 +1,7 @@
 //! What the live status page watches: a stamp that changes whenever something the page shows may
 //! have changed (a job run starts, makes progress or ends; a schedule changes; operations arrive;
-//! a correction is logged). One cheap query, run by each server once a second for all its
-//! browsers together.
+//! a correction is logged; a bulk run starts, moves on or ends). One cheap query, run by each
+//! server once a second for all its browsers together.
 
 use super::{col, Db};
 
@@ -15,16 +15,19 @@ impl Db {
               FROM job_runs WHERE id > (SELECT COALESCE(MAX(id), 0) - 6 FROM job_runs)) AS work, \
              (SELECT COALESCE(MAX(updated_at), 0) FROM job_schedules) AS schedules, \
              (SELECT COALESCE(MAX(id), 0) FROM operations) AS operations, \
-             (SELECT COALESCE(MAX(id), 0) FROM change_log) AS changes",
+             (SELECT COALESCE(MAX(id), 0) FROM change_log) AS changes, \
+             (SELECT COALESCE(SUM(id + done + CASE WHEN status = 'running' THEN 1 ELSE 0 END), 0) \
+              FROM bulk_runs WHERE id > (SELECT COALESCE(MAX(id), 0) - 6 FROM bulk_runs)) AS bulk",
         )
         .fetch_one(self.pool())
         .await?;
-        let parts: [i64; 5] = [
+        let parts: [i64; 6] = [
             col(&row, "runs")?,
             col(&row, "work")?,
             col(&row, "schedules")?,
             col(&row, "operations")?,
             col(&row, "changes")?,
+            col(&row, "bulk")?,
         ];
         Ok(parts.map(|p| p.to_string()).join("."))
     }
