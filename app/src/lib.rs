@@ -128,6 +128,7 @@ fn Frame() -> impl IntoView {
                     <Route path=StaticSegment("admin") view=pages::admin::AdminPage ssr=SsrMode::Async />
                     <Route path=StaticSegment("changes") view=pages::changes::ChangesPage ssr=SsrMode::Async />
                     <Route path=StaticSegment("failures") view=pages::failures::FailuresPage ssr=SsrMode::Async />
+                    <Route path=StaticSegment("bulk") view=pages::bulk_runs::BulkRunsPage ssr=SsrMode::Async />
                 </Routes>
             </div>
         </Router>

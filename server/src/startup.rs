@@ -195,7 +195,10 @@ pub async fn serve(db: Db, args: &ServeArgs) -> anyhow::Result<()> {
         jobs.lease = args.job_lease;
         jobs.sync_workers = args.sync_workers;
         let bulk_runner = crate::bulk_runner::spawn(db.clone(), instance_name(), stopped.clone());
-        (crate::scheduler::spawn(jobs, stopped, settings.scheduler.clone()), bulk_runner)
+        (
+            crate::scheduler::spawn(jobs, stopped, settings.scheduler.clone()),
+            bulk_runner,
+        )
     });
     let app = router(db.clone(), options, &settings);
     tokio::spawn(access::sessions::sweep_expired(

@@ -13,7 +13,7 @@ use std::collections::HashMap;
 
 use crate::{
     model::{
-        bulk_run::{CorrectionPreview, PreviewItem, SkipReason, OPERATOR_LIMIT},
+        bulk_run::{CorrectionPreview, PreviewItem, SkipReason, OPERATOR_LIMIT, PREVIEW_PAGE_SIZE},
         filter::FilterField,
         BulkAction, BulkRun, BulkStatus, FailureGroup, OperationFilter, Role, Rule, SignedIn,
         SyncStatus,
@@ -31,8 +31,6 @@ use crate::{
 pub const ADMIN_LIMIT: i64 = 200_000;
 /// How long a preview waits for its confirmation (microseconds): after that, preview again.
 pub const PREVIEW_LIFETIME: i64 = 30 * 60 * 1_000_000;
-/// How many of a preview's changes it shows at once.
-pub const PREVIEW_PAGE: usize = 20;
 
 /// How many operations `person` may act on at once.
 pub fn limit_of(person: &SignedIn) -> i64 {
@@ -226,11 +224,11 @@ fn summarize(run_id: i64, items: &[NewBulkItem]) -> CorrectionPreview {
     }
 }
 
-/// Up to [`PREVIEW_PAGE`] changes among `items`, in their order.
+/// Up to [`PREVIEW_PAGE_SIZE`] changes among `items`, in their order.
 fn preview_page<'a>(items: impl Iterator<Item = &'a NewBulkItem>) -> Vec<PreviewItem> {
     items
         .filter(|i| i.outcome.is_none())
-        .take(PREVIEW_PAGE)
+        .take(PREVIEW_PAGE_SIZE)
         .map(|i| PreviewItem {
             operation_id: i.operation_id,
             before: i.before.clone(),
@@ -243,7 +241,7 @@ fn preview_page<'a>(items: impl Iterator<Item = &'a NewBulkItem>) -> Vec<Preview
 /// The next page of preview `run_id`'s changes, after operation `after`.
 pub async fn preview_more(db: &Db, run_id: i64, after: i64) -> Result<Vec<PreviewItem>, AppError> {
     let items = db
-        .bulk_items(run_id, after, 5 * PREVIEW_PAGE as i64)
+        .bulk_items(run_id, after, 5 * PREVIEW_PAGE_SIZE as i64)
         .await?;
     Ok(preview_page(items.iter()))
 }

@@ -3,7 +3,8 @@
 //! module, so a key missing in either language fails the build. The chosen language is kept in
 //! a cookie; without one, the browser's `Accept-Language` decides.
 //!
-//! What a person reads of a model value is written here: [`descriptions`] (the change
+//! What a person reads of a model value is written here: [`bulk_runs`] (a bulk run, its rule
+//! and its skips), [`descriptions`] (the change
 //! description of an operation), [`failures`] (a failure group's cause), [`mistakes`] (what is
 //! wrong with a filter) and [`reasons`]
 //! (why a value was refused). The model holds the data; this module imports the model, never
@@ -24,6 +25,7 @@ mod generated {
 
 pub use generated::i18n;
 
+mod bulk_runs;
 mod descriptions;
 mod failures;
 mod mistakes;

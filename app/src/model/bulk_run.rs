@@ -14,6 +14,8 @@ use super::filter::ValueKind;
 
 /// An operator may act on this many operations at once; more takes an admin.
 pub const OPERATOR_LIMIT: i64 = 10_000;
+/// How many of a preview's changes the page shows at once.
+pub const PREVIEW_PAGE_SIZE: usize = 20;
 /// The longest value a rule may hold (characters).
 pub const MAX_RULE_VALUE: usize = 200;
 

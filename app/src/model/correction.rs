@@ -123,6 +123,8 @@ pub struct ChangeEntry {
     pub reverts: Option<i64>,
     /// The revert that undid this correction, if any.
     pub reverted_by: Option<i64>,
+    /// The bulk run that made it, if one did.
+    pub bulk_run: Option<i64>,
 }
 
 /// What the change log page shows: its filter as the URL has it.
@@ -132,6 +134,8 @@ pub struct ChangeLogFilter {
     pub field: Option<String>,
     pub operation_id: Option<i64>,
     pub action: Option<ChangeAction>,
+    /// Lines of one bulk run.
+    pub bulk_run: Option<i64>,
     /// Entries older than this id (the next page).
     pub before: Option<i64>,
 }

@@ -44,7 +44,7 @@ fn ChangeLogView(page: ChangeLogPage) -> impl IntoView {
     let query = use_query_map();
     let param = move |key: &str| query.with_untracked(|q| q.get(key).unwrap_or_default());
     let next_href = page.next.map(|before| {
-        let mut pairs: Vec<(String, String)> = ["who", "field", "op", "action"]
+        let mut pairs: Vec<(String, String)> = ["who", "field", "op", "action", "bulk"]
             .iter()
             .map(|k| (k.to_string(), param(k)))
             .filter(|(_, v)| !v.is_empty())
@@ -94,6 +94,7 @@ fn ChangeLogView(page: ChangeLogPage) -> impl IntoView {
                 <span>{tu_string!(i18n, fix.operation)}</span>
                 <input type="text" inputmode="numeric" name="op" size="8" value=param("op") />
             </label>
+            {(!param("bulk").is_empty()).then(|| view! { <input type="hidden" name="bulk" value=param("bulk") /> })}
             <button type="submit" class="button button-primary">{tu_string!(i18n, fix.apply_filter)}</button>
             <a class="button button-quiet" href="/changes">{tu_string!(i18n, fix.clear_filter)}</a>
         </form>
@@ -141,7 +142,12 @@ fn ChangeTable(page: ChangeLogPage, locale: Locale) -> impl IntoView {
                                         <BeforeAfter before=entry.before.clone() after=entry.after.clone() />
                                     })}
                                 </td>
-                                <td data-label=td_string!(locale, fix.why)>{entry.reason.clone().unwrap_or_default()}</td>
+                                <td data-label=td_string!(locale, fix.why)>
+                                    {entry.reason.clone().unwrap_or_default()}
+                                    {entry.bulk_run.map(|run| view! {
+                                        " "<a class="bulk-run-link" href=format!("/bulk?run={run}")>{format!("#{run}")}</a>
+                                    })}
+                                </td>
                             </tr>
                         }
                     }).collect_view()}

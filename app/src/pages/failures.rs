@@ -28,7 +28,7 @@ pub fn FailuresPage() -> impl IntoView {
     view! {
         <main class="failures-page">
             <h1>{tu_string!(i18n, failures.title)}</h1>
-            <p class="muted">{tu_string!(i18n, failures.lead)}</p>
+            <p class="muted">{tu_string!(i18n, failures.lead)}" "<a href="/bulk">{tu_string!(i18n, bulk.runs)}</a></p>
             <Transition fallback=move || view! { <p class="loading" role="status">"…"</p> }>
                 {move || Suspend::new(async move {
                     match page.await {

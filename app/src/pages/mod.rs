@@ -1,6 +1,7 @@
 //! Pages, one file each.
 
 pub mod admin;
+pub mod bulk_runs;
 pub mod changes;
 pub mod failures;
 pub mod not_found;

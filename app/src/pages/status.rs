@@ -8,7 +8,7 @@ use leptos_router::hooks::{use_location, use_query_map};
 
 use crate::{
     components::{
-        error_box::ErrorBox, filter_bar::FilterBar, jobs_panel::JobsPanel,
+        bulk_bar::BulkBar, error_box::ErrorBox, filter_bar::FilterBar, jobs_panel::JobsPanel,
         operation_detail::OperationDetailView, operation_list::OperationList, person::allows,
         status_counts::StatusCounts,
     },
@@ -112,6 +112,26 @@ pub fn StatusPage() -> impl IntoView {
                         }
                     }
                 </Suspense>
+                {(!filter.is_empty()).then(|| {
+                    // What the bulk bar acts on: the filter alone (not its order, columns or page).
+                    let selection = form_urlencoded::Serializer::new(String::new())
+                        .extend_pairs(OperationFilter { view: Default::default(), ..filter.clone() }.to_query())
+                        .finish();
+                    view! {
+                        <Suspense fallback=|| ()>
+                            {move || {
+                                let selection = selection.clone();
+                                Suspend::new(async move {
+                                    let role = person.signed_in().await.map(|p| p.role);
+                                    let fields = choices.await.ok()?.fields;
+                                    allows(role, Role::Operator).then(|| view! {
+                                        <BulkBar query=selection fields />
+                                    })
+                                })
+                            }}
+                        </Suspense>
+                    }
+                })}
                 <Suspense fallback=|| ()>
                     {move || {
                         let (filter, before, read_filter) = (filter.clone(), before.clone(), read_filter.clone());

@@ -8,7 +8,7 @@ use super::{col, from_micros, Db};
 use crate::model::{correction::ChangeLogFilter, ChangeAction, ChangeEntry};
 
 const ENTRY_COLUMNS: &str = "c.id, c.at, c.actor, c.operation_id, c.action, c.field, \
-     c.before_value, c.after_value, c.reason, c.reverts, \
+     c.before_value, c.after_value, c.reason, c.reverts, c.bulk_run_id, \
      (SELECT MIN(r.id) FROM change_log r WHERE r.reverts = c.id) AS reverted_by";
 
 impl Db {
@@ -60,6 +60,9 @@ impl Db {
         if filter.action.is_some() {
             next("c.action");
         }
+        if filter.bulk_run.is_some() {
+            next("c.bulk_run_id");
+        }
         if filter.before.is_some() {
             n += 1;
             conditions.push(format!("c.id < ${n}"));
@@ -81,6 +84,9 @@ impl Db {
         }
         if let Some(action) = filter.action {
             query = query.bind(action.as_str());
+        }
+        if let Some(run) = filter.bulk_run {
+            query = query.bind(run);
         }
         if let Some(before) = filter.before {
             query = query.bind(before);
@@ -113,5 +119,6 @@ fn entry_from_row(row: &AnyRow) -> Result<ChangeEntry, sqlx::Error> {
         reason: col(row, "reason")?,
         reverts: col(row, "reverts")?,
         reverted_by: col(row, "reverted_by")?,
+        bulk_run: col(row, "bulk_run_id")?,
     })
 }

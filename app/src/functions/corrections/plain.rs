@@ -311,6 +311,7 @@ pub fn read_filter(query: &str) -> Result<ChangeLogFilter, AppError> {
             "who" => filter.actor = Some(value.to_owned()),
             "field" => filter.field = Some(value.to_owned()),
             "op" => filter.operation_id = Some(number()?),
+            "bulk" => filter.bulk_run = Some(number()?),
             "before" => filter.before = Some(number()?),
             "action" => {
                 filter.action = Some(ChangeAction::parse(value).ok_or_else(|| {
