@@ -27,6 +27,19 @@ pub enum Command {
     BenchPage(SamplesArgs),
     /// Benchmark: opening, saving, and saving and synchronizing corrections on this database.
     BenchSave(SamplesArgs),
+    /// Benchmark: the failures page, exact counts, and a flood fixed by one bulk correction.
+    BenchTriage(BenchTriageArgs),
+}
+
+/// Options of `bench-triage`.
+#[derive(Debug, Args)]
+pub struct BenchTriageArgs {
+    /// Times each read is measured.
+    #[arg(long, default_value_t = 200)]
+    pub samples: usize,
+    /// Creates in the flood the bulk correction fixes.
+    #[arg(long, default_value_t = 10_000)]
+    pub operations: usize,
 }
 
 /// Options of `bench-page` and `bench-save`.

@@ -51,6 +51,17 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             }
             Ok(())
         }
+        Command::BenchTriage(args) => {
+            print_heading(&db, "bench-triage", args.samples).await?;
+            for case in bench::triage::read_bench(&db, args.samples).await? {
+                println!("{case}");
+            }
+            println!(
+                "{}",
+                bench::triage::flood_bench(&db, args.operations).await?
+            );
+            Ok(())
+        }
     };
     db.close().await;
     result

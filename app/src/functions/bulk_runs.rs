@@ -11,7 +11,7 @@ use crate::answer_codec::Answer;
 use crate::{
     model::{
         bulk_run::{BulkOutcome, CorrectionPreview, PreviewItem},
-        BulkAction, BulkRun, Role, Rule,
+        BulkAction, BulkRun, Rule,
     },
     AppError,
 };
@@ -26,7 +26,7 @@ pub struct BulkRunView {
 /// How many operations the status list's `query` selects now, exactly.
 #[server(prefix = "/rpc", endpoint = "bulk/count", output = Answer)]
 pub async fn count_selection(query: String) -> Result<i64, AppError> {
-    crate::access::require(Role::Viewer).map_err(super::with_status)?;
+    crate::access::require(crate::model::Role::Viewer).map_err(super::with_status)?;
     let db = super::db()?;
     crate::bulk_runs::count(&db, &query)
         .await
@@ -36,7 +36,8 @@ pub async fn count_selection(query: String) -> Result<i64, AppError> {
 /// Starts a dry run or a synchronize of what `query` selects.
 #[server(prefix = "/rpc", endpoint = "bulk/start", output = Answer)]
 pub async fn start_bulk_run(query: String, action: BulkAction) -> Result<BulkRun, AppError> {
-    let person = crate::access::require(Role::Operator).map_err(super::with_status)?;
+    let person =
+        crate::access::require(crate::model::Role::Operator).map_err(super::with_status)?;
     let db = super::db()?;
     crate::bulk_runs::start(&db, &person, &query, action, now())
         .await
@@ -46,7 +47,8 @@ pub async fn start_bulk_run(query: String, action: BulkAction) -> Result<BulkRun
 /// What correcting what `query` selects by `rule` would do; nothing is stored but the preview.
 #[server(prefix = "/rpc", endpoint = "bulk/preview", input = Json, output = Answer)]
 pub async fn preview_correction(query: String, rule: Rule) -> Result<CorrectionPreview, AppError> {
-    let person = crate::access::require(Role::Operator).map_err(super::with_status)?;
+    let person =
+        crate::access::require(crate::model::Role::Operator).map_err(super::with_status)?;
     let db = super::db()?;
     crate::bulk_runs::preview(&db, &person, &query, &rule, now())
         .await
@@ -56,7 +58,7 @@ pub async fn preview_correction(query: String, rule: Rule) -> Result<CorrectionP
 /// More of preview `run`'s changes, after operation `after`.
 #[server(prefix = "/rpc", endpoint = "bulk/preview-more", output = Answer)]
 pub async fn preview_more(run: i64, after: i64) -> Result<Vec<PreviewItem>, AppError> {
-    crate::access::require(Role::Operator).map_err(super::with_status)?;
+    crate::access::require(crate::model::Role::Operator).map_err(super::with_status)?;
     let db = super::db()?;
     crate::bulk_runs::preview_more(&db, run, after)
         .await
@@ -66,7 +68,8 @@ pub async fn preview_more(run: i64, after: i64) -> Result<Vec<PreviewItem>, AppE
 /// Stores the correction previewed as `run`, synchronizing each operation when asked.
 #[server(prefix = "/rpc", endpoint = "bulk/confirm", output = Answer)]
 pub async fn confirm_correction(run: i64, and_synchronize: bool) -> Result<BulkRun, AppError> {
-    let person = crate::access::require(Role::Operator).map_err(super::with_status)?;
+    let person =
+        crate::access::require(crate::model::Role::Operator).map_err(super::with_status)?;
     let db = super::db()?;
     crate::bulk_runs::confirm(&db, &person, run, and_synchronize, now())
         .await
@@ -76,7 +79,8 @@ pub async fn confirm_correction(run: i64, and_synchronize: bool) -> Result<BulkR
 /// Puts back what bulk correction `run` changed, where nobody changed it since.
 #[server(prefix = "/rpc", endpoint = "bulk/revert", output = Answer)]
 pub async fn revert_bulk_run(run: i64) -> Result<BulkRun, AppError> {
-    let person = crate::access::require(Role::Operator).map_err(super::with_status)?;
+    let person =
+        crate::access::require(crate::model::Role::Operator).map_err(super::with_status)?;
     let db = super::db()?;
     crate::bulk_runs::revert(&db, &person, run, now())
         .await
@@ -86,7 +90,8 @@ pub async fn revert_bulk_run(run: i64) -> Result<BulkRun, AppError> {
 /// Stops `run`.
 #[server(prefix = "/rpc", endpoint = "bulk/cancel", output = Answer)]
 pub async fn cancel_bulk_run(run: i64) -> Result<BulkRun, AppError> {
-    let person = crate::access::require(Role::Operator).map_err(super::with_status)?;
+    let person =
+        crate::access::require(crate::model::Role::Operator).map_err(super::with_status)?;
     let db = super::db()?;
     crate::bulk_runs::cancel(&db, &person, run, now())
         .await
@@ -96,7 +101,7 @@ pub async fn cancel_bulk_run(run: i64) -> Result<BulkRun, AppError> {
 /// Run `run` and how its operations settled.
 #[server(prefix = "/rpc", endpoint = "bulk/run", output = Answer)]
 pub async fn open_bulk_run(run: i64) -> Result<BulkRunView, AppError> {
-    crate::access::require(Role::Viewer).map_err(super::with_status)?;
+    crate::access::require(crate::model::Role::Viewer).map_err(super::with_status)?;
     let db = super::db()?;
     let view = async {
         let found = db.bulk_run(run).await?.ok_or_else(|| AppError::NotFound {
@@ -113,7 +118,7 @@ pub async fn open_bulk_run(run: i64) -> Result<BulkRunView, AppError> {
 /// The newest bulk runs, newest first.
 #[server(prefix = "/rpc", endpoint = "bulk/runs", output = Answer)]
 pub async fn recent_bulk_runs() -> Result<Vec<BulkRun>, AppError> {
-    crate::access::require(Role::Viewer).map_err(super::with_status)?;
+    crate::access::require(crate::model::Role::Viewer).map_err(super::with_status)?;
     let db = super::db()?;
     db.bulk_runs(50)
         .await

@@ -19,6 +19,7 @@ use sqlx::Row;
 mod bare;
 pub mod page;
 pub mod save;
+pub mod triage;
 
 use app::jobs::synchronize::Synchronize;
 
