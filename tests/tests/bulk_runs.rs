@@ -280,3 +280,23 @@ storage_test! {
         assert_eq!(statuses(&db, "").await, [SyncStatus::Succeeded; 3]);
     }
 }
+
+storage_test! {
+    async fn a_cancelled_run_stops_after_its_chunk_and_leaves_the_rest_untouched(db) {
+        doubled_at(&db, 7).await;
+        let operator = person(Role::Operator);
+        let preview = bulk_runs::preview(&db, &operator, RECEIPT_EMAIL, &fix_at(), now()).await.unwrap();
+        let run = bulk_runs::confirm(&db, &operator, preview.run_id, false, now()).await.unwrap();
+        assert!(runner::step_of(&db, "test-instance", 3).await.unwrap());
+        let other = SignedIn { name: "per".into(), ..person(Role::Operator) };
+        assert!(matches!(bulk_runs::cancel(&db, &other, run.id, now()).await, Err(AppError::Forbidden)), "only its person or an admin");
+        bulk_runs::cancel(&db, &operator, run.id, now()).await.unwrap();
+        run_bulk(&db).await;
+        let run = db.bulk_run(run.id).await.unwrap().unwrap();
+        assert_eq!(run.status, BulkStatus::Cancelled);
+        assert_eq!((run.counts.done, run.counts.changed, run.counts.selected), (3, 3, 7));
+        assert_eq!(statuses(&db, "status=failed").await.len(), 4, "the rest still Failed, unchanged");
+        let again = bulk_runs::cancel(&db, &operator, run.id, now()).await;
+        assert!(matches!(again, Err(AppError::Validation { .. })), "{again:?}");
+    }
+}
