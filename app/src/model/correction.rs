@@ -86,7 +86,7 @@ pub enum SaveOutcome {
     /// was stored. The operation as it is now, and the last person who changed it.
     Conflict {
         current: OperationDetail,
-        by: Option<ChangeEntry>,
+        by: Option<Box<ChangeEntry>>,
     },
 }
 

@@ -118,7 +118,9 @@ pub fn CorrectionEditor(session: EditSession, on_end: Callback<EditorEnd>) -> im
                         synchronized: synchronize,
                     });
                 }
-                Ok(SaveOutcome::Conflict { current, by }) => conflict.set(Some((current, by))),
+                Ok(SaveOutcome::Conflict { current, by }) => {
+                    conflict.set(Some((current, by.map(|b| *b))))
+                }
                 Err(error) => failure.set(Some(error)),
             }
             busy.set(false);

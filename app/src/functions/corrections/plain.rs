@@ -81,7 +81,7 @@ async fn current(db: &Db, id: i64) -> Result<OperationDetail, AppError> {
 
 async fn conflict(db: &Db, id: i64) -> Result<SaveOutcome, AppError> {
     let current = current(db, id).await?;
-    let by = current.changes.first().cloned();
+    let by = current.changes.first().cloned().map(Box::new);
     Ok(SaveOutcome::Conflict { current, by })
 }
 

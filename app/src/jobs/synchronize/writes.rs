@@ -15,6 +15,10 @@ use crate::{
     validate::FieldError,
 };
 
+/// A failed operation's row as `fail_all` binds it: id, code, field, message, reason (JSON)
+/// and failure group key.
+type FailedRow<'a> = (i64, &'a str, &'a str, &'a str, Option<String>, String);
+
 impl SyncBatch {
     /// The customers created from these async accounts, by async account.
     pub async fn customers_by_async_accounts(
@@ -122,7 +126,7 @@ impl SyncBatch {
         if failed.is_empty() {
             return Ok(());
         }
-        let rows: Vec<(i64, &str, &str, &str, Option<String>, String)> = failed
+        let rows: Vec<FailedRow> = failed
             .iter()
             .map(|(id, e)| {
                 let reason = e
