@@ -1,5 +1,5 @@
 //! Carries out bulk runs in the background: while a run waits, one step (a chunk) after
-//! another; else a look every second. With jobs on (`--run-jobs`), like the scheduler: on
+//! another; else a look every second. Every ten minutes it drops the previews nobody confirmed. With jobs on (`--run-jobs`), like the scheduler: on
 //! PostgreSQL with several instances, a run's lease gives it to one of them. A step that fails
 //! or panics is logged and tried again after a pause (its transaction rolled back: nothing is
 //! half-stored); shutdown waits for the current step to end.
@@ -11,11 +11,29 @@ use tokio::{sync::watch, task::JoinHandle};
 
 /// How long the runner waits when there is nothing to do, or after a failed step.
 pub const PAUSE: Duration = Duration::from_secs(1);
+/// How often previews nobody confirmed in time are dropped.
+pub const SWEEP: Duration = Duration::from_secs(600);
+
+/// Ends the previews older than their lifetime (their items go; the run's row stays).
+async fn drop_stale_previews(db: &Db) {
+    let now = app::storage::to_micros(chrono::Utc::now());
+    let before = now - app::bulk_runs::PREVIEW_LIFETIME;
+    match db.drop_stale_previews(before, now).await {
+        Ok(0) => {}
+        Ok(n) => tracing::info!(previews = n, "dropped previews nobody confirmed"),
+        Err(error) => tracing::warn!(%error, "previews nobody confirmed could not be dropped"),
+    }
+}
 
 /// Starts the runner as a task; it ends when `shutdown` turns true.
 pub fn spawn(db: Db, instance: String, mut shutdown: watch::Receiver<bool>) -> JoinHandle<()> {
     tokio::spawn(async move {
+        let mut last_sweep: Option<std::time::Instant> = None;
         while !*shutdown.borrow() {
+            if last_sweep.is_none_or(|at| at.elapsed() >= SWEEP) {
+                last_sweep = Some(std::time::Instant::now());
+                drop_stale_previews(&db).await;
+            }
             let step = std::panic::AssertUnwindSafe(app::bulk_runs::runner::step(&db, &instance));
             let busy = match futures::FutureExt::catch_unwind(step).await {
                 Ok(Ok(busy)) => busy,

@@ -31,6 +31,7 @@ impl Live {
         tokio::spawn(async move {
             let mut ticks = tokio::time::interval(TICK);
             ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            let mut failing = false;
             loop {
                 ticks.tick().await;
                 if tx.is_closed() {
@@ -39,14 +40,23 @@ impl Live {
                 // The status counters' pending deltas (PostgreSQL) are folded here too, once a
                 // second. An unreachable database changes nothing; the page says so itself.
                 let _ = db.fold_count_deltas().await;
-                if let Ok(stamp) = db.change_stamp().await {
-                    tx.send_if_modified(|current| {
-                        let changed = *current != stamp;
-                        if changed {
-                            *current = stamp;
-                        }
-                        changed
-                    });
+                match db.change_stamp().await {
+                    Ok(stamp) => {
+                        failing = false;
+                        tx.send_if_modified(|current| {
+                            let changed = *current != stamp;
+                            if changed {
+                                *current = stamp;
+                            }
+                            changed
+                        });
+                    }
+                    // Said once per spell, not every second.
+                    Err(error) if !failing => {
+                        failing = true;
+                        tracing::warn!(%error, "the live pages' change stamp cannot be read");
+                    }
+                    Err(_) => {}
                 }
             }
         });

@@ -44,6 +44,13 @@ async function postDoubledAt(n, day) {
   assert.equal(answer.status, 200, await answer.text());
 }
 
+/** Opens `path` in `page` and waits until the client brought it to life (leaving a page
+ * before that would log the interrupted hydration as console errors). */
+async function visit(page, path) {
+  await page.goto(BASE_URL + path);
+  await page.waitForSelector('.app[data-hydrated="true"]', { timeout: 30_000 });
+}
+
 /** Runs a job now, as the page's person. */
 async function runNow(page, job) {
   const status = await page.evaluate(async (job) => {
@@ -78,7 +85,7 @@ test('500 failures of one cause are fixed by one rule, previewed, synchronized a
     for (let i = 0; i < 60; i++) {
       await runNow(page, 'PJob');
       await runNow(page, 'SynchronizeCustomers');
-      await page.goto(`${BASE_URL}/failures?from=${day}&to=${day}`);
+      await visit(page, `/failures?from=${day}&to=${day}`);
       if (await group.count() && (await group.getAttribute('data-count')) === '500') break;
       await page.waitForTimeout(1000);
     }
@@ -88,7 +95,8 @@ test('500 failures of one cause are fixed by one rule, previewed, synchronized a
     await shoot(page, 'bulk-failures');
 
     await group.getByRole('link', { name: 'Show these operations' }).click();
-    await page.waitForSelector('.app[data-hydrated="true"]');
+    await page.waitForURL(/error=/);
+    await page.waitForSelector('.app[data-hydrated="true"]', { timeout: 30_000 });
     await page.getByRole('button', { name: 'Select all operations matching this filter' }).click();
     await page.locator('.bulk-selected', { hasText: 'All 500 operations matching this filter are selected' }).waitFor();
     await page.getByRole('button', { name: 'Correct by rule…' }).click();
@@ -111,6 +119,7 @@ test('500 failures of one cause are fixed by one rule, previewed, synchronized a
 
     // The run's own page follows it live to the end.
     await page.waitForURL(/\/bulk\?run=\d+/);
+    await page.waitForSelector('.app[data-hydrated="true"]', { timeout: 30_000 });
     const runId = new URL(page.url()).searchParams.get('run');
     await page.locator('.bulk-status-finished').waitFor({ timeout: 120_000 });
     const counts = await page.locator('.bulk-counts').innerText();
@@ -118,20 +127,20 @@ test('500 failures of one cause are fixed by one rule, previewed, synchronized a
     assert.match(counts, /Synchronized\s+500/i);
     await shoot(page, 'bulk-run');
 
-    await page.goto(`${BASE_URL}/?from=${day}&to=${day}`);
+    await visit(page, `/?from=${day}&to=${day}`);
     assert.equal(await page.locator('.count-chip.badge-succeeded .count-value').innerText(), '500');
     assert.equal(await page.locator('.count-chip.badge-failed .count-value').innerText(), '0');
 
-    await page.goto(`${BASE_URL}/changes?bulk=${runId}`);
+    await visit(page, `/changes?bulk=${runId}`);
     const lines = page.locator('.change-log tbody tr');
     await lines.first().waitFor();
     assert.equal(await lines.count(), 50, 'a full page of the run\'s lines');
     assert.equal(await page.locator(`.change-log a.bulk-run-link[href="/bulk?run=${runId}"]`).count(), 50);
 
-    await page.goto(`${BASE_URL}/bulk?run=${runId}`);
-    await page.waitForSelector('.app[data-hydrated="true"]');
+    await visit(page, `/bulk?run=${runId}`);
     await page.getByRole('button', { name: 'Revert this correction' }).click();
     await page.waitForURL((url) => url.searchParams.get('run') !== runId);
+    await page.waitForSelector('.app[data-hydrated="true"]', { timeout: 30_000 });
     await page.locator('.bulk-status-finished').waitFor({ timeout: 60_000 });
     assert.match(await page.locator('.bulk-run-meta').innerText(), new RegExp(`Reverts bulk run #${runId}`));
     assert.match(await page.locator('.bulk-outcomes').innerText(), /500 left alone: it was synchronized since/);

@@ -300,3 +300,57 @@ storage_test! {
         assert!(matches!(again, Err(AppError::Validation { .. })), "{again:?}");
     }
 }
+
+storage_test! {
+    async fn each_kind_of_rule_stores_what_its_preview_showed(db) {
+        doubled_at(&db, 2).await;
+        let operator = person(Role::Operator);
+        let names = || async {
+            sqlx::query_scalar::<_, Option<String>>(
+                "SELECT f.new_value FROM operations o LEFT JOIN operation_fields f \
+                 ON f.operation_id = o.id AND f.field = 'name' ORDER BY o.id",
+            )
+            .fetch_all(db.pool())
+            .await
+            .unwrap()
+        };
+        // Each rule in turn on both operations' name; `None`: the rule changes nothing.
+        let steps: [(RuleChange, Option<Option<&str>>); 8] = [
+            (RuleChange::Set { value: "  Kari   Nordmann  ".into() }, Some(Some("Kari   Nordmann"))),
+            (RuleChange::CollapseSpaces, Some(Some("Kari Nordmann"))),
+            (RuleChange::Uppercase, Some(Some("KARI NORDMANN"))),
+            (RuleChange::Lowercase, Some(Some("kari nordmann"))),
+            (RuleChange::Replace { find: "kari".into(), with: "Ola".into() }, Some(Some("Ola nordmann"))),
+            (RuleChange::Map { from: "OLA NORDMANN ".into(), to: "Per Hansen".into() }, Some(Some("Per Hansen"))),
+            (RuleChange::Trim, None),
+            (RuleChange::Clear, Some(None)),
+        ];
+        for (change, expected) in steps {
+            let rule = Rule { field: "name".into(), change };
+            let preview = bulk_runs::preview(&db, &operator, "", &rule, now()).await.unwrap();
+            let Some(expected) = expected else {
+                assert_eq!(preview.changes, 0, "{rule:?}");
+                continue;
+            };
+            assert_eq!(preview.changes, 2, "{rule:?}");
+            let shown: Vec<Option<String>> = preview.sample.iter().map(|p| p.after.clone()).collect();
+            assert_eq!(shown, vec![expected.map(str::to_owned); 2], "{rule:?}");
+            bulk_runs::confirm(&db, &operator, preview.run_id, false, now()).await.unwrap();
+            run_bulk(&db).await;
+            assert_eq!(names().await, shown, "{rule:?}: stored as previewed");
+        }
+    }
+}
+
+storage_test! {
+    async fn the_live_pages_change_stamp_moves_as_a_bulk_run_moves_on(db) {
+        doubled_at(&db, 3).await;
+        let before = db.change_stamp().await.unwrap();
+        let run = bulk_runs::start(&db, &person(Role::Operator), "status=failed", BulkAction::DryRun, now()).await.unwrap();
+        let started = db.change_stamp().await.unwrap();
+        assert_ne!(before, started);
+        run_bulk(&db).await;
+        assert_ne!(started, db.change_stamp().await.unwrap());
+        assert_eq!(db.bulk_run(run.id).await.unwrap().unwrap().counts.done, 3);
+    }
+}

@@ -13,7 +13,10 @@ use std::collections::HashMap;
 
 use crate::{
     model::{
-        bulk_run::{CorrectionPreview, PreviewItem, SkipReason, OPERATOR_LIMIT, PREVIEW_PAGE_SIZE},
+        bulk_run::{
+            BulkOutcome, CorrectionPreview, PreviewItem, SkipReason, OPERATOR_LIMIT,
+            PREVIEW_PAGE_SIZE,
+        },
         filter::FilterField,
         BulkAction, BulkRun, BulkStatus, FailureGroup, OperationFilter, Role, Rule, SignedIn,
         SyncStatus,
@@ -64,6 +67,7 @@ pub async fn start(
     }
     let filter = crate::functions::operations::read_filter(db, query).await?;
     check_size(person, db.count_selection(&filter).await?)?;
+    let limit = limit_of(person);
     let id = db
         .insert_bulk_run(
             &NewBulkRun {
@@ -78,8 +82,11 @@ pub async fn start(
             },
             &filter,
             None,
+            limit,
         )
-        .await?;
+        .await?
+        // It grew past the limit between the count and the insert.
+        .ok_or_else(|| too_many(person))?;
     run_of(db, id).await
 }
 
@@ -103,6 +110,7 @@ pub async fn preview(
         .map_err(|m| AppError::validation("rule", rule_mistake(&m)))?;
     let filter = crate::functions::operations::read_filter(db, query).await?;
     let limit = limit_of(person);
+    check_size(person, db.count_selection(&filter).await?)?;
     let selected = db.selected_operations(&filter, limit + 1).await?;
     check_size(person, selected.len() as i64)?;
     let mut contexts: HashMap<String, ValidationContext> = HashMap::new();
@@ -130,8 +138,10 @@ pub async fn preview(
             },
             &filter,
             Some(&items),
+            limit,
         )
-        .await?;
+        .await?
+        .ok_or_else(|| too_many(person))?;
     Ok(summarize(id, &items))
 }
 
@@ -164,11 +174,9 @@ fn preview_item(
                 new_value: after.clone(),
             }),
         }
-        let ctx = contexts
-            .get(&op.legal_entity_id)
-            .cloned()
-            .unwrap_or_default();
-        validate_operation(op.kind, &fields, &ctx)
+        let empty = ValidationContext::default();
+        let ctx = contexts.get(&op.legal_entity_id).unwrap_or(&empty);
+        validate_operation(op.kind, &fields, ctx)
             .into_iter()
             .next()
             .map(|e| FailureGroup::of(e.code, &e.field, e.reason.as_deref()).key())
@@ -180,7 +188,7 @@ fn preview_item(
         version: op.version,
         before,
         after,
-        outcome: left_out.map(|_| crate::model::bulk_run::BulkOutcome::Skipped.as_str()),
+        outcome: left_out.map(|_| BulkOutcome::Skipped),
         detail: left_out.map(|r| r.as_str().to_owned()).or(still_fails),
     }
 }
@@ -238,10 +246,19 @@ fn preview_page<'a>(items: impl Iterator<Item = &'a NewBulkItem>) -> Vec<Preview
         .collect()
 }
 
-/// The next page of preview `run_id`'s changes, after operation `after`.
-pub async fn preview_more(db: &Db, run_id: i64, after: i64) -> Result<Vec<PreviewItem>, AppError> {
+/// The next page of `person`'s preview `run_id`'s changes, after operation `after`.
+pub async fn preview_more(
+    db: &Db,
+    person: &SignedIn,
+    run_id: i64,
+    after: i64,
+) -> Result<Vec<PreviewItem>, AppError> {
+    let run = run_of(db, run_id).await?;
+    if run.status != BulkStatus::Previewed || run.actor != person.name {
+        return Err(stale_preview());
+    }
     let items = db
-        .bulk_items(run_id, after, 5 * PREVIEW_PAGE_SIZE as i64)
+        .items_to_do(run_id, after, PREVIEW_PAGE_SIZE as i64)
         .await?;
     Ok(preview_page(items.iter()))
 }
@@ -258,33 +275,12 @@ pub async fn confirm(
     now: i64,
 ) -> Result<BulkRun, AppError> {
     crate::access::allow(person, Role::Operator)?;
-    let run = db
-        .bulk_run(run_id)
-        .await?
-        .ok_or_else(|| AppError::NotFound {
-            what: format!("bulk run {run_id}"),
-        })?;
-    let stale = || {
-        AppError::validation(
-            "preview",
-            "is out of date (confirmed, cancelled or older than 30 minutes); preview again",
-        )
-    };
+    let run = run_of(db, run_id).await?;
     if run.status != BulkStatus::Previewed || run.actor != person.name {
-        return Err(stale());
+        return Err(stale_preview());
     }
-    let filter = crate::functions::operations::read_filter(db, &run.selection).await?;
-    let now_selected = db.count_selection(&filter).await?;
-    if now_selected > limit_of(person) {
-        return Err(AppError::validation(
-            "selection",
-            format!(
-                "has grown to {now_selected} operations since the preview, more than the {} \
-                 you may change at once; narrow the filter and preview again",
-                limit_of(person)
-            ),
-        ));
-    }
+    // The preview fixed its operations; the person's limit may have changed since.
+    check_size(person, run.counts.selected)?;
     if !db
         .confirm_bulk_run(
             run_id,
@@ -294,7 +290,7 @@ pub async fn confirm(
         )
         .await?
     {
-        return Err(stale());
+        return Err(stale_preview());
     }
     run_of(db, run_id).await
 }
@@ -308,12 +304,7 @@ pub async fn revert(
     now: i64,
 ) -> Result<BulkRun, AppError> {
     crate::access::allow(person, Role::Operator)?;
-    let run = db
-        .bulk_run(run_id)
-        .await?
-        .ok_or_else(|| AppError::NotFound {
-            what: format!("bulk run {run_id}"),
-        })?;
+    let run = run_of(db, run_id).await?;
     if run.action != BulkAction::Correct
         || !matches!(run.status, BulkStatus::Finished | BulkStatus::Cancelled)
     {
@@ -353,8 +344,10 @@ pub async fn revert(
             },
             &OperationFilter::default(),
             Some(&items),
+            limit_of(person),
         )
-        .await?;
+        .await?
+        .ok_or_else(|| too_many(person))?;
     run_of(db, id).await
 }
 
@@ -367,12 +360,7 @@ pub async fn cancel(
     now: i64,
 ) -> Result<BulkRun, AppError> {
     crate::access::allow(person, Role::Operator)?;
-    let run = db
-        .bulk_run(run_id)
-        .await?
-        .ok_or_else(|| AppError::NotFound {
-            what: format!("bulk run {run_id}"),
-        })?;
+    let run = run_of(db, run_id).await?;
     if run.actor != person.name && !person.may(Role::Admin) {
         return Err(AppError::Forbidden);
     }
@@ -383,7 +371,7 @@ pub async fn cancel(
 }
 
 /// Run `id` as it stands.
-async fn run_of(db: &Db, id: i64) -> Result<BulkRun, AppError> {
+pub async fn run_of(db: &Db, id: i64) -> Result<BulkRun, AppError> {
     db.bulk_run(id).await?.ok_or_else(|| AppError::NotFound {
         what: format!("bulk run {id}"),
     })
@@ -397,27 +385,35 @@ fn check_size(person: &SignedIn, n: i64) -> Result<(), AppError> {
             "selects no operation; change the filter",
         ));
     }
-    let limit = limit_of(person);
-    if n > limit {
-        let who = if person.may(Role::Admin) {
-            "anyone"
-        } else {
-            "an operator"
-        };
-        return Err(AppError::validation(
-            "selection",
-            format!(
-                "holds more than {limit} operations, more than {who} may change at once; \
-                 narrow the filter{}",
-                if person.may(Role::Admin) {
-                    ""
-                } else {
-                    " or ask an admin"
-                }
-            ),
-        ));
+    if n > limit_of(person) {
+        return Err(too_many(person));
     }
     Ok(())
+}
+
+/// A selection larger than `person` may act on at once.
+fn too_many(person: &SignedIn) -> AppError {
+    let limit = limit_of(person);
+    let (who, or_else) = if person.may(Role::Admin) {
+        ("anyone", "")
+    } else {
+        ("an operator", " or ask an admin")
+    };
+    AppError::validation(
+        "selection",
+        format!(
+            "holds more than {limit} operations, more than {who} may change at once; narrow the \
+             filter{or_else}"
+        ),
+    )
+}
+
+/// A preview that can no longer be confirmed or paged.
+fn stale_preview() -> AppError {
+    AppError::validation(
+        "preview",
+        "is out of date (confirmed, cancelled or older than 30 minutes); preview again",
+    )
 }
 
 /// A rule's mistake in English (the API's and the log's words; the page says its own).
@@ -463,7 +459,7 @@ mod tests {
 
     #[test]
     fn a_preview_counts_changes_passes_failures_and_leftovers() {
-        let item = |id: i64, outcome: Option<&'static str>, detail: Option<&str>| NewBulkItem {
+        let item = |id: i64, outcome: Option<BulkOutcome>, detail: Option<&str>| NewBulkItem {
             operation_id: id,
             version: 1,
             before: Some("a@@b.no".into()),
@@ -475,8 +471,8 @@ mod tests {
             item(1, None, None),
             item(2, None, Some("required.name.required")),
             item(3, None, None),
-            item(4, Some("skipped"), Some("unchanged")),
-            item(5, Some("skipped"), Some("editing")),
+            item(4, Some(BulkOutcome::Skipped), Some("unchanged")),
+            item(5, Some(BulkOutcome::Skipped), Some("editing")),
             item(6, None, Some("required.name.required")),
         ];
         let preview = summarize(9, &items);

@@ -51,6 +51,9 @@ pub async fn step_of(db: &Db, owner: &str, chunk: i64) -> anyhow::Result<bool> {
     }
     let chunk = db.bulk_chunk(id, chunk).await?;
     if chunk.is_empty() {
+        if run.synchronizes() && synchronize_left_over(db, &run).await? {
+            return Ok(true);
+        }
         db.finish_bulk_run(&run, false, now).await?;
         tracing::info!(run = id, action = run.action.as_str(), "bulk run finished");
         return Ok(true);
@@ -75,20 +78,28 @@ pub async fn step_of(db: &Db, owner: &str, chunk: i64) -> anyhow::Result<bool> {
         .filter(|(_, o)| **o == BulkOutcome::Changed)
         .map(|((id, _), _)| *id)
         .collect();
-    if synchronizes(&run) && !changed.is_empty() {
-        let outcome = Synchronize::new(db.clone())
-            .run_once(Some(&changed))
-            .await?;
-        db.count_bulk_synchronized(id, outcome.succeeded, outcome.failed)
-            .await?;
+    if run.synchronizes() && !changed.is_empty() {
+        synchronize(db, &run, &changed).await?;
     }
     Ok(true)
 }
 
-/// Whether `run` synchronizes the operations it changes.
-fn synchronizes(run: &BulkRun) -> bool {
-    run.action == BulkAction::Synchronize
-        || (run.action == BulkAction::Correct && run.and_synchronize)
+/// Runs Synchronize customers for operations `ids` of `run`, and counts how they came out.
+/// How many it took.
+async fn synchronize(db: &Db, run: &BulkRun, ids: &[i64]) -> anyhow::Result<i64> {
+    let outcome = Synchronize::new(db.clone()).run_once(Some(ids)).await?;
+    db.count_bulk_synchronized(run.id, outcome.succeeded, outcome.failed)
+        .await?;
+    Ok(outcome.seen)
+}
+
+/// Synchronizes operations the run changed but never synchronized (an instance stopped
+/// between a chunk and its synchronize); whether there were any the job took.
+async fn synchronize_left_over(db: &Db, run: &BulkRun) -> anyhow::Result<bool> {
+    let left = db
+        .changed_but_not_synchronized(run.id, crate::jobs::synchronize::BATCH)
+        .await?;
+    Ok(!left.is_empty() && synchronize(db, run, &left).await? > 0)
 }
 
 /// What one item of `run` becomes, from the operation as it is now.
@@ -129,25 +140,16 @@ pub fn plan(
                 },
             }
         }
-        BulkAction::Synchronize => {
-            if chunk_item.logged {
-                // Moved to Pending before a crash; only its outcome is missing.
-                return Settle::Outcome {
-                    outcome: BulkOutcome::Changed,
-                    detail: None,
-                };
-            }
-            match op.status {
-                SyncStatus::Failed | SyncStatus::Pending if op.version == item.version => {
-                    Settle::ToSynchronize {
-                        version: item.version,
-                    }
+        BulkAction::Synchronize => match op.status {
+            SyncStatus::Failed | SyncStatus::Pending if op.version == item.version => {
+                Settle::ToSynchronize {
+                    version: item.version,
                 }
-                SyncStatus::Editing => skip(SkipReason::Editing),
-                SyncStatus::Failed | SyncStatus::Pending => skip(SkipReason::ChangedSince),
-                SyncStatus::Succeeded | SyncStatus::Waiting => skip(SkipReason::NotApplicable),
             }
-        }
+            SyncStatus::Editing => skip(SkipReason::Editing),
+            SyncStatus::Failed | SyncStatus::Pending => skip(SkipReason::ChangedSince),
+            SyncStatus::Succeeded | SyncStatus::Waiting => skip(SkipReason::NotApplicable),
+        },
         BulkAction::Correct => match op.status {
             SyncStatus::Editing => skip(SkipReason::Editing),
             _ => Settle::Change {

@@ -23,10 +23,11 @@ pub struct BulkRunView {
     pub outcomes: Vec<(BulkOutcome, Option<String>, i64)>,
 }
 
-/// How many operations the status list's `query` selects now, exactly.
+/// How many operations the status list's `query` selects now, exactly (an operator's
+/// question before acting: it counts every match, where the list's chips stop at a cap).
 #[server(prefix = "/rpc", endpoint = "bulk/count", output = Answer)]
 pub async fn count_selection(query: String) -> Result<i64, AppError> {
-    crate::access::require(crate::model::Role::Viewer).map_err(super::with_status)?;
+    crate::access::require(crate::model::Role::Operator).map_err(super::with_status)?;
     let db = super::db()?;
     crate::bulk_runs::count(&db, &query)
         .await
@@ -58,9 +59,10 @@ pub async fn preview_correction(query: String, rule: Rule) -> Result<CorrectionP
 /// More of preview `run`'s changes, after operation `after`.
 #[server(prefix = "/rpc", endpoint = "bulk/preview-more", output = Answer)]
 pub async fn preview_more(run: i64, after: i64) -> Result<Vec<PreviewItem>, AppError> {
-    crate::access::require(crate::model::Role::Operator).map_err(super::with_status)?;
+    let person =
+        crate::access::require(crate::model::Role::Operator).map_err(super::with_status)?;
     let db = super::db()?;
-    crate::bulk_runs::preview_more(&db, run, after)
+    crate::bulk_runs::preview_more(&db, &person, run, after)
         .await
         .map_err(super::with_status)
 }
@@ -104,12 +106,9 @@ pub async fn open_bulk_run(run: i64) -> Result<BulkRunView, AppError> {
     crate::access::require(crate::model::Role::Viewer).map_err(super::with_status)?;
     let db = super::db()?;
     let view = async {
-        let found = db.bulk_run(run).await?.ok_or_else(|| AppError::NotFound {
-            what: format!("bulk run {run}"),
-        })?;
         Ok::<_, AppError>(BulkRunView {
+            run: crate::bulk_runs::run_of(&db, run).await?,
             outcomes: db.bulk_outcomes(run).await?,
-            run: found,
         })
     };
     view.await.map_err(super::with_status)

@@ -22,12 +22,7 @@ pub const FILTER_PARAMS: [&str; 3] = ["channel", "from", "to"];
 #[cfg(feature = "ssr")]
 pub async fn groups(db: &crate::storage::Db, query: &str) -> Result<FailureGroups, AppError> {
     let filter = read_filter(query)?;
-    let groups = db.failure_groups(&filter).await?;
-    Ok(FailureGroups {
-        total: groups.iter().map(|g| g.count).sum(),
-        groups,
-        channels: db.channel_names().await?,
-    })
+    Ok(db.failure_groups(&filter).await?)
 }
 
 /// The channel and days of a failures page query, checked like the status list's.

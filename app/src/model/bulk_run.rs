@@ -188,8 +188,14 @@ pub enum RuleMistake {
 }
 
 impl Rule {
-    /// The new value a rule gives `value` (`None`: no value).
+    /// The new value a rule gives `value` (`None`: no value), stored as the editor stores a
+    /// typed value: trimmed, and no value when nothing is left.
     pub fn apply(&self, value: Option<&str>) -> Option<String> {
+        self.change_of(value)
+            .and_then(|v| super::correction::stored_value(&v))
+    }
+
+    fn change_of(&self, value: Option<&str>) -> Option<String> {
         match &self.change {
             RuleChange::Set { value } => Some(value.clone()),
             RuleChange::Clear => None,
@@ -285,6 +291,14 @@ pub struct BulkRun {
     pub counts: BulkCounts,
 }
 
+impl BulkRun {
+    /// Whether the run synchronizes the operations it changes.
+    pub fn synchronizes(&self) -> bool {
+        self.action == BulkAction::Synchronize
+            || (self.action == BulkAction::Correct && self.and_synchronize)
+    }
+}
+
 /// What a bulk run has done so far; `done` of `selected` operations are settled.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BulkCounts {
@@ -314,7 +328,7 @@ mod tests {
 
     #[test]
     fn each_kind_of_rule_changes_a_value_as_it_says() {
-        let cases: [(RuleChange, Option<&str>, Option<&str>); 10] = [
+        let cases: [(RuleChange, Option<&str>, Option<&str>); 11] = [
             (
                 RuleChange::Replace {
                     find: "@@".into(),
@@ -354,6 +368,14 @@ mod tests {
                 Some("WHOLESALE"),
             ),
             (RuleChange::Trim, None, None),
+            (
+                RuleChange::Replace {
+                    find: "x".into(),
+                    with: String::new(),
+                },
+                Some(" x "),
+                None,
+            ),
         ];
         for (change, before, after) in cases {
             let r = rule(change);

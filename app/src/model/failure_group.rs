@@ -33,7 +33,7 @@ impl FailureGroup {
     pub fn of(code: ErrorCode, field: &str, reason: Option<&Reason>) -> Self {
         Self {
             code: code.as_str().to_owned(),
-            field: field.to_owned(),
+            field: key_field(field),
             reason: reason.map(reason_tag).unwrap_or_default(),
         }
     }
@@ -42,7 +42,7 @@ impl FailureGroup {
     pub fn of_error(error: &LastError) -> Self {
         Self {
             code: error.code.clone(),
-            field: error.field.clone().unwrap_or_default(),
+            field: key_field(error.field.as_deref().unwrap_or_default()),
             reason: error.reason.as_ref().map(reason_tag).unwrap_or_default(),
         }
     }
@@ -69,6 +69,19 @@ impl FailureGroup {
             reason: reason.to_owned(),
         })
     }
+}
+
+/// The longest field name a key holds (characters): a field a channel named may be long.
+const MAX_KEY_FIELD: usize = 100;
+
+/// A field's name as a key holds it: without control characters, at most [`MAX_KEY_FIELD`]
+/// characters, so every key reads back.
+fn key_field(field: &str) -> String {
+    field
+        .chars()
+        .filter(|c| !c.is_control())
+        .take(MAX_KEY_FIELD)
+        .collect()
 }
 
 /// The serialized tag of a reason (`invalid_email`, `not_a_date`): the same text migration 0014
@@ -135,6 +148,8 @@ pub struct FailureGroups {
     pub channels: Vec<(i64, String)>,
     /// Failed operations in every group.
     pub total: i64,
+    /// How many groups there are (the page shows the biggest).
+    pub group_count: usize,
 }
 
 #[cfg(test)]
@@ -205,6 +220,17 @@ mod tests {
         ] {
             assert_eq!(FailureGroup::parse(&group.key()), Some(group));
         }
+    }
+
+    #[test]
+    fn a_long_or_odd_field_a_channel_named_still_makes_a_key_that_reads_back() {
+        let name = format!("x\u{7}{}", "y".repeat(500));
+        let group = FailureGroup::of(
+            ErrorCode::UnknownField,
+            &name,
+            Some(&Reason::UnknownField { name: name.clone() }),
+        );
+        assert_eq!(FailureGroup::parse(&group.key()), Some(group));
     }
 
     #[test]

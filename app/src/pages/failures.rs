@@ -51,7 +51,7 @@ fn FailureGroupsView(groups: FailureGroups) -> impl IntoView {
     let filter = read_filter(&use_location().search.get_untracked()).unwrap_or_default();
     let chosen_channel = param("channel");
     let total = group_thousands(locale, groups.total);
-    let count = groups.groups.len().to_string();
+    let count = groups.group_count.to_string();
     view! {
         <form class="changes-filter failures-filter" method="get" action="/failures">
             <label>

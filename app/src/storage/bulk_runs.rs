@@ -34,13 +34,13 @@ pub struct NewBulkRun<'a> {
 /// One operation of a run, as written with it: the operation's version then and, for a
 /// correction or a revert, the field's value before and after; an outcome when it is settled
 /// already (a rule that changes nothing, say).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct NewBulkItem {
     pub operation_id: i64,
     pub version: i64,
     pub before: Option<String>,
     pub after: Option<String>,
-    pub outcome: Option<&'static str>,
+    pub outcome: Option<BulkOutcome>,
     pub detail: Option<String>,
 }
 
@@ -60,8 +60,6 @@ pub struct SelectedOperation {
 pub struct ChunkItem {
     pub item: NewBulkItem,
     pub operation: SelectedOperation,
-    /// This run already logged a Synchronize for it (it crashed before the item was settled).
-    pub logged: bool,
 }
 
 /// How one item of a chunk settles.
@@ -136,15 +134,17 @@ impl Db {
         rows.iter().map(selected_from_row).collect()
     }
 
-    /// Writes a run and its items in one transaction; its id. The items are `items`, or, when
-    /// `None`, every operation `filter` selects now (with its version).
+    /// Writes a run and its items in one transaction; its id, or `None` (nothing written) when
+    /// they are more than `limit`. The items are `items`, or, when `None`, every operation
+    /// `filter` selects now (with its version).
     #[tracing::instrument(skip(self, run, items), err)]
     pub async fn insert_bulk_run(
         &self,
         run: &NewBulkRun<'_>,
         filter: &OperationFilter,
         items: Option<&[NewBulkItem]>,
-    ) -> Result<i64, sqlx::Error> {
+        limit: i64,
+    ) -> Result<Option<i64>, sqlx::Error> {
         let mut tx = self.begin_write().await?;
         let row = sqlx::query(
             "INSERT INTO bulk_runs (action, status, actor, created_at, selection, rule, \
@@ -182,7 +182,7 @@ impl Db {
                                 i.version,
                                 &i.before,
                                 &i.after,
-                                i.outcome,
+                                i.outcome.map(BulkOutcome::as_str),
                                 &i.detail,
                             )
                         })
@@ -207,18 +207,22 @@ impl Db {
                 }
             }
         }
-        sqlx::query(
+        let row = sqlx::query(
             "UPDATE bulk_runs SET \
              selected = (SELECT COUNT(*) FROM bulk_run_items WHERE run_id = $1), \
              done = (SELECT COUNT(*) FROM bulk_run_items WHERE run_id = $1 AND outcome IS NOT NULL), \
              skipped = (SELECT COUNT(*) FROM bulk_run_items WHERE run_id = $1 AND outcome = 'skipped') \
-             WHERE id = $1",
+             WHERE id = $1 RETURNING selected",
         )
         .bind(id)
-        .execute(&mut *tx)
+        .fetch_one(&mut *tx)
         .await?;
+        if col::<i64>(&row, "selected")? > limit {
+            tx.rollback().await?;
+            return Ok(None);
+        }
         tx.commit().await?;
-        Ok(id)
+        Ok(Some(id))
     }
 
     /// One run, by id.
@@ -244,9 +248,9 @@ impl Db {
         rows.iter().map(run_from_row).collect()
     }
 
-    /// A page of a run's items after operation `after` (by operation id): the operation and
-    /// the value before and after, its outcome and detail.
-    pub async fn bulk_items(
+    /// A page of a run's items still to do after operation `after` (by operation id): a
+    /// preview's changes, each with the value before and after and its detail.
+    pub async fn items_to_do(
         &self,
         run: i64,
         after: i64,
@@ -254,7 +258,7 @@ impl Db {
     ) -> Result<Vec<NewBulkItem>, sqlx::Error> {
         let rows = sqlx::query(
             "SELECT operation_id, version, before_value, after_value, outcome, detail \
-             FROM bulk_run_items WHERE run_id = $1 AND operation_id > $2 \
+             FROM bulk_run_items WHERE run_id = $1 AND operation_id > $2 AND outcome IS NULL \
              ORDER BY operation_id LIMIT $3",
         )
         .bind(run)
@@ -293,6 +297,7 @@ impl Db {
 
     /// Starts a previewed run of `actor` made since `not_before`: `false` when there is none
     /// (confirmed already, cancelled, someone else's, or too old).
+    #[tracing::instrument(skip(self), err)]
     pub async fn confirm_bulk_run(
         &self,
         id: i64,
@@ -317,6 +322,7 @@ impl Db {
 
     /// Asks a run to stop: a preview is dropped at once, a running run stops after its chunk.
     /// `false` when it had finished.
+    #[tracing::instrument(skip(self), err)]
     pub async fn cancel_bulk_run(&self, id: i64, now_micros: i64) -> Result<bool, sqlx::Error> {
         let changed = self
             .write_one(
@@ -336,6 +342,7 @@ impl Db {
     /// Takes (or renews) the lease of the oldest running run nobody else holds, until
     /// `until_micros`; its id and whether it was asked to stop. On PostgreSQL two instances
     /// asking at once get different runs or one of them none.
+    #[tracing::instrument(skip(self), err)]
     pub async fn lease_bulk_run(
         &self,
         owner: &str,
@@ -344,6 +351,16 @@ impl Db {
     ) -> Result<Option<(i64, bool)>, sqlx::Error> {
         let free = "status = 'running' AND (lease_owner IS NULL OR lease_owner = $1 \
                     OR lease_until < $2)";
+        // Asked every second by every instance: only take SQLite's one writer (and make the
+        // Synchronize job shorten its transactions for it) when there is a run to take.
+        let waiting = sqlx::query(&format!("SELECT id FROM bulk_runs WHERE {free} LIMIT 1"))
+            .bind(owner)
+            .bind(now_micros)
+            .fetch_optional(self.pool())
+            .await?;
+        if waiting.is_none() {
+            return Ok(None);
+        }
         let mut tx = self.begin_write().await?;
         let row = sqlx::query(&format!(
             "UPDATE bulk_runs SET lease_owner = $1, lease_until = $3 WHERE id = \
@@ -362,14 +379,13 @@ impl Db {
 
     /// Up to `limit` items of run `run` still to do, by operation id, each with its operation
     /// as it is now.
+    #[tracing::instrument(skip(self), err)]
     pub async fn bulk_chunk(&self, run: i64, limit: i64) -> Result<Vec<ChunkItem>, sqlx::Error> {
         let fields = super::json_group(self.backend(), &["f.field", "f.old_value", "f.new_value"]);
         let sql = format!(
             "SELECT i.operation_id, i.version AS item_version, i.before_value, i.after_value, \
              i.outcome, i.detail, o.id, o.version, o.status, o.kind, o.legal_entity_id, \
-             (SELECT {fields} FROM operation_fields f WHERE f.operation_id = o.id) AS fields, \
-             (SELECT COUNT(*) FROM change_log c WHERE c.bulk_run_id = i.run_id \
-              AND c.operation_id = i.operation_id AND c.action = 'synchronize') AS logged \
+             (SELECT {fields} FROM operation_fields f WHERE f.operation_id = o.id) AS fields \
              FROM bulk_run_items i JOIN operations o ON o.id = i.operation_id \
              WHERE i.run_id = $1 AND i.outcome IS NULL ORDER BY i.operation_id LIMIT $2"
         );
@@ -385,7 +401,6 @@ impl Db {
                 Ok(ChunkItem {
                     item,
                     operation: selected_from_row(row)?,
-                    logged: col::<i64>(row, "logged")? > 0,
                 })
             })
             .collect()
@@ -394,6 +409,7 @@ impl Db {
     /// Settles a chunk of run `run`'s items in one transaction: each change or move to
     /// Pending, its change-log line (naming the run), the item's outcome, and the run's counts.
     /// Returns each item's outcome, in order.
+    #[tracing::instrument(skip(self, run, items), fields(run = run.id), err)]
     pub async fn settle_bulk_chunk(
         &self,
         run: &BulkRun,
@@ -454,15 +470,14 @@ impl Db {
     /// For a run that synchronizes, `passed` and `failed` are counted from the operations it
     /// changed as they stand now (Succeeded, Failed), so a restart in the middle cannot make
     /// them wrong.
+    #[tracing::instrument(skip(self, run), fields(run = run.id), err)]
     pub async fn finish_bulk_run(
         &self,
         run: &BulkRun,
         cancelled: bool,
         now_micros: i64,
     ) -> Result<(), sqlx::Error> {
-        let synchronizes = run.action == BulkAction::Synchronize
-            || (run.action == BulkAction::Correct && run.and_synchronize);
-        let counted = if synchronizes {
+        let counted = if run.synchronizes() {
             "passed = (SELECT COUNT(*) FROM bulk_run_items i JOIN operations o \
              ON o.id = i.operation_id WHERE i.run_id = $1 AND i.outcome = 'changed' \
              AND o.status = 'succeeded'), \
@@ -500,7 +515,8 @@ impl Db {
     ) -> Result<(), sqlx::Error> {
         self.write_one(
             sqlx::query(
-                "UPDATE bulk_runs SET passed = passed + $2, failed = failed + $3 WHERE id = $1",
+                "UPDATE bulk_runs SET passed = passed + $2, failed = failed + $3 \
+                 WHERE id = $1 AND status = 'running'",
             )
             .bind(run)
             .bind(passed)
@@ -508,6 +524,54 @@ impl Db {
         )
         .await?;
         Ok(())
+    }
+
+    /// Up to `limit` operations run `run` changed that are still Pending and were never tried
+    /// by the Synchronize job since (a crash came between a chunk and its synchronize).
+    pub async fn changed_but_not_synchronized(
+        &self,
+        run: i64,
+        limit: i64,
+    ) -> Result<Vec<i64>, sqlx::Error> {
+        let rows = sqlx::query(
+            "SELECT o.id FROM bulk_run_items i JOIN operations o ON o.id = i.operation_id \
+             WHERE i.run_id = $1 AND i.outcome = 'changed' AND o.status = 'pending' \
+             AND o.next_retry_at IS NULL ORDER BY o.id LIMIT $2",
+        )
+        .bind(run)
+        .bind(limit)
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter().map(|row| col(row, "id")).collect()
+    }
+
+    /// Ends previews made before `before_micros` that nobody confirmed: they are cancelled and
+    /// their items dropped (the run's row stays: who previewed what, when). How many.
+    #[tracing::instrument(skip(self), err)]
+    pub async fn drop_stale_previews(
+        &self,
+        before_micros: i64,
+        now_micros: i64,
+    ) -> Result<u64, sqlx::Error> {
+        let mut tx = self.begin_write().await?;
+        sqlx::query(
+            "DELETE FROM bulk_run_items WHERE run_id IN \
+             (SELECT id FROM bulk_runs WHERE status = 'previewed' AND created_at < $1)",
+        )
+        .bind(before_micros)
+        .execute(&mut *tx)
+        .await?;
+        let ended = sqlx::query(
+            "UPDATE bulk_runs SET status = 'cancelled', finished_at = $2 \
+             WHERE status = 'previewed' AND created_at < $1",
+        )
+        .bind(before_micros)
+        .bind(now_micros)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        tx.commit().await?;
+        Ok(ended)
     }
 
     /// The lines bulk correction `run` wrote, each with its operation's version now, for
@@ -658,10 +722,7 @@ fn item_from_row(row: &AnyRow) -> Result<NewBulkItem, sqlx::Error> {
         version: col(row, "version")?,
         before: col(row, "before_value")?,
         after: col(row, "after_value")?,
-        outcome: outcome
-            .as_deref()
-            .and_then(BulkOutcome::parse)
-            .map(BulkOutcome::as_str),
+        outcome: outcome.as_deref().and_then(BulkOutcome::parse),
         detail: col(row, "detail")?,
     })
 }

@@ -11,12 +11,12 @@ impl Db {
         let row = sqlx::query(
             "SELECT \
              (SELECT COALESCE(MAX(id), 0) FROM job_runs) AS runs, \
-             (SELECT COALESCE(SUM(seen + progress + CASE WHEN status = 'running' THEN 1 ELSE 0 END), 0) \
+             (SELECT CAST(COALESCE(SUM(seen + progress + CASE WHEN status = 'running' THEN 1 ELSE 0 END), 0) AS BIGINT) \
               FROM job_runs WHERE id > (SELECT COALESCE(MAX(id), 0) - 6 FROM job_runs)) AS work, \
              (SELECT COALESCE(MAX(updated_at), 0) FROM job_schedules) AS schedules, \
              (SELECT COALESCE(MAX(id), 0) FROM operations) AS operations, \
              (SELECT COALESCE(MAX(id), 0) FROM change_log) AS changes, \
-             (SELECT COALESCE(SUM(id + done + CASE WHEN status = 'running' THEN 1 ELSE 0 END), 0) \
+             (SELECT CAST(COALESCE(SUM(id + done + CASE WHEN status = 'running' THEN 1 ELSE 0 END), 0) AS BIGINT) \
               FROM bulk_runs WHERE id > (SELECT COALESCE(MAX(id), 0) - 6 FROM bulk_runs)) AS bulk",
         )
         .fetch_one(self.pool())

@@ -11,13 +11,18 @@ use sqlx::any::AnyRow;
 use super::{col, from_micros, Db};
 use crate::model::{
     detail::FieldName,
-    failure_group::{day_number, day_of_number, ChannelCount, FailureGroupSummary, FailureSample},
+    failure_group::{
+        day_number, day_of_number, ChannelCount, FailureGroupSummary, FailureGroups, FailureSample,
+    },
     FailureGroup, OperationFilter,
 };
 
 /// The counters and the deltas not yet folded into them, as one relation.
 const FAILURE_COUNTS: &str = "(SELECT failure_group, channel_id, day, n FROM failure_counts \
      UNION ALL SELECT failure_group, channel_id, day, n FROM failure_count_deltas) k";
+
+/// How many groups the page shows (most operations first): each costs two index lookups.
+pub const MAX_GROUPS: usize = 100;
 
 /// How many of a group's newest operations the page shows as examples.
 const SAMPLES: i64 = 2;
@@ -35,12 +40,13 @@ struct Tally {
 
 impl Db {
     /// The failure groups under `filter`'s channel and days (its other parts aside), most
-    /// operations first, each with its channels, days, first and last time and samples.
+    /// operations first (the first [`MAX_GROUPS`]), each with its channels, days, first and
+    /// last time and samples.
     #[tracing::instrument(skip(self), err)]
     pub async fn failure_groups(
         &self,
         filter: &OperationFilter,
-    ) -> Result<Vec<FailureGroupSummary>, sqlx::Error> {
+    ) -> Result<FailureGroups, sqlx::Error> {
         let sql = format!(
             "SELECT k.failure_group, k.channel_id, k.day, CAST(SUM(k.n) AS BIGINT) AS n \
              FROM {FAILURE_COUNTS} \
@@ -62,17 +68,20 @@ impl Db {
             *tally.channels.entry(col(row, "channel_id")?).or_default() += n;
             *tally.days.entry(col(row, "day")?).or_default() += n;
         }
-        let names: HashMap<i64, String> = self.channel_names().await?.into_iter().collect();
+        let channel_names = self.channel_names().await?;
+        let names: HashMap<i64, String> = channel_names.iter().cloned().collect();
         let definitions = self.every_attribute_definition().await?;
-        let mut groups = Vec::with_capacity(tallies.len());
-        for (key, tally) in tallies {
+        let mut tallies: Vec<(String, Tally)> =
+            tallies.into_iter().filter(|(_, t)| t.count > 0).collect();
+        tallies.sort_by(|a, b| b.1.count.cmp(&a.1.count).then_with(|| a.0.cmp(&b.0)));
+        let total = tallies.iter().map(|(_, t)| t.count).sum();
+        let group_count = tallies.len();
+        let mut groups = Vec::with_capacity(tallies.len().min(MAX_GROUPS));
+        for (key, tally) in tallies.into_iter().take(MAX_GROUPS) {
             let Some(group) = FailureGroup::parse(&key) else {
                 tracing::warn!(key, "a failure group key that does not read back");
                 continue;
             };
-            if tally.count <= 0 {
-                continue;
-            }
             let (Some(first_day), Some(last_day)) = (
                 tally.days.keys().next().copied(),
                 tally.days.keys().next_back().copied(),
@@ -122,7 +131,12 @@ impl Db {
             });
         }
         groups.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.group.cmp(&b.group)));
-        Ok(groups)
+        Ok(FailureGroups {
+            groups,
+            channels: channel_names,
+            total,
+            group_count,
+        })
     }
 
     /// The Failed operations of group `key` on day number `day` (of one channel or all), the
