@@ -147,3 +147,23 @@ test('500 failures of one cause are fixed by one rule, previewed, synchronized a
     assert.deepEqual(errors, [], 'no console errors');
   }, () => page.close());
 });
+
+test('rows picked one by one are what a bulk action acts on', async (t) => {
+  const { page, errors } = await openHydrated(operator, '/?status=failed');
+  await guarded(t, page, async () => {
+    const boxes = page.locator('input.row-pick');
+    assert.ok(await boxes.count() >= 2, 'the demo has Failed operations');
+    const ids = [await boxes.nth(0).getAttribute('value'), await boxes.nth(1).getAttribute('value')];
+    await boxes.nth(0).check();
+    await boxes.nth(1).check();
+    await page.locator('.bulk-selected', { hasText: '2 picked operations are selected' }).waitFor();
+    await page.getByRole('button', { name: 'Dry run' }).click();
+    await page.waitForURL(/\/bulk\?run=\d+/);
+    await page.waitForSelector('.app[data-hydrated="true"]', { timeout: 30_000 });
+    await page.locator('.bulk-status-finished').waitFor({ timeout: 60_000 });
+    assert.match(await page.locator('.bulk-counts').innerText(), /Selected\s+2\b/i);
+    const open = page.getByRole('link', { name: 'Open the selection in the list' });
+    assert.match(decodeURIComponent(await open.getAttribute('href')), new RegExp(`ids=${ids[0]},${ids[1]}`));
+    assert.deepEqual(errors, [], 'no console errors');
+  }, () => page.close());
+});

@@ -1,6 +1,7 @@
-//! The bulk bar above a filtered list: "Select all matching" counts the filter's operations
-//! exactly (every page, not only the one shown), then offers a dry run, a synchronize and a
-//! correction by rule. A correction is previewed first — how many change, how many would pass
+//! The bulk bar above the list: the rows picked with their checkboxes, or "Select all
+//! matching", which counts the filter's operations exactly (every page, not only the one
+//! shown); then a dry run, a synchronize and a correction by rule. Picked rows are a filter
+//! too (`ids=`), so every selection is a filter the server evaluates when the run starts. A correction is previewed first — how many change, how many would pass
 //! and why the others would not, and each change before → after — and stored only when the
 //! person confirms. Each action becomes a bulk run, followed on its own page.
 
@@ -35,9 +36,35 @@ const CHANGES: [&str; 8] = [
 #[island]
 pub fn BulkBar(query: String, fields: Vec<FilterField>) -> impl IntoView {
     let i18n = use_i18n();
-    let query = StoredValue::new(query);
+    let filter_query = query;
     let fields = StoredValue::new(fields);
     let count = RwSignal::new(None::<i64>);
+    // The ids of the rows whose checkbox is ticked, kept as the person ticks them.
+    let picked = RwSignal::new(Vec::<i64>::new());
+    #[cfg(feature = "hydrate")]
+    {
+        let handle =
+            leptos::leptos_dom::helpers::window_event_listener(leptos::ev::change, move |_| {
+                picked.set(picked_rows());
+            });
+        on_cleanup(move || handle.remove());
+    }
+    // What an action acts on: the picked rows (of this filter), or everything it selects.
+    let query = StoredValue::new(String::new());
+    Effect::new(move |_| {
+        let ids = picked.get();
+        query.set_value(if ids.is_empty() {
+            filter_query.clone()
+        } else {
+            let ids: Vec<String> = ids.iter().map(i64::to_string).collect();
+            let pick = format!("ids={}", ids.join(","));
+            if filter_query.is_empty() {
+                pick
+            } else {
+                format!("{filter_query}&{pick}")
+            }
+        });
+    });
     let problem = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
     let correcting = RwSignal::new(false);
@@ -69,18 +96,24 @@ pub fn BulkBar(query: String, fields: Vec<FilterField>) -> impl IntoView {
     };
     view! {
         <section class="bulk-bar" aria-label=tu_string!(i18n, bulk.label)>
-            {move || match count.get() {
-                None => view! {
+            {move || match (picked.with(Vec::len), count.get()) {
+                (0, None) => view! {
                     <button type="button" class="button" disabled=move || busy.get() on:click=select_all>
                         {tu_string!(i18n, bulk.select_all)}
                     </button>
                 }.into_any(),
-                Some(n) => {
+                (picks, all) => {
                     let locale = i18n.get_locale_untracked();
-                    let n_text = group_thousands(locale, n);
+                    let (n, sentence) = if picks > 0 {
+                        let n = picks as i64;
+                        (n, td_string!(locale, bulk.picked, n = group_thousands(locale, n)).to_string())
+                    } else {
+                        let n = all.unwrap_or_default();
+                        (n, td_string!(locale, bulk.selected, n = group_thousands(locale, n)).to_string())
+                    };
                     view! {
                         <p class="bulk-selected" role="status">
-                            <strong>{td_string!(locale, bulk.selected, n = n_text)}</strong>
+                            <strong>{sentence}</strong>
                         </p>
                         <div class="bulk-actions">
                             <button type="button" class="button" disabled=move || busy.get() || n == 0
@@ -91,7 +124,12 @@ pub fn BulkBar(query: String, fields: Vec<FilterField>) -> impl IntoView {
                                 aria-expanded=move || correcting.get().to_string()
                                 on:click=move |_| correcting.update(|c| *c = !*c)>{tu_string!(i18n, bulk.correct)}</button>
                             <button type="button" class="button button-quiet"
-                                on:click=move |_| { count.set(None); correcting.set(false); }>{tu_string!(i18n, bulk.unselect)}</button>
+                                on:click=move |_| {
+                                    count.set(None);
+                                    correcting.set(false);
+                                    unpick_rows();
+                                    picked.set(Vec::new());
+                                }>{tu_string!(i18n, bulk.unselect)}</button>
                         </div>
                     }.into_any()
                 }
@@ -101,6 +139,34 @@ pub fn BulkBar(query: String, fields: Vec<FilterField>) -> impl IntoView {
                 <RuleForm query=query.get_value() fields=fields.get_value() />
             })}
         </section>
+    }
+}
+
+/// The ids of the list's rows whose checkbox is ticked.
+#[cfg(feature = "hydrate")]
+fn picked_rows() -> Vec<i64> {
+    use leptos::wasm_bindgen::JsCast;
+    let Ok(boxes) = document().query_selector_all("input.row-pick:checked") else {
+        return Vec::new();
+    };
+    (0..boxes.length())
+        .filter_map(|i| boxes.item(i))
+        .filter_map(|node| node.dyn_into::<leptos::web_sys::HtmlInputElement>().ok())
+        .filter_map(|input| input.value().parse().ok())
+        .collect()
+}
+
+/// Unticks every row's checkbox.
+fn unpick_rows() {
+    #[cfg(feature = "hydrate")]
+    {
+        use leptos::wasm_bindgen::JsCast;
+        if let Ok(boxes) = document().query_selector_all("input.row-pick:checked") {
+            (0..boxes.length())
+                .filter_map(|i| boxes.item(i))
+                .filter_map(|node| node.dyn_into::<leptos::web_sys::HtmlInputElement>().ok())
+                .for_each(|input| input.set_checked(false));
+        }
     }
 }
 

@@ -108,6 +108,22 @@ pub fn FilterBar(filter: OperationFilter, choices: FilterMenu) -> impl IntoView 
             </li>
         }
     });
+    // Operations picked one by one (a bulk run's selection opened in the list).
+    let picked = (!filter.ids.is_empty()).then(|| {
+        let without = OperationFilter {
+            ids: Vec::new(),
+            ..filter.clone()
+        };
+        let locale = i18n.get_locale_untracked();
+        let sentence = td_string!(locale, bulk.picked_pill, n = filter.ids.len()).to_string();
+        let remove = td_string!(locale, filter.remove, sentence = sentence.clone()).to_string();
+        view! {
+            <li class="filter-pill">
+                <span>{sentence}</span>
+                <a class="pill-remove" href=without.href(&[]) aria-label=remove>"×"</a>
+            </li>
+        }
+    });
     let clear = (!filter.is_empty()).then(|| {
         let href = filter.cleared().href(&[]);
         view! { <a class="button button-quiet" href=href>{tu_string!(i18n, filter.clear)}</a> }
@@ -117,6 +133,7 @@ pub fn FilterBar(filter: OperationFilter, choices: FilterMenu) -> impl IntoView 
     let open = RwSignal::new(false);
     let in_force = filter.fields.len()
         + usize::from(filter.error.is_some())
+        + usize::from(!filter.ids.is_empty())
         + usize::from(filter.channel.is_some())
         + usize::from(filter.from.is_some() || filter.to.is_some());
     let from = filter.from.map(|d| d.to_string()).unwrap_or_default();
@@ -159,7 +176,7 @@ pub fn FilterBar(filter: OperationFilter, choices: FilterMenu) -> impl IntoView 
                 </label>
                 {clear}
             </div>
-            <ul class="filter-pills" aria-label=tu_string!(i18n, filter.in_force)>{cause}{sentences}</ul>
+            <ul class="filter-pills" aria-label=tu_string!(i18n, filter.in_force)>{cause}{picked}{sentences}</ul>
             <AddFilter filter fields=choices.fields />
         </section>
     }

@@ -14,13 +14,15 @@ use crate::{
 };
 
 /// A table of operations and the link to the next ones. Each row opens its detail (`?op=`),
-/// keeping the page position `before`; the `selected` one is marked.
+/// keeping the page position `before`; the `selected` one is marked. When `pickable` (an
+/// operator's list), each row has a checkbox the bulk bar acts on.
 #[component]
 pub fn OperationList(
     page: OperationPage,
     filter: OperationFilter,
     before: Option<String>,
     selected: Option<String>,
+    #[prop(optional)] pickable: bool,
 ) -> impl IntoView {
     let i18n = use_i18n();
     if page.operations.is_empty() && !filter.is_empty() {
@@ -71,6 +73,9 @@ pub fn OperationList(
             <table class="operation-table">
                 <thead>
                     <tr>
+                        {pickable.then(|| view! {
+                            <th scope="col" class="cell-pick"><span class="visually-hidden">{tu_string!(i18n, list.pick)}</span></th>
+                        })}
                         <th scope="col">{tu_string!(i18n, list.channel_name)}</th>
                         <th scope="col">{tu_string!(i18n, list.customer_account)}</th>
                         <th scope="col">{tu_string!(i18n, list.async_account)}</th>
@@ -100,7 +105,7 @@ pub fn OperationList(
                             extra.push(("op", op.summary.id.to_string()));
                             let href = filter.href(&extra);
                             let is_selected = selected.as_deref() == Some(op.summary.id.to_string().as_str());
-                            view! { <OperationRow op href selected=is_selected columns=columns.clone() /> }
+                            view! { <OperationRow op href selected=is_selected columns=columns.clone() pickable /> }
                         }
                     </For>
                 </tbody>
@@ -165,9 +170,23 @@ fn OperationRow(
     href: String,
     selected: bool,
     columns: Vec<ExtraColumn>,
+    pickable: bool,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let summary = op.summary;
+    let pick = pickable.then(|| {
+        let label = td_string!(
+            i18n.get_locale_untracked(),
+            list.pick_operation,
+            id = summary.id
+        )
+        .to_string();
+        view! {
+            <td class="cell-pick">
+                <input type="checkbox" class="row-pick" value=summary.id aria-label=label />
+            </td>
+        }
+    });
     let kind = summary.kind;
     let extra = columns
         .into_iter()
@@ -199,6 +218,7 @@ fn OperationRow(
         .collect_view();
     view! {
         <tr data-operation-id=summary.id data-key=summary.id class=if selected { "selected" } else { "" }>
+            {pick}
             <td class="cell-channel">
                 <a class="row-link" href=href aria-current=if selected { "true" } else { "false" }>
                     {summary.channel_name}

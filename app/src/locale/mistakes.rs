@@ -50,6 +50,7 @@ impl FilterMistake {
                 td_string!(locale, mistake.value_too_long, max).to_string()
             }
             Self::NotABound { value } => td_string!(locale, mistake.not_a_bound, value).to_string(),
+            Self::NotIds { max } => td_string!(locale, mistake.not_ids, max).to_string(),
             Self::NotAFailureGroup { value } => {
                 td_string!(locale, mistake.not_a_failure_group, value).to_string()
             }

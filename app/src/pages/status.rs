@@ -27,17 +27,19 @@ pub fn StatusPage() -> impl IntoView {
     let selected = query.get("op").filter(|o| !o.is_empty());
     // The filter as the URL has it, or why it cannot be read (said in the page's language;
     // the server refuses such a URL too).
-    let pairs: Vec<(String, String)> = ["status", "channel", "from", "to", "error", "sort", "cols"]
-        .iter()
-        .filter_map(|k| query.get(k).map(|v| (k.to_string(), v)))
-        .chain(
-            query
-                .get_all("f")
-                .unwrap_or_default()
-                .into_iter()
-                .map(|v| ("f".to_owned(), v)),
-        )
-        .collect();
+    let pairs: Vec<(String, String)> = [
+        "status", "channel", "from", "to", "error", "ids", "sort", "cols",
+    ]
+    .iter()
+    .filter_map(|k| query.get(k).map(|v| (k.to_string(), v)))
+    .chain(
+        query
+            .get_all("f")
+            .unwrap_or_default()
+            .into_iter()
+            .map(|v| ("f".to_owned(), v)),
+    )
+    .collect();
     let read_filter =
         OperationFilter::from_query(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())));
     let filter = read_filter.clone().unwrap_or_default();
@@ -112,7 +114,7 @@ pub fn StatusPage() -> impl IntoView {
                         }
                     }
                 </Suspense>
-                {(!filter.is_empty()).then(|| {
+                {{
                     // What the bulk bar acts on: the filter alone (not its order, columns or page).
                     let selection = form_urlencoded::Serializer::new(String::new())
                         .extend_pairs(OperationFilter { view: Default::default(), ..filter.clone() }.to_query())
@@ -122,7 +124,7 @@ pub fn StatusPage() -> impl IntoView {
                             {move || {
                                 let selection = selection.clone();
                                 Suspend::new(async move {
-                                    let role = person.signed_in().await.map(|p| p.role);
+                                    let role = person.role().await;
                                     let fields = choices.await.ok()?.fields;
                                     allows(role, Role::Operator).then(|| view! {
                                         <BulkBar query=selection fields />
@@ -131,16 +133,19 @@ pub fn StatusPage() -> impl IntoView {
                             }}
                         </Suspense>
                     }
-                })}
+                }}
                 <Suspense fallback=|| ()>
                     {move || {
                         let (filter, before, read_filter) = (filter.clone(), before.clone(), read_filter.clone());
                         let selected = selected_op.clone();
                         Suspend::new(async move {
                             match page.await {
-                                Ok(page) => view! {
-                                    <OperationList page filter before selected />
-                                }.into_any(),
+                                Ok(page) => {
+                                    let pickable = allows(person.role().await, Role::Operator);
+                                    view! {
+                                        <OperationList page filter before selected pickable />
+                                    }.into_any()
+                                }
                                 Err(error) => {
                                     let error = match read_filter {
                                         Err(problem) => AppError::validation(

@@ -225,6 +225,10 @@ impl Db {
             let g = clause.text(error.key());
             clause.and(format!("o.failure_group = {g}"));
         }
+        if !filter.ids.is_empty() {
+            let ids: Vec<String> = filter.ids.iter().map(|id| clause.int(*id)).collect();
+            clause.and(format!("o.id IN ({})", ids.join(", ")));
+        }
         let (start, end) = filter.micros_range();
         if let Some(start) = start {
             let s = clause.int(start);

@@ -45,6 +45,10 @@ pub enum FilterMistake {
     NotABound {
         value: String,
     },
+    /// The `ids=` parameter is not a list of operation numbers (at most `max`).
+    NotIds {
+        max: usize,
+    },
     /// The `error=` parameter is not a failure group's key.
     NotAFailureGroup {
         value: String,

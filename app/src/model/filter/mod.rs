@@ -22,6 +22,8 @@ pub const MAX_FIELD_FILTERS: usize = 5;
 /// Counts under a filter with field filters or dates stop after this many operations: the
 /// chips then count the newest matches (and say so), so a page never counts a million rows.
 pub const COUNT_CAP: i64 = 1_000;
+/// At most this many operations picked one by one (`ids=`).
+pub const MAX_PICKED: usize = 500;
 /// The longest value a field filter may hold (characters).
 pub const MAX_FILTER_VALUE: usize = 200;
 
@@ -192,6 +194,8 @@ pub struct OperationFilter {
     pub to: Option<NaiveDate>,
     /// Operations whose last error is of this cause (`error=<key>`, from the failures page).
     pub error: Option<FailureGroup>,
+    /// Operations picked one by one in the list (`ids=12,15,31`), for a bulk action.
+    pub ids: Vec<i64>,
     pub fields: Vec<FieldFilter>,
     /// How the list is shown (order, extra columns): not a filter, but kept with it.
     pub view: ListView,
@@ -266,6 +270,15 @@ impl OperationFilter {
                         )
                     })?)
                 }
+                "ids" => {
+                    let ids: Option<Vec<i64>> = value
+                        .split(',')
+                        .map(|id| id.trim().parse::<i64>().ok().filter(|id| *id > 0))
+                        .collect();
+                    filter.ids = ids
+                        .filter(|ids| ids.len() <= MAX_PICKED)
+                        .ok_or_else(|| problem("ids", FilterMistake::NotIds { max: MAX_PICKED }))?;
+                }
                 "f" => {
                     if filter.fields.len() == MAX_FIELD_FILTERS {
                         return Err(problem(
@@ -307,6 +320,10 @@ impl OperationFilter {
         }
         if let Some(error) = &self.error {
             pairs.push(("error", error.key()));
+        }
+        if !self.ids.is_empty() {
+            let ids: Vec<String> = self.ids.iter().map(i64::to_string).collect();
+            pairs.push(("ids", ids.join(",")));
         }
         for f in &self.fields {
             pairs.push(("f", f.to_param()));

@@ -21,6 +21,7 @@ fn a_filter_survives_the_url() {
         from: NaiveDate::from_ymd_opt(2026, 11, 1),
         to: NaiveDate::from_ymd_opt(2026, 11, 26),
         error: FailureGroup::parse("wrong_type.attr:member_since.not_a_date"),
+        ids: vec![12, 15],
         fields: vec![
             FieldFilter {
                 field: "attr:loyalty_tier".into(),
@@ -64,6 +65,8 @@ fn every_problem_names_its_parameter() {
         ("f=attr:Robert');--~eq~x", "f"),
         ("error=invalid_email", "error"),
         ("error=DROP.TABLE.x", "error"),
+        ("ids=1,two", "ids"),
+        ("ids=0", "ids"),
     ];
     for (query, param) in cases {
         let problem = read(query).expect_err(query);
