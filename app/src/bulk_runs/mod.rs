@@ -67,26 +67,23 @@ pub async fn start(
     }
     let filter = crate::functions::operations::read_filter(db, query).await?;
     check_size(person, db.count_selection(&filter).await?)?;
-    let limit = limit_of(person);
-    let id = db
-        .insert_bulk_run(
-            &NewBulkRun {
-                action,
-                status: BulkStatus::Running,
-                actor: &person.name,
-                selection: query,
-                rule: None,
-                and_synchronize: false,
-                reverts: None,
-                now_micros: now,
-            },
-            &filter,
-            None,
-            limit,
-        )
-        .await?
-        // It grew past the limit between the count and the insert.
-        .ok_or_else(|| too_many(person))?;
+    let id = write_run(
+        db,
+        person,
+        &NewBulkRun {
+            action,
+            status: BulkStatus::Running,
+            actor: &person.name,
+            selection: query,
+            rule: None,
+            and_synchronize: false,
+            reverts: None,
+            now_micros: now,
+        },
+        &filter,
+        None,
+    )
+    .await?;
     run_of(db, id).await
 }
 
@@ -124,24 +121,23 @@ pub async fn preview(
         .iter()
         .map(|op| preview_item(op, rule, &contexts))
         .collect();
-    let id = db
-        .insert_bulk_run(
-            &NewBulkRun {
-                action: BulkAction::Correct,
-                status: BulkStatus::Previewed,
-                actor: &person.name,
-                selection: query,
-                rule: Some(rule),
-                and_synchronize: false,
-                reverts: None,
-                now_micros: now,
-            },
-            &filter,
-            Some(&items),
-            limit,
-        )
-        .await?
-        .ok_or_else(|| too_many(person))?;
+    let id = write_run(
+        db,
+        person,
+        &NewBulkRun {
+            action: BulkAction::Correct,
+            status: BulkStatus::Previewed,
+            actor: &person.name,
+            selection: query,
+            rule: Some(rule),
+            and_synchronize: false,
+            reverts: None,
+            now_micros: now,
+        },
+        &filter,
+        Some(&items),
+    )
+    .await?;
     Ok(summarize(id, &items))
 }
 
@@ -330,24 +326,23 @@ pub async fn revert(
             detail: Some(line.line_id.to_string()),
         })
         .collect();
-    let id = db
-        .insert_bulk_run(
-            &NewBulkRun {
-                action: BulkAction::Revert,
-                status: BulkStatus::Running,
-                actor: &person.name,
-                selection: &run.selection,
-                rule: run.rule.as_ref(),
-                and_synchronize: false,
-                reverts: Some(run_id),
-                now_micros: now,
-            },
-            &OperationFilter::default(),
-            Some(&items),
-            limit_of(person),
-        )
-        .await?
-        .ok_or_else(|| too_many(person))?;
+    let id = write_run(
+        db,
+        person,
+        &NewBulkRun {
+            action: BulkAction::Revert,
+            status: BulkStatus::Running,
+            actor: &person.name,
+            selection: &run.selection,
+            rule: run.rule.as_ref(),
+            and_synchronize: false,
+            reverts: Some(run_id),
+            now_micros: now,
+        },
+        &OperationFilter::default(),
+        Some(&items),
+    )
+    .await?;
     run_of(db, id).await
 }
 
@@ -368,6 +363,21 @@ pub async fn cancel(
         return Err(AppError::validation("run", "has already ended"));
     }
     run_of(db, run_id).await
+}
+
+/// Writes `run` with its items (those given, or what `filter` selects now); its id. Refused
+/// when they are more than `person` may act on (a selection can grow between a count and the
+/// write: the limit is checked inside it).
+async fn write_run(
+    db: &Db,
+    person: &SignedIn,
+    run: &NewBulkRun<'_>,
+    filter: &OperationFilter,
+    items: Option<&[NewBulkItem]>,
+) -> Result<i64, AppError> {
+    db.insert_bulk_run(run, filter, items, limit_of(person))
+        .await?
+        .ok_or_else(|| too_many(person))
 }
 
 /// Run `id` as it stands.
