@@ -425,11 +425,13 @@ impl Db {
             outcomes.push(outcome);
             rows.push((*operation_id, outcome.as_str(), detail));
         }
+        // `ORDER BY` keeps SQLite from flattening the rows into the join (it would scan the
+        // run's items for each row: 1.3 s a chunk at 10,000 items), as the job's settle_all.
         let sql = format!(
             "UPDATE bulk_run_items SET outcome = v.outcome, detail = v.detail \
-             FROM (SELECT {} AS operation_id, {} AS outcome, {} AS detail FROM {}) AS v \
-             WHERE bulk_run_items.run_id = $1 AND bulk_run_items.operation_id = v.operation_id \
-             AND bulk_run_items.outcome IS NULL",
+             FROM (SELECT {} AS operation_id, {} AS outcome, {} AS detail FROM {} ORDER BY 1) \
+             AS v WHERE bulk_run_items.run_id = $1 \
+             AND bulk_run_items.operation_id = v.operation_id AND bulk_run_items.outcome IS NULL",
             json_int(0),
             json_text(1),
             json_text(2),
