@@ -7,7 +7,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
-import { BASE_URL, guarded, launch, openHydrated } from './helpers.mjs';
+import { BASE_URL, guarded, launch, openHydrated, runNow } from './helpers.mjs';
 
 const TOKEN = process.env.CUSTSYNC_TOKEN;
 const needsToken = { skip: !TOKEN && 'CUSTSYNC_TOKEN is not set' };
@@ -49,19 +49,6 @@ async function postDoubledAt(n, day) {
 async function visit(page, path) {
   await page.goto(BASE_URL + path);
   await page.waitForSelector('.app[data-hydrated="true"]', { timeout: 30_000 });
-}
-
-/** Runs a job now, as the page's person. */
-async function runNow(page, job) {
-  const status = await page.evaluate(async (job) => {
-    const answer = await fetch('/rpc/jobs/action', {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: `job=${job}&action=RunNow`,
-    });
-    return answer.status;
-  }, job);
-  assert.equal(status, 200, `Run now ${job}`);
 }
 
 async function shoot(page, name, top) {

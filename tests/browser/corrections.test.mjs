@@ -5,7 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { BASE_URL, guarded, launch, openHydrated } from './helpers.mjs';
+import { BASE_URL, guarded, launch, openHydrated, runNow } from './helpers.mjs';
 
 const TOKEN = process.env.CUSTSYNC_TOKEN;
 const needsToken = { skip: !TOKEN && 'CUSTSYNC_TOKEN is not set' };
@@ -37,19 +37,6 @@ async function postBadEmails(n) {
   });
   assert.equal(answer.status, 200, await answer.text());
   return guids;
-}
-
-/** Runs a job now, as the page's person (the page's own origin, so the call is same-site). */
-async function runNow(page, job) {
-  const status = await page.evaluate(async (job) => {
-    const answer = await fetch('/rpc/jobs/action', {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: `job=${job}&action=RunNow`,
-    });
-    return answer.status;
-  }, job);
-  assert.equal(status, 200, `Run now ${job}`);
 }
 
 /** Opens the detail of the operation of `guid` once the jobs have made it Failed. */

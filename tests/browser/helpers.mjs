@@ -1,6 +1,7 @@
 // Page-object helpers for custsync's browser tests: Debian's Chromium driven by playwright-core.
 import { chromium } from 'playwright-core';
 import { mkdirSync } from 'node:fs';
+import assert from 'node:assert/strict';
 
 export const BASE_URL = process.env.CUSTSYNC_URL ?? 'http://127.0.0.1:3000';
 const SHOTS = process.env.CUSTSYNC_SHOTS ?? 'target/browser-failures';
@@ -112,4 +113,17 @@ export async function guarded(t, page, body, close) {
   } finally {
     await close();
   }
+}
+
+/** Runs a job now, as the page's person (the page's own origin, so the call is same-site). */
+export async function runNow(page, job) {
+  const status = await page.evaluate(async (job) => {
+    const answer = await fetch('/rpc/jobs/action', {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: `job=${job}&action=RunNow`,
+    });
+    return answer.status;
+  }, job);
+  assert.equal(status, 200, `Run now ${job}`);
 }
