@@ -3,12 +3,12 @@
 //! out, a chunk of items read with their operations, and a chunk settled — each operation's
 //! change, its change-log line, the items' outcomes and the run's counts in one transaction.
 
-use sqlx::{any::AnyRow, Any, Transaction};
+use sqlx::any::AnyRow;
 
 use super::{
     clause::Clause,
     col,
-    corrections::{store_correction_in, FieldChange, StoredCorrection},
+    corrections::{store_corrections_in, FieldChange, StoredCorrection},
     from_micros, json_int, json_param, json_rows, json_text, Db,
 };
 use crate::model::{
@@ -416,12 +416,27 @@ impl Db {
         items: &[(i64, Settle)],
         now_micros: i64,
     ) -> Result<Vec<BulkOutcome>, sqlx::Error> {
+        let corrections: Vec<StoredCorrection> = items
+            .iter()
+            .filter_map(|(operation_id, settle)| {
+                correction_of(run, *operation_id, settle, now_micros)
+            })
+            .collect();
         let mut tx = self.begin_write().await?;
+        let stored = store_corrections_in(&mut tx, self.backend(), &corrections).await?;
+        let mut stored = stored.into_iter();
         let mut outcomes = Vec::with_capacity(items.len());
         let mut rows: Vec<(i64, &'static str, Option<String>)> = Vec::with_capacity(items.len());
         for (operation_id, settle) in items {
-            let (outcome, detail) =
-                settle_one(&mut tx, run, *operation_id, settle, now_micros).await?;
+            let (outcome, detail) = match settle {
+                Settle::Outcome { outcome, detail } => (*outcome, detail.clone()),
+                // One stored-or-not per correction, in the items' order.
+                _ if stored.next() == Some(true) => (BulkOutcome::Changed, None),
+                _ => (
+                    BulkOutcome::Skipped,
+                    Some(SkipReason::ChangedSince.as_str().to_owned()),
+                ),
+            };
             outcomes.push(outcome);
             rows.push((*operation_id, outcome.as_str(), detail));
         }
@@ -627,79 +642,60 @@ impl Db {
     }
 }
 
-/// Settles one item inside the chunk's transaction: its outcome and detail.
-async fn settle_one(
-    tx: &mut Transaction<'static, Any>,
-    run: &BulkRun,
+/// The correction settling an item stores, if it changes its operation: a field's new value
+/// (a correction, a revert), or only the move back to Pending with a Synchronize line.
+fn correction_of<'a>(
+    run: &'a BulkRun,
     operation_id: i64,
-    settle: &Settle,
+    settle: &'a Settle,
     now_micros: i64,
-) -> Result<(BulkOutcome, Option<String>), sqlx::Error> {
-    let skipped = |why: SkipReason| (BulkOutcome::Skipped, Some(why.as_str().to_owned()));
-    match settle {
-        Settle::Outcome { outcome, detail } => Ok((*outcome, detail.clone())),
+) -> Option<StoredCorrection<'a>> {
+    let (version, action, reason, changes, reverts, synchronize) = match settle {
+        Settle::Outcome { .. } => return None,
         Settle::Change {
             version,
             change,
             reverts,
             synchronize,
-        } => {
-            let (action, reason) = match run.action {
-                BulkAction::Revert => (ChangeAction::Revert, "bulk revert"),
-                _ => (ChangeAction::Correct, "bulk correction"),
-            };
-            let stored = store_correction_in(
-                tx,
-                &StoredCorrection {
-                    operation_id,
-                    version: *version,
-                    actor: &run.actor,
-                    reason: Some(reason),
-                    action,
-                    changes: std::slice::from_ref(change),
-                    reverts: *reverts,
-                    synchronize: *synchronize,
-                    bulk_run: Some(run.id),
-                    now_micros,
-                },
-            )
-            .await?;
-            Ok(if stored {
-                (BulkOutcome::Changed, None)
-            } else {
-                skipped(SkipReason::ChangedSince)
-            })
-        }
-        Settle::ToSynchronize { version } => {
-            let moved = sqlx::query(
-                "UPDATE operations SET status = 'pending', error_code = NULL, \
-                 error_field = NULL, error_message = NULL, error_reason = NULL, \
-                 failure_group = NULL, retry_count = 0, next_retry_at = NULL, updated_at = $3, \
-                 version = version + 1 WHERE id = $1 AND version = $2 \
-                 AND status IN ('failed', 'pending')",
-            )
-            .bind(operation_id)
-            .bind(version)
-            .bind(now_micros)
-            .execute(&mut **tx)
-            .await?
-            .rows_affected();
-            if moved == 0 {
-                return Ok(skipped(SkipReason::ChangedSince));
-            }
-            sqlx::query(
-                "INSERT INTO change_log (at, actor, operation_id, action, reason, bulk_run_id) \
-                 VALUES ($1, $2, $3, 'synchronize', 'bulk synchronize', $4)",
-            )
-            .bind(now_micros)
-            .bind(&run.actor)
-            .bind(operation_id)
-            .bind(run.id)
-            .execute(&mut **tx)
-            .await?;
-            Ok((BulkOutcome::Changed, None))
-        }
-    }
+        } => match run.action {
+            BulkAction::Revert => (
+                *version,
+                ChangeAction::Revert,
+                "bulk revert",
+                std::slice::from_ref(change),
+                *reverts,
+                *synchronize,
+            ),
+            _ => (
+                *version,
+                ChangeAction::Correct,
+                "bulk correction",
+                std::slice::from_ref(change),
+                *reverts,
+                *synchronize,
+            ),
+        },
+        Settle::ToSynchronize { version } => (
+            *version,
+            ChangeAction::Synchronize,
+            "bulk synchronize",
+            &[][..],
+            None,
+            true,
+        ),
+    };
+    Some(StoredCorrection {
+        operation_id,
+        version,
+        actor: &run.actor,
+        reason: Some(reason),
+        action,
+        changes,
+        reverts,
+        synchronize,
+        bulk_run: Some(run.id),
+        now_micros,
+    })
 }
 
 fn selected_from_row(row: &AnyRow) -> Result<SelectedOperation, sqlx::Error> {

@@ -3,9 +3,13 @@
 //! to Pending and one change log line per field — in one transaction, guarded by the version
 //! the editor started from.
 
+use std::collections::HashMap;
+
 use sqlx::{Any, Transaction};
 
-use super::{col, Db};
+use super::{
+    col, field_values::ValueCounts, json_int, json_param, json_rows, json_text, Backend, Db,
+};
 use crate::model::{filter::value_key, ChangeAction, OperationField, OperationKind, SyncStatus};
 
 /// An operation as a correction starts from: where it stands and what it carries.
@@ -144,7 +148,9 @@ impl Db {
         correction: &StoredCorrection<'_>,
     ) -> Result<bool, sqlx::Error> {
         let mut tx = self.begin_write().await?;
-        let stored = store_correction_in(&mut tx, correction).await?;
+        let stored =
+            store_corrections_in(&mut tx, self.backend(), std::slice::from_ref(correction)).await?
+                == [true];
         if stored {
             tx.commit().await?;
         } else {
@@ -154,42 +160,196 @@ impl Db {
     }
 }
 
-/// [`Db::store_correction`] inside the caller's transaction (a bulk run stores a chunk of
-/// corrections in one); `false`, with nothing written, when the operation no longer has the
-/// version or a status that may be corrected.
-pub(super) async fn store_correction_in(
+/// Stores many corrections inside the caller's transaction (a bulk run stores a chunk in one),
+/// as [`Db::store_correction`] does one, in a handful of statements over the whole batch; for
+/// each correction, whether it was stored (`false`, with nothing of it written: the operation
+/// no longer has the version or a status that may be corrected). One correction per operation.
+pub(super) async fn store_corrections_in(
     tx: &mut Transaction<'static, Any>,
-    correction: &StoredCorrection<'_>,
-) -> Result<bool, sqlx::Error> {
-    let statuses = if correction.bulk_run.is_some() {
-        CORRECTABLE_IN_BULK
-    } else {
-        CORRECTABLE
-    };
-    let row = sqlx::query(&format!(
+    backend: Backend,
+    corrections: &[StoredCorrection<'_>],
+) -> Result<Vec<bool>, sqlx::Error> {
+    if corrections.is_empty() {
+        return Ok(Vec::new());
+    }
+    let stored = back_to_pending(tx, backend, corrections).await?;
+    let kept: Vec<(&StoredCorrection, i64)> = corrections
+        .iter()
+        .filter_map(|c| stored.get(&c.operation_id).map(|at| (c, *at)))
+        .collect();
+    write_fields(tx, backend, &kept).await?;
+    log_corrections(tx, backend, &kept).await?;
+    Ok(corrections
+        .iter()
+        .map(|c| stored.contains_key(&c.operation_id))
+        .collect())
+}
+
+/// Moves every correction's operation back to Pending (error cleared, version one higher) if
+/// it still has the correction's version and a status that may be corrected; the operations
+/// moved, each with its operation time.
+async fn back_to_pending(
+    tx: &mut Transaction<'static, Any>,
+    backend: Backend,
+    corrections: &[StoredCorrection<'_>],
+) -> Result<HashMap<i64, i64>, sqlx::Error> {
+    let now = corrections[0].now_micros;
+    let rows: Vec<(i64, i64, i64)> = corrections
+        .iter()
+        .map(|c| (c.operation_id, c.version, i64::from(c.bulk_run.is_none())))
+        .collect();
+    // `ORDER BY` keeps SQLite from flattening the rows into a scan of the operations.
+    let moved = sqlx::query(&format!(
         "UPDATE operations SET status = 'pending', editing_by = NULL, editing_since = NULL, \
          status_before_editing = NULL, error_code = NULL, error_field = NULL, \
          error_message = NULL, error_reason = NULL, failure_group = NULL, retry_count = 0, \
-         next_retry_at = NULL, updated_at = $3, version = version + 1 \
-         WHERE id = $1 AND version = $2 AND status IN {statuses} RETURNING operation_at"
+         next_retry_at = NULL, updated_at = $1, version = operations.version + 1 \
+         FROM (SELECT {i0} AS id, {i1} AS version, {i2} AS by_person FROM {rows} ORDER BY 1) AS v \
+         WHERE operations.id = v.id AND operations.version = v.version \
+         AND (operations.status IN {CORRECTABLE_IN_BULK} \
+         OR (operations.status = 'editing' AND v.by_person = 1)) \
+         RETURNING operations.id, operations.operation_at",
+        rows = json_rows(backend, 2),
+        i0 = json_int(0),
+        i1 = json_int(1),
+        i2 = json_int(2),
     ))
-    .bind(correction.operation_id)
-    .bind(correction.version)
-    .bind(correction.now_micros)
-    .fetch_optional(&mut **tx)
+    .bind(now)
+    .bind(json_param(&rows)?)
+    .fetch_all(&mut **tx)
     .await?;
-    let Some(row) = row else {
-        return Ok(false);
-    };
-    let operation_at: i64 = col(&row, "operation_at")?;
-    for change in correction.changes {
-        write_field(tx, correction.operation_id, operation_at, change).await?;
-        log(tx, correction, correction.action, Some(change)).await?;
+    moved
+        .iter()
+        .map(|row| Ok((col(row, "id")?, col(row, "operation_at")?)))
+        .collect()
+}
+
+/// Writes the corrected values, and moves their counts in the value dictionary.
+async fn write_fields(
+    tx: &mut Transaction<'static, Any>,
+    backend: Backend,
+    kept: &[(&StoredCorrection<'_>, i64)],
+) -> Result<(), sqlx::Error> {
+    let mut rows = Vec::new();
+    let mut counts = ValueCounts::default();
+    for (correction, operation_at) in kept {
+        for change in correction.changes {
+            let after_key = change.after.as_deref().map(value_key);
+            if let Some(before) = change.before.as_deref() {
+                counts.count_value(&change.field, before, -1);
+            }
+            if let (Some(after), Some(key)) = (change.after.as_deref(), &after_key) {
+                counts.count(&change.field, key.clone(), after, 1);
+            }
+            rows.push((
+                correction.operation_id,
+                change.field.as_str(),
+                change.after.as_deref(),
+                *operation_at,
+                after_key,
+            ));
+        }
     }
-    if correction.synchronize {
-        log(tx, correction, ChangeAction::Synchronize, None).await?;
+    if rows.is_empty() {
+        return Ok(());
     }
-    Ok(true)
+    sqlx::query(&format!(
+        "INSERT INTO operation_fields (operation_id, field, old_value, new_value, operation_at, \
+         value_key) SELECT {i0}, {t1}, NULL, {t2}, {i3}, {t4} FROM {rows} WHERE TRUE \
+         ON CONFLICT (operation_id, field) \
+         DO UPDATE SET new_value = excluded.new_value, value_key = excluded.value_key",
+        rows = json_rows(backend, 1),
+        i0 = json_int(0),
+        t1 = json_text(1),
+        t2 = json_text(2),
+        i3 = json_int(3),
+        t4 = json_text(4),
+    ))
+    .bind(json_param(&rows)?)
+    .execute(&mut **tx)
+    .await?;
+    counts.write(tx, backend).await
+}
+
+/// Appends the corrections' change log lines: one per field, then the Synchronize line of
+/// those that asked for it, in the corrections' order.
+async fn log_corrections(
+    tx: &mut Transaction<'static, Any>,
+    backend: Backend,
+    kept: &[(&StoredCorrection<'_>, i64)],
+) -> Result<(), sqlx::Error> {
+    type Line<'a> = (
+        usize,
+        i64,
+        &'a str,
+        i64,
+        &'a str,
+        Option<&'a str>,
+        Option<&'a str>,
+        Option<&'a str>,
+        Option<&'a str>,
+        Option<i64>,
+        Option<i64>,
+    );
+    let mut lines: Vec<Line> = Vec::new();
+    for (c, _) in kept {
+        for change in c.changes {
+            lines.push((
+                lines.len(),
+                c.now_micros,
+                c.actor,
+                c.operation_id,
+                c.action.as_str(),
+                Some(&change.field),
+                change.before.as_deref(),
+                change.after.as_deref(),
+                c.reason,
+                c.reverts,
+                c.bulk_run,
+            ));
+        }
+        if c.synchronize {
+            lines.push((
+                lines.len(),
+                c.now_micros,
+                c.actor,
+                c.operation_id,
+                ChangeAction::Synchronize.as_str(),
+                None,
+                None,
+                None,
+                c.reason,
+                None,
+                c.bulk_run,
+            ));
+        }
+    }
+    if lines.is_empty() {
+        return Ok(());
+    }
+    // Ordered by their number (the first member), so the lines get their ids in order.
+    sqlx::query(&format!(
+        "INSERT INTO change_log (at, actor, operation_id, action, field, before_value, \
+         after_value, reason, reverts, bulk_run_id) \
+         SELECT {at}, {actor}, {op}, {action}, {field}, {before}, {after}, {reason}, {reverts}, \
+         {run} FROM {rows} ORDER BY {n}",
+        rows = json_rows(backend, 1),
+        n = json_int(0),
+        at = json_int(1),
+        actor = json_text(2),
+        op = json_int(3),
+        action = json_text(4),
+        field = json_text(5),
+        before = json_text(6),
+        after = json_text(7),
+        reason = json_text(8),
+        reverts = json_int(9),
+        run = json_int(10),
+    ))
+    .bind(json_param(&lines)?)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
 }
 
 /// The statement that lets go of the holds `condition` picks.
@@ -215,83 +375,6 @@ async fn status_of(
 
 fn parse_status(text: &str) -> Result<SyncStatus, sqlx::Error> {
     SyncStatus::parse(text).ok_or_else(|| super::operations::decode_error("status", text))
-}
-
-/// Writes one corrected value and moves its count in the value dictionary.
-async fn write_field(
-    tx: &mut Transaction<'static, Any>,
-    operation_id: i64,
-    operation_at: i64,
-    change: &FieldChange,
-) -> Result<(), sqlx::Error> {
-    let after_key = change.after.as_deref().map(value_key);
-    sqlx::query(
-        "INSERT INTO operation_fields (operation_id, field, old_value, new_value, operation_at, \
-         value_key) VALUES ($1, $2, NULL, $3, $4, $5) ON CONFLICT (operation_id, field) \
-         DO UPDATE SET new_value = excluded.new_value, value_key = excluded.value_key",
-    )
-    .bind(operation_id)
-    .bind(&change.field)
-    .bind(change.after.as_deref())
-    .bind(operation_at)
-    .bind(after_key.as_deref())
-    .execute(&mut **tx)
-    .await?;
-    if let Some(before) = change
-        .before
-        .as_deref()
-        .map(value_key)
-        .filter(|k| !k.is_empty())
-    {
-        sqlx::query(
-            "UPDATE field_values SET uses = uses - 1 WHERE field = $1 AND value_key = $2 \
-             AND uses > 0",
-        )
-        .bind(&change.field)
-        .bind(before)
-        .execute(&mut **tx)
-        .await?;
-    }
-    if let (Some(after), Some(key)) = (change.after.as_deref(), after_key.filter(|k| !k.is_empty()))
-    {
-        sqlx::query(
-            "INSERT INTO field_values (field, value_key, value, uses) VALUES ($1, $2, $3, 1) \
-             ON CONFLICT (field, value_key) DO UPDATE SET uses = field_values.uses + 1",
-        )
-        .bind(&change.field)
-        .bind(key)
-        .bind(after.trim())
-        .execute(&mut **tx)
-        .await?;
-    }
-    Ok(())
-}
-
-/// Appends one change log line.
-async fn log(
-    tx: &mut Transaction<'static, Any>,
-    correction: &StoredCorrection<'_>,
-    action: ChangeAction,
-    change: Option<&FieldChange>,
-) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "INSERT INTO change_log (at, actor, operation_id, action, field, before_value, \
-         after_value, reason, reverts, bulk_run_id) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-    )
-    .bind(correction.now_micros)
-    .bind(correction.actor)
-    .bind(correction.operation_id)
-    .bind(action.as_str())
-    .bind(change.map(|c| c.field.as_str()))
-    .bind(change.and_then(|c| c.before.as_deref()))
-    .bind(change.and_then(|c| c.after.as_deref()))
-    .bind(correction.reason)
-    .bind(correction.reverts.filter(|_| change.is_some()))
-    .bind(correction.bulk_run)
-    .execute(&mut **tx)
-    .await?;
-    Ok(())
 }
 
 impl Db {

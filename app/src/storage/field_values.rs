@@ -1,8 +1,13 @@
 //! The value dictionary (`field_values`): every distinct value of every field, with how many
 //! field rows carry it. It answers "which values contain this text" through a trigram index
 //! (SQLite FTS5, PostgreSQL pg_trgm), and the filter bar's suggestions as a person types.
+//! Writers gather their moves in the counts in [`ValueCounts`] and write them at once.
 
-use super::{col, Backend, Db};
+use std::collections::BTreeMap;
+
+use sqlx::{Any, Transaction};
+
+use super::{col, json_int, json_param, json_rows, json_text, Backend, Db};
 use crate::model::filter::value_key;
 
 /// At most this many values of the field may contain the text for a "contains" to be led by
@@ -82,5 +87,79 @@ impl Db {
         .fetch_all(self.pool())
         .await?;
         rows.iter().map(|row| col(row, "value")).collect()
+    }
+}
+
+/// Moves in the dictionary's counts gathered over a batch (values staged, corrected away or
+/// corrected in), written in at most two statements in key order, so two writers never wait
+/// on each other in a circle.
+#[derive(Debug, Default)]
+pub struct ValueCounts<'a> {
+    /// (field, value key) → (the value as first met, trimmed; the net move in its count).
+    moves: BTreeMap<(&'a str, String), (&'a str, i64)>,
+}
+
+impl<'a> ValueCounts<'a> {
+    /// Moves the count of `value` of `field`, whose value key is `key`, by `by`. Empty keys
+    /// (blank values) are not in the dictionary.
+    pub fn count(&mut self, field: &'a str, key: String, value: &'a str, by: i64) {
+        if !key.is_empty() {
+            self.moves
+                .entry((field, key))
+                .or_insert((value.trim(), 0))
+                .1 += by;
+        }
+    }
+
+    /// [`ValueCounts::count`] with the value's key worked out here.
+    pub fn count_value(&mut self, field: &'a str, value: &'a str, by: i64) {
+        self.count(field, value_key(value), value, by);
+    }
+
+    /// Writes the moves inside `tx`: values counted up are added (or made), values counted
+    /// down lose as many uses (never below zero).
+    pub async fn write(
+        self,
+        tx: &mut Transaction<'static, Any>,
+        backend: Backend,
+    ) -> Result<(), sqlx::Error> {
+        let (up, down): (Vec<_>, Vec<_>) = self
+            .moves
+            .into_iter()
+            .filter(|(_, (_, by))| *by != 0)
+            .map(|((field, key), (value, by))| (field, key, value, by))
+            .partition(|(_, _, _, by)| *by > 0);
+        if !down.is_empty() {
+            // `ORDER BY` keeps SQLite from flattening the rows into a scan of the dictionary.
+            sqlx::query(&format!(
+                "UPDATE field_values SET uses = CASE WHEN uses > v.n THEN uses - v.n ELSE 0 END \
+                 FROM (SELECT {t0} AS field, {t1} AS value_key, -{i3} AS n FROM {rows} \
+                 ORDER BY 1, 2) AS v \
+                 WHERE field_values.field = v.field AND field_values.value_key = v.value_key",
+                rows = json_rows(backend, 1),
+                t0 = json_text(0),
+                t1 = json_text(1),
+                i3 = json_int(3),
+            ))
+            .bind(json_param(&down)?)
+            .execute(&mut **tx)
+            .await?;
+        }
+        if !up.is_empty() {
+            sqlx::query(&format!(
+                "INSERT INTO field_values (field, value_key, value, uses) \
+                 SELECT {t0}, {t1}, {t2}, {i3} FROM {rows} WHERE TRUE \
+                 ON CONFLICT (field, value_key) DO UPDATE SET uses = field_values.uses + excluded.uses",
+                rows = json_rows(backend, 1),
+                t0 = json_text(0),
+                t1 = json_text(1),
+                t2 = json_text(2),
+                i3 = json_int(3),
+            ))
+            .bind(json_param(&up)?)
+            .execute(&mut **tx)
+            .await?;
+        }
+        Ok(())
     }
 }

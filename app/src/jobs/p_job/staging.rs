@@ -2,12 +2,12 @@
 //! statements, each binding the whole session as one JSON parameter, with the order rules of
 //! one async customer's operations as a pure function.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
 use sqlx::{Any, Transaction};
 
 use crate::model::{channel_api::IncomingOperation, filter::value_key, SyncStatus};
-use crate::storage::{self, col, placeholders};
+use crate::storage::{self, col, field_values::ValueCounts, placeholders};
 use crate::validate::ErrorCode;
 
 /// A staged field as bound to the insert: channel operation id, field, old value, new value and
@@ -179,42 +179,19 @@ impl Staging<'_> {
         Ok(statuses)
     }
 
-    /// Adds the staged values to the value dictionary (`field_values`): one upsert for the
-    /// whole session, in key order (so two writers never wait on each other in a circle).
+    /// Adds the staged values to the value dictionary (`field_values`).
     async fn count_values(
         &self,
         tx: &mut Transaction<'static, Any>,
         field_rows: &[FieldRow<'_>],
     ) -> Result<(), sqlx::Error> {
-        let mut tally: BTreeMap<(&str, &str), (&str, i64)> = BTreeMap::new();
+        let mut counts = ValueCounts::default();
         for (_, field, _, new_value, key) in field_rows {
-            if let (Some(value), Some(key)) = (new_value, key.as_deref()) {
-                if !key.is_empty() {
-                    tally.entry((field, key)).or_insert((value.trim(), 0)).1 += 1;
-                }
+            if let (Some(value), Some(key)) = (new_value, key) {
+                counts.count(field, key.clone(), value, 1);
             }
         }
-        if tally.is_empty() {
-            return Ok(());
-        }
-        let rows: Vec<(&str, &str, &str, i64)> = tally
-            .into_iter()
-            .map(|((field, key), (value, uses))| (field, key, value, uses))
-            .collect();
-        sqlx::query(&format!(
-            "INSERT INTO field_values (field, value_key, value, uses) \
-             SELECT {t0}, {t1}, {t2}, {i3} FROM {rows} WHERE TRUE \
-             ON CONFLICT (field, value_key) DO UPDATE SET uses = field_values.uses + excluded.uses",
-            rows = storage::json_rows(self.backend, 1),
-            t0 = storage::json_text(0),
-            t1 = storage::json_text(1),
-            t2 = storage::json_text(2),
-            i3 = storage::json_int(3),
-        ))
-        .bind(storage::json_param(&rows)?)
-        .execute(&mut **tx)
-        .await?;
-        Ok(())
+        counts.write(tx, self.backend).await
     }
 }
 
