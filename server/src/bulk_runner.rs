@@ -1,6 +1,7 @@
 //! Carries out bulk runs in the background: while a run waits, one step (a chunk) after
-//! another; else a look every second. Every ten minutes it drops the previews nobody confirmed. With jobs on (`--run-jobs`), like the scheduler: on
-//! PostgreSQL with several instances, a run's lease gives it to one of them. A step that fails
+//! another; else a look every second. Every ten minutes it drops the previews nobody
+//! confirmed. With jobs on (`--run-jobs`), like the scheduler: on PostgreSQL with several
+//! instances, a run's lease (as long as a job's, `--job-lease`) gives it to one of them. A step that fails
 //! or panics is logged and tried again after a pause (its transaction rolled back: nothing is
 //! half-stored); shutdown waits for the current step to end.
 
@@ -26,7 +27,12 @@ async fn drop_stale_previews(db: &Db) {
 }
 
 /// Starts the runner as a task; it ends when `shutdown` turns true.
-pub fn spawn(db: Db, instance: String, mut shutdown: watch::Receiver<bool>) -> JoinHandle<()> {
+pub fn spawn(
+    db: Db,
+    instance: String,
+    lease: Duration,
+    mut shutdown: watch::Receiver<bool>,
+) -> JoinHandle<()> {
     tokio::spawn(async move {
         let mut last_sweep: Option<std::time::Instant> = None;
         while !*shutdown.borrow() {
@@ -34,7 +40,12 @@ pub fn spawn(db: Db, instance: String, mut shutdown: watch::Receiver<bool>) -> J
                 last_sweep = Some(std::time::Instant::now());
                 drop_stale_previews(&db).await;
             }
-            let step = std::panic::AssertUnwindSafe(app::bulk_runs::runner::step(&db, &instance));
+            let step = std::panic::AssertUnwindSafe(app::bulk_runs::runner::step_with(
+                &db,
+                &instance,
+                lease,
+                app::bulk_runs::runner::CHUNK,
+            ));
             let busy = match futures::FutureExt::catch_unwind(step).await {
                 Ok(Ok(busy)) => busy,
                 Ok(Err(error)) => {

@@ -111,8 +111,8 @@ pub struct ServeArgs {
     #[arg(long, env = "CUSTSYNC_JOB_INTERVAL_SECONDS", default_value_t = 900)]
     pub job_interval_seconds: i64,
 
-    /// How long a job run's lease lasts without renewal: after a crash, another instance (or
-    /// this one restarted) takes the run over once it expires.
+    /// How long a job run's or bulk run's lease lasts without renewal: after a crash, another
+    /// instance (or this one restarted) takes the run over once it expires.
     #[arg(long, env = "CUSTSYNC_JOB_LEASE", default_value = "2m", value_parser = humantime::parse_duration)]
     pub job_lease: std::time::Duration,
 

@@ -194,7 +194,8 @@ pub async fn serve(db: Db, args: &ServeArgs) -> anyhow::Result<()> {
         let mut jobs = app::jobs::Jobs::new(db.clone(), instance_name());
         jobs.lease = args.job_lease;
         jobs.sync_workers = args.sync_workers;
-        let bulk_runner = crate::bulk_runner::spawn(db.clone(), instance_name(), stopped.clone());
+        let bulk_runner =
+            crate::bulk_runner::spawn(db.clone(), instance_name(), args.job_lease, stopped.clone());
         (
             crate::scheduler::spawn(jobs, stopped, settings.scheduler.clone()),
             bulk_runner,

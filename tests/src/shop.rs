@@ -155,6 +155,40 @@ pub fn plain_creates(prefix: &str, n: i64) -> Vec<IncomingOperation> {
         .collect()
 }
 
+/// `n` creates of customers whose receipt emails have a doubled `@` (`kunde{i}@@example.no`):
+/// each fails Synchronize customers on `receipt_email`. Channel operation ids `{prefix}-{i}`.
+pub fn doubled_at_creates(prefix: &str, n: usize) -> Vec<IncomingOperation> {
+    (0..n)
+        .map(|i| {
+            incoming(
+                &format!("{prefix}-{i}"),
+                &guid(),
+                OperationKind::Create,
+                &[
+                    ("name", "Kunde"),
+                    ("receipt_option", "Email"),
+                    ("receipt_email", &format!("kunde{i}@@example.no")),
+                ],
+            )
+        })
+        .collect()
+}
+
+/// The status list's query of the operations [`doubled_at_creates`] makes fail.
+pub const DOUBLED_AT_FAILURES: &str =
+    "status=failed&error=invalid_email.receipt_email.invalid_email";
+
+/// The bulk rule that mends [`doubled_at_creates`]: `@@` → `@` in the receipt email.
+pub fn doubled_at_fix() -> app::model::Rule {
+    app::model::Rule {
+        field: "receipt_email".into(),
+        change: app::model::RuleChange::Replace {
+            find: "@@".into(),
+            with: "@".into(),
+        },
+    }
+}
+
 /// Puts operations into `channel`'s inbox, as the API does.
 pub async fn receive(db: &Db, channel: &Channel, ops: &[IncomingOperation]) -> Vec<i64> {
     let items: Vec<(String, String)> = ops

@@ -15,9 +15,10 @@ use app::{
     AppError,
 };
 use chrono::Utc;
-use custsync_tests::{guid, incoming, receive, retailer, run_pipeline, scalar, storage_test};
-
-const RECEIPT_EMAIL: &str = "status=failed&error=invalid_email.receipt_email.invalid_email";
+use custsync_tests::{
+    doubled_at_creates, doubled_at_fix, guid, incoming, receive, retailer, run_pipeline, scalar,
+    storage_test, DOUBLED_AT_FAILURES,
+};
 
 fn person(role: Role) -> SignedIn {
     SignedIn {
@@ -34,32 +35,8 @@ fn now() -> i64 {
 /// `n` creates from Oslo whose receipt emails have a doubled `@`, all Failed.
 async fn doubled_at(db: &Db, n: usize) {
     let shop = retailer(db).await;
-    let ops: Vec<_> = (0..n)
-        .map(|i| {
-            incoming(
-                &format!("o-{i}"),
-                &guid(),
-                OperationKind::Create,
-                &[
-                    ("name", "Kunde"),
-                    ("receipt_option", "Email"),
-                    ("receipt_email", &format!("kunde{i}@@example.no")),
-                ],
-            )
-        })
-        .collect();
-    receive(db, &shop.oslo, &ops).await;
+    receive(db, &shop.oslo, &doubled_at_creates("o", n)).await;
     run_pipeline(db).await;
-}
-
-fn fix_at() -> Rule {
-    Rule {
-        field: "receipt_email".into(),
-        change: RuleChange::Replace {
-            find: "@@".into(),
-            with: "@".into(),
-        },
-    }
 }
 
 /// Runs the runner until no run is left to carry out.
@@ -120,7 +97,7 @@ storage_test! {
         doubled_at(&db, 8).await;
         let before = receipt_emails(&db).await;
         let operator = person(Role::Operator);
-        let preview = bulk_runs::preview(&db, &operator, RECEIPT_EMAIL, &fix_at(), now()).await.unwrap();
+        let preview = bulk_runs::preview(&db, &operator, DOUBLED_AT_FAILURES, &doubled_at_fix(), now()).await.unwrap();
         assert_eq!((preview.selected, preview.changes, preview.will_pass), (8, 8, 8));
         assert!(preview.still_fail.is_empty());
         assert_eq!(preview.sample.len(), 8);
@@ -150,7 +127,7 @@ storage_test! {
     async fn operations_changed_since_the_preview_are_skipped_and_counted(db) {
         doubled_at(&db, 6).await;
         let operator = person(Role::Operator);
-        let preview = bulk_runs::preview(&db, &operator, RECEIPT_EMAIL, &fix_at(), now()).await.unwrap();
+        let preview = bulk_runs::preview(&db, &operator, DOUBLED_AT_FAILURES, &doubled_at_fix(), now()).await.unwrap();
         let first = preview.sample[0].operation_id;
         let second = preview.sample[1].operation_id;
         // Someone corrects the first by hand, and holds the second for correcting.
@@ -186,13 +163,13 @@ storage_test! {
     async fn a_run_stopped_between_chunks_goes_on_elsewhere_and_changes_each_operation_once(db) {
         doubled_at(&db, 7).await;
         let operator = person(Role::Operator);
-        let preview = bulk_runs::preview(&db, &operator, RECEIPT_EMAIL, &fix_at(), now()).await.unwrap();
+        let preview = bulk_runs::preview(&db, &operator, DOUBLED_AT_FAILURES, &doubled_at_fix(), now()).await.unwrap();
         let run = bulk_runs::confirm(&db, &operator, preview.run_id, true, now()).await.unwrap();
-        assert!(runner::step_of(&db, "instance-a", 3).await.unwrap());
+        assert!(runner::step_with(&db, "instance-a", runner::LEASE, 3).await.unwrap());
         // Instance A dies here, holding the lease: B waits for it to run out.
-        assert!(!runner::step_of(&db, "instance-b", 3).await.unwrap(), "the lease is A's");
+        assert!(!runner::step_with(&db, "instance-b", runner::LEASE, 3).await.unwrap(), "the lease is A's");
         sqlx::query("UPDATE bulk_runs SET lease_until = 0").execute(db.pool()).await.unwrap();
-        while runner::step_of(&db, "instance-b", 3).await.unwrap() {}
+        while runner::step_with(&db, "instance-b", runner::LEASE, 3).await.unwrap() {}
         let run = db.bulk_run(run.id).await.unwrap().unwrap();
         assert_eq!(run.status, BulkStatus::Finished);
         assert_eq!((run.counts.done, run.counts.changed, run.counts.passed), (7, 7, 7));
@@ -209,7 +186,7 @@ storage_test! {
         doubled_at(&db, 5).await;
         let operator = person(Role::Operator);
         let original = receipt_emails(&db).await;
-        let preview = bulk_runs::preview(&db, &operator, RECEIPT_EMAIL, &fix_at(), now()).await.unwrap();
+        let preview = bulk_runs::preview(&db, &operator, DOUBLED_AT_FAILURES, &doubled_at_fix(), now()).await.unwrap();
         let run = bulk_runs::confirm(&db, &operator, preview.run_id, false, now()).await.unwrap();
         run_bulk(&db).await;
         assert_eq!(statuses(&db, "").await, [SyncStatus::Pending; 5], "corrected, not synchronized");
@@ -248,17 +225,17 @@ storage_test! {
             other => panic!("not refused: {other:?}"),
         };
         let unknown = Rule { field: "password".into(), change: RuleChange::Trim };
-        assert_eq!(field_of(bulk_runs::preview(&db, &operator, RECEIPT_EMAIL, &unknown, now()).await.map(|_| ())), "rule.field");
+        assert_eq!(field_of(bulk_runs::preview(&db, &operator, DOUBLED_AT_FAILURES, &unknown, now()).await.map(|_| ())), "rule.field");
         let upper_number = Rule { field: "credit_limit".into(), change: RuleChange::Uppercase };
-        assert_eq!(field_of(bulk_runs::preview(&db, &operator, RECEIPT_EMAIL, &upper_number, now()).await.map(|_| ())), "rule");
+        assert_eq!(field_of(bulk_runs::preview(&db, &operator, DOUBLED_AT_FAILURES, &upper_number, now()).await.map(|_| ())), "rule");
         let not_a_number = Rule { field: "credit_limit".into(), change: RuleChange::Set { value: "lots".into() } };
-        assert_eq!(field_of(bulk_runs::preview(&db, &operator, RECEIPT_EMAIL, &not_a_number, now()).await.map(|_| ())), "rule");
-        assert_eq!(field_of(bulk_runs::preview(&db, &operator, "status=waiting", &fix_at(), now()).await.map(|_| ())), "selection");
+        assert_eq!(field_of(bulk_runs::preview(&db, &operator, DOUBLED_AT_FAILURES, &not_a_number, now()).await.map(|_| ())), "rule");
+        assert_eq!(field_of(bulk_runs::preview(&db, &operator, "status=waiting", &doubled_at_fix(), now()).await.map(|_| ())), "selection");
         assert_eq!(field_of(bulk_runs::start(&db, &operator, "error=nonsense", BulkAction::DryRun, now()).await.map(|_| ())), "error");
         let viewer = bulk_runs::start(&db, &person(Role::Viewer), "status=failed", BulkAction::Synchronize, now()).await;
         assert!(matches!(viewer, Err(AppError::Forbidden)), "{viewer:?}");
         assert_eq!(scalar(&db, "SELECT COUNT(*) FROM bulk_runs").await, 0, "nothing stored");
-        assert_eq!(bulk_runs::count(&db, RECEIPT_EMAIL).await.unwrap(), 2);
+        assert_eq!(bulk_runs::count(&db, DOUBLED_AT_FAILURES).await.unwrap(), 2);
     }
 }
 
@@ -285,9 +262,9 @@ storage_test! {
     async fn a_cancelled_run_stops_after_its_chunk_and_leaves_the_rest_untouched(db) {
         doubled_at(&db, 7).await;
         let operator = person(Role::Operator);
-        let preview = bulk_runs::preview(&db, &operator, RECEIPT_EMAIL, &fix_at(), now()).await.unwrap();
+        let preview = bulk_runs::preview(&db, &operator, DOUBLED_AT_FAILURES, &doubled_at_fix(), now()).await.unwrap();
         let run = bulk_runs::confirm(&db, &operator, preview.run_id, false, now()).await.unwrap();
-        assert!(runner::step_of(&db, "test-instance", 3).await.unwrap());
+        assert!(runner::step_with(&db, "test-instance", runner::LEASE, 3).await.unwrap());
         let other = SignedIn { name: "per".into(), ..person(Role::Operator) };
         assert!(matches!(bulk_runs::cancel(&db, &other, run.id, now()).await, Err(AppError::Forbidden)), "only its person or an admin");
         bulk_runs::cancel(&db, &operator, run.id, now()).await.unwrap();

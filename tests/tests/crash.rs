@@ -1,18 +1,21 @@
 //! Crash safety with real `custsync` processes, on SQLite and on PostgreSQL: a server is killed
 //! (SIGKILL) again and again in the middle of its jobs and started again. In the end no
 //! operation is lost or applied twice, no account number is used twice or skipped, and each
-//! channel's feed is complete. On PostgreSQL, two instances run the jobs on one database under
+//! channel's feed is complete; a bulk correction killed the same way changes every operation
+//! once and its counts add up. On PostgreSQL, two instances run the jobs on one database under
 //! `simulate` load: every async customer becomes exactly one customer.
 
 use std::time::{Duration, Instant};
 
 use app::{
-    model::{channel_api::IncomingOperation, OperationKind},
-    storage::Db,
+    bulk_runs,
+    model::{channel_api::IncomingOperation, OperationKind, Role, SignedIn},
+    storage::{to_micros, Db},
 };
 use custsync_tests::{
-    free_port, fresh_db, guid, incoming, receive, retailer, scalar, storage_test,
-    wait_until_serving, Backend, ServerProcess,
+    doubled_at_creates, doubled_at_fix, free_port, fresh_db, guid, incoming, receive, retailer,
+    run_pipeline, scalar, storage_test, wait_until_serving, Backend, ServerProcess,
+    DOUBLED_AT_FAILURES,
 };
 use sqlx::Row;
 
@@ -196,6 +199,102 @@ storage_test! {
             }
             assert_eq!(accounts.len(), customers, "{}'s feed", channel.code);
         }
+    }
+}
+
+/// A bulk run's row: (status, selected, done, changed, skipped, passed).
+async fn bulk_progress(db: &Db, run: i64) -> (String, i64, i64, i64, i64, i64) {
+    let row = sqlx::query(
+        "SELECT status, selected, done, changed, skipped, passed FROM bulk_runs WHERE id = $1",
+    )
+    .bind(run)
+    .fetch_one(db.pool())
+    .await
+    .unwrap();
+    (
+        row.get(0),
+        row.get(1),
+        row.get(2),
+        row.get(3),
+        row.get(4),
+        row.get(5),
+    )
+}
+
+storage_test! {
+    async fn killing_the_server_mid_bulk_run_changes_every_operation_once_and_the_counts_add_up(db) {
+        const FAILED: i64 = 4_000;
+        let shop = retailer(&db).await;
+        receive(&db, &shop.oslo, &doubled_at_creates("o", FAILED as usize)).await;
+        run_pipeline(&db).await;
+        assert_eq!(scalar(&db, "SELECT COUNT(*) FROM operations WHERE status = 'failed'").await, FAILED);
+        db.ensure_job_schedules(1).await.unwrap();
+        let operator = SignedIn { id: 1, name: "kari".into(), role: Role::Operator };
+        let now = to_micros(chrono::Utc::now());
+        let preview = bulk_runs::preview(&db, &operator, DOUBLED_AT_FAILURES, &doubled_at_fix(), now).await.unwrap();
+        let run = bulk_runs::confirm(&db, &operator, preview.run_id, true, now).await.unwrap().id;
+
+        // Kill the server at random moments after the run has moved on, until it is finished.
+        let (mut kills, mut mid_run) = (0, 0);
+        let deadline = Instant::now() + Duration::from_secs(180);
+        loop {
+            let (status, selected, done, ..) = bulk_progress(&db, run).await;
+            if status == "finished" {
+                break;
+            }
+            assert!(Instant::now() < deadline, "the bulk run did not finish after {kills} kills: {done} of {selected} done");
+            let mut server = ServerProcess::start(&db.url, free_port());
+            let moved_on = Instant::now() + Duration::from_secs(20);
+            // Moved on: a chunk more done, or (all done) finished.
+            while matches!(bulk_progress(&db, run).await, (s, _, d, ..) if s == status && d == done) {
+                assert!(Instant::now() < moved_on, "the run did not move on in 20 s; the server's log:\n{}", server.log());
+                tokio::time::sleep(Duration::from_millis(10)).await;
+            }
+            tokio::time::sleep(random_pause(0, 400)).await;
+            server.kill();
+            kills += 1;
+            let (status, selected, done, ..) = bulk_progress(&db, run).await;
+            if status == "running" && done > 0 && done < selected {
+                mid_run += 1;
+            }
+        }
+        assert!(mid_run >= 2, "only {mid_run} of {kills} kills hit the run in the middle");
+        eprintln!("{kills} kills, {mid_run} in the middle of the run");
+
+        // Every selected operation changed once: one correction and one Synchronize line each,
+        // its value mended once, each a customer once; the counts add up.
+        let (_, selected, done, changed, skipped, passed) = bulk_progress(&db, run).await;
+        assert_eq!((selected, done, changed, skipped, passed), (FAILED, FAILED, FAILED, 0, FAILED));
+        for action in ["correct", "synchronize"] {
+            let lines = format!(
+                "SELECT COUNT(*) FROM change_log WHERE bulk_run_id = {run} AND action = '{action}'"
+            );
+            assert_eq!(scalar(&db, &lines).await, FAILED, "{action} lines");
+            let operations = format!(
+                "SELECT COUNT(DISTINCT operation_id) FROM change_log WHERE bulk_run_id = {run} AND action = '{action}'"
+            );
+            assert_eq!(scalar(&db, &operations).await, FAILED, "operations with {action} lines");
+        }
+        assert_eq!(scalar(&db, "SELECT COUNT(*) FROM bulk_run_items WHERE outcome IS NULL").await, 0);
+        assert_eq!(scalar(&db, "SELECT COUNT(*) FROM operations WHERE status = 'succeeded'").await, FAILED);
+        assert_eq!(
+            scalar(&db, "SELECT COUNT(DISTINCT version) FROM operations").await,
+            1,
+            "each went through the same changes, once"
+        );
+        assert_eq!(
+            scalar(&db, "SELECT COUNT(*) FROM operation_fields WHERE field = 'receipt_email' AND new_value LIKE '%@@%'").await,
+            0
+        );
+        assert_eq!(scalar(&db, "SELECT COUNT(*) FROM customers").await, FAILED);
+        assert_eq!(scalar(&db, "SELECT COUNT(DISTINCT receipt_email) FROM customers").await, FAILED);
+        assert_eq!(
+            scalar(&db, "SELECT CAST(COALESCE(SUM(uses), 0) AS BIGINT) FROM field_values WHERE field = 'receipt_email'").await,
+            FAILED,
+            "the value dictionary counts each mended value once and the doubled ones no more"
+        );
+        let failures = db.failure_groups(&Default::default()).await.unwrap();
+        assert_eq!(failures.total, 0, "no failure is counted any more: {:?}", failures.groups);
     }
 }
 

@@ -7,7 +7,7 @@
 //! What each item becomes is decided by [`plan`], a pure function of the run, the item and the
 //! operation as it is now.
 
-use std::collections::HashMap;
+use std::{collections::HashMap, time::Duration};
 
 use crate::{
     jobs::synchronize::Synchronize,
@@ -25,19 +25,22 @@ use crate::{
 
 /// Operations settled per transaction (and synchronized per Synchronize step).
 pub const CHUNK: i64 = crate::jobs::synchronize::BATCH;
-/// How long a lease lasts without being renewed (microseconds): a chunk takes far less.
-pub const LEASE: i64 = 60 * 1_000_000;
+/// How long a lease lasts without being renewed, unless the instance is told otherwise (the
+/// server's `--job-lease`): a chunk takes far less. After a crash, the run waits this long.
+pub const LEASE: Duration = Duration::from_secs(60);
 
 /// Does one step of the oldest running run this instance (`owner`) may hold: one chunk, or the
 /// run's end. `false` when there was nothing to do.
 pub async fn step(db: &Db, owner: &str) -> anyhow::Result<bool> {
-    step_of(db, owner, CHUNK).await
+    step_with(db, owner, LEASE, CHUNK).await
 }
 
-/// [`step`] with chunks of `chunk` items (tests stop a run between small chunks).
-pub async fn step_of(db: &Db, owner: &str, chunk: i64) -> anyhow::Result<bool> {
+/// [`step`] holding the run's lease for `lease`, with chunks of `chunk` items (tests stop a
+/// run between small chunks).
+pub async fn step_with(db: &Db, owner: &str, lease: Duration, chunk: i64) -> anyhow::Result<bool> {
     let now = to_micros(chrono::Utc::now());
-    let Some((id, cancel_asked)) = db.lease_bulk_run(owner, now, now + LEASE).await? else {
+    let until = now + i64::try_from(lease.as_micros()).unwrap_or(i64::MAX / 2);
+    let Some((id, cancel_asked)) = db.lease_bulk_run(owner, now, until).await? else {
         return Ok(false);
     };
     let run = db
