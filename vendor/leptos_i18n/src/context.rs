@@ -203,14 +203,16 @@ fn init_context_inner<L: Locale>(
         locale_signal.set(l);
     });
 
-    Effect::new_isomorphic(move |_| {
+    // custsync's patch: the browser keeps the cookie; this effect no longer runs on the server
+    // (it was `Effect::new_isomorphic`). There it first ran on another thread, where a short
+    // render may have ended and disposed the signal: `get` panicked, and so did `try_get` now
+    // and then, as reactive_graph checks that a signal is alive and then subscribes to it.
+    Effect::new(move |_| {
         #[cfg(feature = "unified_contexts")]
         let new_lang = {
             let new_lang_any = locale_signal.get();
             L::from_str(new_lang_any.0).unwrap_or_default()
         };
-        // custsync's patch: on the server this effect first runs on another thread, and a
-        // short render may have ended (and disposed the signal) by then; `get` panicked.
         #[cfg(not(feature = "unified_contexts"))]
         let Some(new_lang) = locale_signal.try_get() else {
             return;
