@@ -1,5 +1,6 @@
-//! The Jobs panel: a compact strip with the three recurring jobs — schedule, last and next run,
-//! a progress bar while one runs — with Run now / Pause / Resume and each job's latest runs.
+//! The Jobs panel: the three recurring jobs — schedule, last and next run, a progress bar while
+//! one runs — with Run now / Pause / Resume and each job's latest runs. Below 1024 px it is a
+//! one-line strip of the jobs' states that opens to the cards, so the list comes first.
 
 use leptos::prelude::*;
 
@@ -19,28 +20,73 @@ pub fn JobsPanel() -> impl IntoView {
     let i18n = use_i18n();
     let person = super::person::Person::get();
     let overview = OnceResource::new(jobs_overview());
+    let strip = move || {
+        Suspend::new(async move {
+            let locale = i18n.get_locale_untracked();
+            overview.await.ok().map(|status| {
+                status
+                    .jobs
+                    .iter()
+                    .map(|job| {
+                        let (state, class) = job_state(locale, job);
+                        view! {
+                            <li>
+                                {job_label(locale, job.schedule.job).0}" "
+                                <span class=class>{state}</span>
+                            </li>
+                        }
+                    })
+                    .collect_view()
+            })
+        })
+    };
     view! {
         <section class="jobs-panel" aria-labelledby="jobs-title">
-            <h2 id="jobs-title" class="section-title">{tu_string!(i18n, jobs.title)}</h2>
-            <Suspense fallback=|| ()>
-                {move || Suspend::new(async move {
-                    let role = person.role().await;
-                    match overview.await {
-                        Ok(JobsStatus { jobs, scheduler }) => view! {
-                            {(scheduler == SchedulerState::Stopped).then(|| view! {
-                                <p class="error-box" role="alert">{tu_string!(i18n, jobs.scheduler_stopped)}</p>
-                            })}
-                            <div class="job-cards">
-                                <For each=move || jobs.clone() key=|job| job.schedule.job.as_str() let:job>
-                                    <JobCard job role />
-                                </For>
-                            </div>
-                        }.into_any(),
-                        Err(error) => view! { <ErrorBox error /> }.into_any(),
-                    }
-                })}
-            </Suspense>
+            <details class="jobs-details">
+                <summary class="jobs-strip">
+                    <h2 id="jobs-title" class="section-title">{tu_string!(i18n, jobs.title)}</h2>
+                    <ul class="jobs-states">
+                        <Suspense fallback=|| ()>{strip}</Suspense>
+                    </ul>
+                </summary>
+                <Suspense fallback=|| ()>
+                    {move || Suspend::new(async move {
+                        let role = person.role().await;
+                        match overview.await {
+                            Ok(JobsStatus { jobs, scheduler }) => view! {
+                                {(scheduler == SchedulerState::Stopped).then(|| view! {
+                                    <p class="error-box" role="alert">{tu_string!(i18n, jobs.scheduler_stopped)}</p>
+                                })}
+                                <div class="job-cards">
+                                    <For each=move || jobs.clone() key=|job| job.schedule.job.as_str() let:job>
+                                        <JobCard job role />
+                                    </For>
+                                </div>
+                            }.into_any(),
+                            Err(error) => view! { <ErrorBox error /> }.into_any(),
+                        }
+                    })}
+                </Suspense>
+            </details>
         </section>
+    }
+}
+
+/// A job's state in a word or two ("every 1 min", "Paused", "Running 40 %") and its chip's class.
+fn job_state(locale: Locale, job: &JobOverview) -> (String, &'static str) {
+    match (job.running().map(|run| run.progress), job.schedule.paused) {
+        (Some(percent), _) => (
+            td_string!(locale, jobs.running, percent).to_string(),
+            "job-state running",
+        ),
+        (None, true) => (
+            td_string!(locale, jobs.paused).to_owned(),
+            "job-state paused",
+        ),
+        (None, false) => (
+            describe_interval(locale, job.schedule.interval_seconds),
+            "job-state",
+        ),
     }
 }
 
@@ -79,24 +125,10 @@ fn JobCard(
     let i18n = use_i18n();
     let name = job.schedule.job;
     let paused = job.schedule.paused;
-    let interval = job.schedule.interval_seconds;
     let next_run_at = job.schedule.next_run_at;
     let running = job.running().cloned();
-    let progress = running.as_ref().map(|run| run.progress);
     let last = job.last_finished().cloned();
-    let state = move || {
-        let locale = i18n.get_locale_untracked();
-        match (progress, paused) {
-            (Some(percent), _) => td_string!(locale, jobs.running, percent).to_string(),
-            (None, true) => td_string!(locale, jobs.paused).to_owned(),
-            (None, false) => describe_interval(locale, interval),
-        }
-    };
-    let state_class = match (&running, paused) {
-        (Some(_), _) => "job-state running",
-        (None, true) => "job-state paused",
-        (None, false) => "job-state",
-    };
+    let (state, state_class) = job_state(i18n.get_locale_untracked(), &job);
     let next = move || {
         let locale = i18n.get_locale_untracked();
         match (paused, next_run_at) {

@@ -206,10 +206,10 @@ fn UsersSection(users: Vec<UserSummary>) -> impl IntoView {
             view! {
                 <tr data-user=user.name.clone()>
                     <th scope="row">{user.name.clone()}</th>
-                    <td>
+                    <td data-label=td_string!(locale, access.role)>
                         <RoleChoice id role=user.role />
                     </td>
-                    <td>{match user.last_sign_in_at {
+                    <td data-label=td_string!(locale, access.last_sign_in)>{match user.last_sign_in_at {
                         Some(at) => view! { <Time at /> }.into_any(),
                         None => view! { <span class="muted">{td_string!(locale, access.never)}</span> }.into_any(),
                     }}</td>
@@ -252,10 +252,10 @@ fn TokensSection(tokens: Vec<TokenSummary>, channels: Vec<(i64, String)>) -> imp
             let id = token.id;
             view! {
                 <tr data-token=id>
-                    <td>{token.channel_name}</td>
-                    <td>{token.label.unwrap_or_default()}</td>
-                    <td><Time at=token.created_at /></td>
-                    <td>{match token.last_used_at {
+                    <th scope="row">{token.channel_name}</th>
+                    <td data-label=td_string!(locale, access.label)>{token.label.unwrap_or_default()}</td>
+                    <td data-label=td_string!(locale, access.created)><Time at=token.created_at /></td>
+                    <td data-label=td_string!(locale, access.last_used)>{match token.last_used_at {
                         Some(at) => view! { <Time at /> }.into_any(),
                         None => view! { <span class="muted">{td_string!(locale, access.never)}</span> }.into_any(),
                     }}</td>
@@ -292,6 +292,7 @@ fn TokensSection(tokens: Vec<TokenSummary>, channels: Vec<(i64, String)>) -> imp
 #[component]
 fn AuditSection(audit: Vec<crate::model::AuditEntry>) -> impl IntoView {
     let i18n = use_i18n();
+    let locale = i18n.get_locale_untracked();
     view! {
         <section class="admin-section" aria-labelledby="audit-title">
             <h2 id="audit-title" class="section-title">{tu_string!(i18n, access.audit)}</h2>
@@ -307,10 +308,10 @@ fn AuditSection(audit: Vec<crate::model::AuditEntry>) -> impl IntoView {
                     <tbody>
                         {audit.into_iter().map(|line| view! {
                             <tr>
-                                <td><Time at=line.at /></td>
-                                <td>{line.user_name}</td>
-                                <td><code>{line.action}</code></td>
-                                <td>{line.subject}</td>
+                                <th scope="row"><Time at=line.at /></th>
+                                <td data-label=td_string!(locale, access.who)>{line.user_name}</td>
+                                <td data-label=td_string!(locale, access.action)><code>{line.action}</code></td>
+                                <td data-label=td_string!(locale, access.subject)>{line.subject}</td>
                             </tr>
                         }).collect_view()}
                     </tbody>
