@@ -1,9 +1,10 @@
 //! The bulk bar above the list: the rows picked with their checkboxes, or "Select all
 //! matching", which counts the filter's operations exactly (every page, not only the one
 //! shown); then a dry run, a synchronize and a correction by rule. Picked rows are a filter
-//! too (`ids=`), so every selection is a filter the server evaluates when the run starts. A correction is previewed first — how many change, how many would pass
-//! and why the others would not, and each change before → after — and stored only when the
-//! person confirms. Each action becomes a bulk run, followed on its own page.
+//! too (`ids=`), so every selection is a filter the server evaluates when the run starts. A
+//! correction is previewed first — how many change, how many would pass and why the others
+//! would not, and each change before → after — and stored only when the person confirms. Each
+//! action becomes a bulk run, followed on its own page.
 
 use leptos::{prelude::*, task::spawn_local};
 
@@ -36,7 +37,7 @@ const CHANGES: [&str; 8] = [
 #[island]
 pub fn BulkBar(query: String, fields: Vec<FilterField>) -> impl IntoView {
     let i18n = use_i18n();
-    let filter_query = query;
+    let filter_query = StoredValue::new(query);
     let fields = StoredValue::new(fields);
     let count = RwSignal::new(None::<i64>);
     // The ids of the rows whose checkbox is ticked, kept as the person ticks them.
@@ -50,21 +51,7 @@ pub fn BulkBar(query: String, fields: Vec<FilterField>) -> impl IntoView {
         on_cleanup(move || handle.remove());
     }
     // What an action acts on: the picked rows (of this filter), or everything it selects.
-    let query = StoredValue::new(String::new());
-    Effect::new(move |_| {
-        let ids = picked.get();
-        query.set_value(if ids.is_empty() {
-            filter_query.clone()
-        } else {
-            let ids: Vec<String> = ids.iter().map(i64::to_string).collect();
-            let pick = format!("ids={}", ids.join(","));
-            if filter_query.is_empty() {
-                pick
-            } else {
-                format!("{filter_query}&{pick}")
-            }
-        });
-    });
+    let query = move || filter_query.with_value(|q| picked.with_untracked(|ids| selection(q, ids)));
     let problem = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
     let correcting = RwSignal::new(false);
@@ -75,7 +62,7 @@ pub fn BulkBar(query: String, fields: Vec<FilterField>) -> impl IntoView {
     let select_all = move |_| {
         busy.set(true);
         spawn_local(async move {
-            match count_selection(query.get_value()).await {
+            match count_selection(query()).await {
                 Ok(n) => {
                     count.set(Some(n));
                     problem.set(None);
@@ -88,7 +75,7 @@ pub fn BulkBar(query: String, fields: Vec<FilterField>) -> impl IntoView {
     let start = move |action: BulkAction| {
         busy.set(true);
         spawn_local(async move {
-            match start_bulk_run(query.get_value(), action).await {
+            match start_bulk_run(query(), action).await {
                 Ok(run) => super::go_to(&format!("/bulk?run={}", run.id)),
                 Err(e) => say(e),
             }
@@ -136,22 +123,45 @@ pub fn BulkBar(query: String, fields: Vec<FilterField>) -> impl IntoView {
             }}
             {move || problem.get().map(|p| view! { <p class="bulk-problem" role="alert">{p}</p> })}
             {move || correcting.get().then(|| view! {
-                <RuleForm query=query.get_value() fields=fields.get_value() />
+                <RuleForm query=query() fields=fields.get_value() />
             })}
         </section>
     }
 }
 
-/// The ids of the list's rows whose checkbox is ticked.
+/// The status list's query of the selection: filter `query`, narrowed to rows `ids` if any
+/// are picked.
+fn selection(query: &str, ids: &[i64]) -> String {
+    if ids.is_empty() {
+        return query.to_owned();
+    }
+    let ids: Vec<String> = ids.iter().map(i64::to_string).collect();
+    let pick = format!("ids={}", ids.join(","));
+    if query.is_empty() {
+        pick
+    } else {
+        format!("{query}&{pick}")
+    }
+}
+
+/// The list's row checkboxes that are ticked.
 #[cfg(feature = "hydrate")]
-fn picked_rows() -> Vec<i64> {
+fn ticked_boxes() -> Vec<leptos::web_sys::HtmlInputElement> {
     use leptos::wasm_bindgen::JsCast;
     let Ok(boxes) = document().query_selector_all("input.row-pick:checked") else {
         return Vec::new();
     };
     (0..boxes.length())
         .filter_map(|i| boxes.item(i))
-        .filter_map(|node| node.dyn_into::<leptos::web_sys::HtmlInputElement>().ok())
+        .filter_map(|node| node.dyn_into().ok())
+        .collect()
+}
+
+/// The ids of the list's rows whose checkbox is ticked.
+#[cfg(feature = "hydrate")]
+fn picked_rows() -> Vec<i64> {
+    ticked_boxes()
+        .iter()
         .filter_map(|input| input.value().parse().ok())
         .collect()
 }
@@ -159,15 +169,9 @@ fn picked_rows() -> Vec<i64> {
 /// Unticks every row's checkbox.
 fn unpick_rows() {
     #[cfg(feature = "hydrate")]
-    {
-        use leptos::wasm_bindgen::JsCast;
-        if let Ok(boxes) = document().query_selector_all("input.row-pick:checked") {
-            (0..boxes.length())
-                .filter_map(|i| boxes.item(i))
-                .filter_map(|node| node.dyn_into::<leptos::web_sys::HtmlInputElement>().ok())
-                .for_each(|input| input.set_checked(false));
-        }
-    }
+    ticked_boxes()
+        .iter()
+        .for_each(|input| input.set_checked(false));
 }
 
 /// The rule (field, kind of change, its values) and its preview.
@@ -424,5 +428,20 @@ fn change_label(locale: crate::locale::Locale, change: &str) -> &'static str {
         "lowercase" => td_string!(locale, bulk.change_lower),
         "clear" => td_string!(locale, bulk.change_clear),
         _ => td_string!(locale, bulk.change_replace),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::selection;
+
+    #[test]
+    fn the_selection_is_the_filter_narrowed_to_the_picked_rows() {
+        assert_eq!(selection("status=failed", &[]), "status=failed");
+        assert_eq!(
+            selection("status=failed", &[12, 15]),
+            "status=failed&ids=12,15"
+        );
+        assert_eq!(selection("", &[7]), "ids=7");
     }
 }

@@ -130,7 +130,6 @@ impl Db {
                     .collect::<Result<_, _>>()?,
             });
         }
-        groups.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.group.cmp(&b.group)));
         Ok(FailureGroups {
             groups,
             channels: channel_names,
