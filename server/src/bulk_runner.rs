@@ -26,6 +26,14 @@ async fn drop_stale_previews(db: &Db) {
     }
 }
 
+/// Whether a step failed because the database is not answering (an outage the health check
+/// and the pages already report), rather than for a reason someone must look into.
+fn database_unavailable(error: &anyhow::Error) -> bool {
+    error
+        .downcast_ref::<sqlx::Error>()
+        .is_some_and(app::storage::is_unavailable)
+}
+
 /// Starts the runner as a task; it ends when `shutdown` turns true.
 pub fn spawn(
     db: Db,
@@ -48,6 +56,10 @@ pub fn spawn(
             ));
             let busy = match futures::FutureExt::catch_unwind(step).await {
                 Ok(Ok(busy)) => busy,
+                Ok(Err(error)) if database_unavailable(&error) => {
+                    tracing::warn!(error = %error, "a bulk run waits for the database");
+                    false
+                }
                 Ok(Err(error)) => {
                     tracing::error!(error = %error, "a bulk run's step failed; trying again");
                     false

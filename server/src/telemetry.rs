@@ -1,4 +1,7 @@
-//! Logging: tracing to standard error, filtered by `CUSTSYNC_LOG` (or `--log`).
+//! Logging: tracing to standard error, filtered by `CUSTSYNC_LOG` (or `--log`), in colour only
+//! on a terminal (a log file or the journal gets plain lines, which `grep ERROR` finds).
+
+use std::io::IsTerminal;
 
 use tracing_subscriber::EnvFilter;
 
@@ -11,6 +14,7 @@ pub fn init(filter: &str) {
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none())
         .try_init();
     if let Some(error) = bad {
         tracing::warn!(%error, "ignoring the log filter; using info");

@@ -184,6 +184,20 @@ impl ServerProcess {
         self
     }
 
+    /// ERROR lines saying the database does not answer are expected: the test takes it away
+    /// (stops PostgreSQL, locks the SQLite file).
+    pub fn allow_database_outage(self) -> Self {
+        [
+            "job run failed",
+            "pool timed out",
+            "Connection refused",
+            "connection closed",
+            "database is locked",
+        ]
+        .into_iter()
+        .fold(self, Self::allow_errors)
+    }
+
     /// The process id.
     pub fn pid(&self) -> u32 {
         self.child.id()

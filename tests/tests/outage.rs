@@ -75,7 +75,7 @@ async fn while_postgresql_is_down_channels_get_503_and_everything_recovers_when_
     db.ensure_job_schedules(1).await.unwrap();
     let token = token_for(&db, &shop.oslo).await;
     let port = free_port();
-    let _server = ServerProcess::start(&cluster.url(), port).allow_errors("job run failed");
+    let _server = ServerProcess::start(&cluster.url(), port).allow_database_outage();
     let base = format!("http://127.0.0.1:{port}");
     let client = reqwest::Client::new();
     wait_until_serving(port).await;
@@ -169,7 +169,7 @@ async fn while_another_program_locks_the_sqlite_file_channels_get_503_then_it_wo
     let shop = retailer(&db).await;
     let token = token_for(&db, &shop.oslo).await;
     let port = free_port();
-    let _server = ServerProcess::start(&db.url, port);
+    let _server = ServerProcess::start(&db.url, port).allow_database_outage();
     let base = format!("http://127.0.0.1:{port}");
     let client = reqwest::Client::new();
     wait_until_serving(port).await;

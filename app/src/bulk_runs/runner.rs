@@ -54,8 +54,13 @@ pub async fn step_with(db: &Db, owner: &str, lease: Duration, chunk: i64) -> any
     }
     let chunk = db.bulk_chunk(id, chunk).await?;
     if chunk.is_empty() {
-        if run.synchronizes() && synchronize_left_over(db, &run).await? {
-            return Ok(true);
+        if run.synchronizes() {
+            match synchronize_left_over(db, &run).await? {
+                LeftOver::None => {}
+                LeftOver::Synchronized => return Ok(true),
+                // Finishing now would count them as neither passed nor failed.
+                LeftOver::HeldElsewhere => return Ok(false),
+            }
         }
         db.finish_bulk_run(&run, false, now).await?;
         tracing::info!(run = id, action = run.action.as_str(), "bulk run finished");
@@ -96,13 +101,31 @@ async fn synchronize(db: &Db, run: &BulkRun, ids: &[i64]) -> anyhow::Result<i64>
     Ok(outcome.seen)
 }
 
-/// Synchronizes operations the run changed but never synchronized (an instance stopped
-/// between a chunk and its synchronize); whether there were any the job took.
-async fn synchronize_left_over(db: &Db, run: &BulkRun) -> anyhow::Result<bool> {
+/// What was left to synchronize at the end of a run that synchronizes.
+#[derive(Debug, PartialEq, Eq)]
+enum LeftOver {
+    /// Every operation the run changed has been synchronized: the run can finish.
+    None,
+    /// Some were left (an instance stopped between a chunk and its synchronize) and were
+    /// synchronized now.
+    Synchronized,
+    /// Some are left, but a Synchronize batch elsewhere (the scheduled job, on PostgreSQL
+    /// perhaps another instance) holds them until it commits: look again shortly.
+    HeldElsewhere,
+}
+
+/// Synchronizes operations the run changed but never synchronized.
+async fn synchronize_left_over(db: &Db, run: &BulkRun) -> anyhow::Result<LeftOver> {
     let left = db
         .changed_but_not_synchronized(run.id, crate::jobs::synchronize::BATCH)
         .await?;
-    Ok(!left.is_empty() && synchronize(db, run, &left).await? > 0)
+    Ok(if left.is_empty() {
+        LeftOver::None
+    } else if synchronize(db, run, &left).await? > 0 {
+        LeftOver::Synchronized
+    } else {
+        LeftOver::HeldElsewhere
+    })
 }
 
 /// What one item of `run` becomes, from the operation as it is now.
