@@ -97,11 +97,41 @@ async function show(url, visitNumber, { push, restoreScroll, refreshing }) {
   } else if (finalUrl !== window.location.href) {
     window.history.replaceState(window.history.state, '', finalUrl);
   }
+  const anchor = push && samePath && !narrow() ? rowAnchor(next) : null;
   morph(next);
   if (restoreScroll !== null) {
     window.scrollTo(0, restoreScroll);
+  } else if (anchor !== null) {
+    keepRowInPlace(anchor);
   } else if (push && (!samePath || narrow())) {
     window.scrollTo(0, 0);
+  }
+}
+
+/**
+ * On a wide screen, the row a person opens (or the one whose detail they close) and where it
+ * stands in the window now: the list and the detail side by side scroll each on its own, the
+ * list alone scrolls with the window, so the row must be put back where it was by hand.
+ */
+function rowAnchor(next) {
+  const key =
+    next.querySelector('.list-side tr.selected')?.dataset.key ??
+    document.querySelector('.list-side tr.selected')?.dataset.key;
+  const row = key === undefined ? null : document.querySelector(`.list-side tr[data-key="${CSS.escape(key)}"]`);
+  return row ? { key, top: row.getBoundingClientRect().top } : null;
+}
+
+/** Scrolls the list (its pane beside a detail, or else the window) so the anchor's row stands
+ * where it stood, as far as the list lets it. */
+function keepRowInPlace({ key, top }) {
+  const row = document.querySelector(`.list-side tr[data-key="${CSS.escape(key)}"]`);
+  if (!row) return;
+  const pane = document.querySelector('.status-page.has-detail > .list-side');
+  if (pane) {
+    window.scrollTo(0, 0);
+    pane.scrollTop += row.getBoundingClientRect().top - top;
+  } else {
+    window.scrollBy(0, row.getBoundingClientRect().top - top);
   }
 }
 
@@ -173,6 +203,8 @@ document.addEventListener('click', (event) => {
   if (link.origin !== window.location.origin || link.dataset.reload !== undefined) return;
   if (link.pathname === window.location.pathname && link.search === window.location.search && link.hash) return;
   event.preventDefault();
+  // A menu's choice closes the menu (the Columns menu would cover the table it changed).
+  link.closest('details.column-chooser')?.removeAttribute('open');
   visit(link.href);
 });
 

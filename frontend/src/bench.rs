@@ -68,6 +68,7 @@ fn context() -> ValidationContext {
         label_en: "Shoe size".into(),
         label_nb: "Skostørrelse".into(),
         group_name: "Fit".into(),
+        group_name_nb: None,
         attribute_type: AttributeType::Decimal {
             min: Some(15.0),
             max: Some(50.0),

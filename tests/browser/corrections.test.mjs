@@ -15,8 +15,17 @@ let admin;
 before(async () => { operator = await launch('operator'); admin = await launch('admin'); });
 after(async () => { await operator?.close(); await admin?.close(); });
 
-/** Posts creates with a bad receipt email over the channel API; returns their async accounts. */
-async function postBadEmails(n) {
+/** A customer's fields beside the receipt email: enough to make the editor's grid long. */
+const moreFields = (guid) => [
+  ['first_name', 'Rettes'], ['last_name', 'Testesen'], ['email', `rettes.${guid.slice(0, 8)}.home@example.no`],
+  ['cellular_phone', '+47 912 34 567'], ['street', 'Storgata 1'], ['zip', '0155'],
+  ['city', 'Oslo'], ['country', 'NO'], ['language', 'nb-NO'], ['currency', 'NOK'],
+  ['customer_group', 'RETAIL'],
+].map(([field, new_value]) => ({ field, new_value }));
+
+/** Posts creates with a bad receipt email over the channel API (`long`: with many more
+ * fields); returns their async accounts. */
+async function postBadEmails(n, { long = false } = {}) {
   const guids = Array.from({ length: n }, () => randomUUID());
   const answer = await fetch(`${BASE_URL}/api/v1/operations`, {
     method: 'POST',
@@ -31,6 +40,7 @@ async function postBadEmails(n) {
           { field: 'name', new_value: 'Rettes Testesen' },
           { field: 'receipt_option', new_value: 'Email' },
           { field: 'receipt_email', new_value: `rettes.${guid.slice(0, 8)}@@example` },
+          ...(long ? moreFields(guid) : []),
         ],
       })),
     }),
@@ -82,7 +92,7 @@ test('an operator corrects a bad receipt email, saves and synchronizes, and the 
     await saveAndSync.click();
 
     await detail.locator('.detail-title-row .badge', { hasText: 'Succeeded' }).waitFor({ timeout: 30_000 });
-    assert.match(await detail.locator('.detail-title-row h2').innerText(), /^[A-Z]{2}\d+/, 'the real account');
+    assert.match(await detail.locator('.detail-title-row h2').innerText(), /^Rettes Testesen [A-Z]{2}\d+$/, 'the name and the real account');
     await detail.locator('.notice', { hasText: /Synchronized: customer [A-Z]{2}\d+/ }).waitFor();
     const line = detail.locator('.timeline li[data-action="correct"]');
     assert.match(await line.innerText(), /operator\s+corrected\s+Receipt email/);
@@ -91,6 +101,41 @@ test('an operator corrects a bad receipt email, saves and synchronizes, and the 
 
     await page.goto(`${BASE_URL}/changes?field=receipt_email&who=operator`);
     await page.locator('.change-log tbody tr', { hasText: `rettes.${guid.slice(0, 8)}@example.no` }).first().waitFor();
+    assert.deepEqual(errors, [], 'no console errors');
+  }, () => page.close());
+});
+
+test('on a tablet, the outcome of Save and synchronize is brought into view and takes the focus', needsToken, async (t) => {
+  const [guid] = await postBadEmails(1, { long: true });
+  const { page, errors } = await openHydrated(operator, '/', { width: 768, height: 1024 });
+  await guarded(t, page, async () => {
+    const detail = await openFailed(page, guid);
+    await detail.getByRole('button', { name: 'Correct', exact: true }).click();
+    await detail.locator('#fix-receipt_email').fill(`rettes.${guid.slice(0, 8)}@example.no`);
+    const saveAndSync = detail.getByRole('button', { name: 'Save and synchronize' });
+    await saveAndSync.scrollIntoViewIfNeeded();
+    const scrolledTo = await page.evaluate(() => window.scrollY);
+    assert.ok(scrolledTo > 300, `the Save button is far down the page (${scrolledTo} px)`);
+    await saveAndSync.click();
+
+    const notice = detail.locator('.notice', { hasText: /Synchronized: customer [A-Z]{2}\d+/ });
+    await notice.waitFor({ timeout: 30_000 });
+    await page.waitForFunction(() => document.activeElement?.classList.contains('notice'));
+    const inView = (selector) => page.evaluate((selector) => {
+      const box = document.querySelector(selector).getBoundingClientRect();
+      return box.top >= 0 && box.bottom <= window.innerHeight;
+    }, selector);
+    // Scrolling is smooth nowhere here, but give the page a moment to settle.
+    await page.waitForFunction(() => {
+      const box = document.querySelector('.detail .notice').getBoundingClientRect();
+      return box.top >= 0 && box.bottom <= window.innerHeight;
+    });
+    assert.ok(await inView('.detail .notice'), 'the notice is inside the viewport');
+    assert.ok(await inView('.detail-title-row .badge'), 'the new status is inside the viewport');
+    assert.match(await detail.locator('.detail-title-row .badge').innerText(), /Succeeded/);
+    const topBar = await page.evaluate(() => document.querySelector('.top-bar').getBoundingClientRect().bottom);
+    const title = await page.evaluate(() => document.querySelector('.detail-title-row').getBoundingClientRect().top);
+    assert.ok(title >= topBar, `the title (${title}) is not under the top bar (${topBar})`);
     assert.deepEqual(errors, [], 'no console errors');
   }, () => page.close());
 });

@@ -49,6 +49,7 @@ pub async fn retailer_with(db: &Db, no_sequence_max: i64) -> Retailer {
             label_en: "Loyalty tier".into(),
             label_nb: "Kundeklubbnivå".into(),
             group_name: "Loyalty".into(),
+            group_name_nb: None,
             attribute_type: AttributeType::Text {
                 allowed: vec!["Bronze".into(), "Silver".into(), "Gold".into()],
             },

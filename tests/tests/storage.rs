@@ -215,6 +215,7 @@ storage_test! {
             label_en: "Shoe size".into(),
             label_nb: "Skostørrelse".into(),
             group_name: "Fit".into(),
+        group_name_nb: None,
             attribute_type: AttributeType::Decimal { min: Some(30.0), max: Some(50.0), unit: Some("EU".into()) },
             default_value: None,
         })

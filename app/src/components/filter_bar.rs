@@ -236,7 +236,7 @@ fn AddFilter(filter: OperationFilter, fields: Vec<FilterField>) -> impl IntoView
                 .map(|f| {
                     let name = pick(locale, &f.label_en, &f.label_nb);
                     let label = match &f.group {
-                        Some(group) => format!("{name} ({group})"),
+                        Some(group) => format!("{name} ({})", group.get(locale)),
                         None => name.to_owned(),
                     };
                     view! { <option value=f.key.clone()>{label}</option> }

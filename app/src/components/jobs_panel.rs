@@ -165,7 +165,7 @@ fn JobCard(
             })}
             <p class="job-last">
                 {move || match &last {
-                    Some(run) => describe_run(i18n.get_locale_untracked(), run),
+                    Some(run) => describe_run(i18n.get_locale_untracked(), run, true),
                     None => td_string!(i18n.get_locale_untracked(), jobs.not_run_yet).to_owned(),
                 }}
             </p>
@@ -184,7 +184,7 @@ fn JobCard(
                     {move || {
                         let locale = i18n.get_locale_untracked();
                         runs.with_value(|runs| {
-                            runs.iter().map(|run| view! { <li>{describe_run(locale, run)}</li> }).collect_view()
+                            runs.iter().map(|run| view! { <li>{describe_run(locale, run, false)}</li> }).collect_view()
                         })
                     }}
                 </ol>
@@ -193,13 +193,15 @@ fn JobCard(
     }
 }
 
-/// "Last run 2026-11-25 14:03 UTC (2.1 s) · 120 seen · 118 succeeded · 2 failed", or its error.
-fn describe_run(locale: Locale, run: &JobRun) -> String {
+/// "Last run 2026-11-25 14:03 UTC (2.1 s) · 120 seen · 118 succeeded · 2 failed", or its
+/// error; a line of the run history (not `latest`) starts with its time alone.
+fn describe_run(locale: Locale, run: &JobRun, latest: bool) -> String {
     let at = format_timestamp(locale, run.started_at);
     let mut parts = vec![match (run.finished_at, &run.error) {
         (None, _) => td_string!(locale, jobs.running_since, at).to_string(),
         (Some(_), Some(_)) => td_string!(locale, jobs.failed_run, at).to_string(),
-        (Some(_), None) => td_string!(locale, jobs.last_run, at).to_string(),
+        (Some(_), None) if latest => td_string!(locale, jobs.last_run, at).to_string(),
+        (Some(_), None) => at,
     }];
     if let Some(finished) = run.finished_at {
         let seconds = format!(

@@ -49,7 +49,9 @@ pub fn LiveIndicator() -> impl IntoView {
             }
         >
             <span class="live-dot" aria-hidden="true"></span>
-            {move || if connected.get() { tu_string!(i18n, live.on) } else { tu_string!(i18n, live.off) }}
+            <span class="live-label">
+                {move || if connected.get() { tu_string!(i18n, live.on) } else { tu_string!(i18n, live.off) }}
+            </span>
         </span>
     }
 }

@@ -18,7 +18,10 @@ use super::{
 use crate::{
     functions::corrections::start_correction,
     locale::{kind_label, pick, tu_string, use_i18n},
-    model::{correction::is_correctable, ChangeDescription, GridRow, OperationDetail, SyncStatus},
+    model::{
+        correction::is_correctable, detail::FieldName, ChangeDescription, GridRow, OperationDetail,
+        SyncStatus,
+    },
 };
 
 /// The detail of the operation `detail`, with a link back to `close_href` (the list as it was).
@@ -39,12 +42,13 @@ pub fn OperationDetailView(
             SyncStatus::Failed | SyncStatus::Pending | SyncStatus::Editing
         )
     });
-    let error_label = error.as_ref().and_then(|e| e.field.as_ref()).map(|key| {
-        let row = detail.grid.iter().find(|r| &r.field == key);
-        let (en, nb) = row
-            .map(|r| (r.label_en.clone(), r.label_nb.clone()))
-            .unwrap_or_else(|| (key.clone(), key.clone()));
-        format!("{}: ", pick(locale, &en, &nb))
+    let error_label = error.as_ref().and_then(|e| {
+        let key = e.field.as_ref()?;
+        let name = match detail.grid.iter().find(|r| &r.field == key) {
+            Some(row) => pick(locale, &row.label_en, &row.label_nb).to_owned(),
+            None => FieldName::of_key(key).get(locale).to_owned(),
+        };
+        e.lead(Some(&name)).map(|name| format!("{name}: "))
     });
     let kind = summary.kind;
     let this_id = summary.id;
@@ -54,6 +58,7 @@ pub fn OperationDetailView(
         .or_else(|| detail.customer_account.clone());
     let fields = detail.grid.len();
     let history = detail.history.clone();
+    let waiting_for = detail.waiting_for().cloned();
     let (account_fact, async_account, channel_operation, channel_name, legal_entity) = (
         account.clone(),
         summary.async_account.clone(),
@@ -83,7 +88,7 @@ pub fn OperationDetailView(
             <Fact term=tu_string!(i18n, detail.customer_account)>
                 {match account_fact.clone() {
                     Some(a) => view! { <span class="num">{a}</span> }.into_any(),
-                    None => view! { <span class="muted">{tu_string!(i18n, list.pending_sync)}</span> }.into_any(),
+                    None => view! { <span class="muted">{tu_string!(i18n, list.no_account)}</span> }.into_any(),
                 }}
             </Fact>
             <Fact term=tu_string!(i18n, detail.async_account)>
@@ -116,13 +121,24 @@ pub fn OperationDetailView(
                 </a>
                 <div class="detail-title-row">
                     <h2 id="detail-title">
-                        {match account {
-                            Some(account) => Either::Left(account),
-                            None => Either::Right(tu_string!(i18n, list.pending_sync)),
+                        {match summary.customer_name.clone() {
+                            Some(name) => Either::Left(name),
+                            None => Either::Right(tu_string!(i18n, detail.unnamed)),
                         }}
+                        {account.map(|account| view! { " "<span class="detail-account num">{account}</span> })}
                     </h2>
                     <StatusBadge status=summary.status />
                 </div>
+                {waiting_for.map(|earlier| view! {
+                    <p class="waiting-for">
+                        <span>{tu_string!(i18n, detail.waits_for)}" "</span>
+                        <a href=format!("?op={}", earlier.id)>
+                            <span>{format!("{} · {} · ", kind_label(locale, earlier.kind), earlier.channel_name)}</span>
+                            <Time at=earlier.operation_at />
+                        </a>
+                        " "<StatusBadge status=earlier.status />
+                    </p>
+                })}
                 <p class="change-description">
                     <span class="visually-hidden">{tu_string!(i18n, detail.change_description)}</span>
                     <span>{description.sentence(locale)}</span>
@@ -261,6 +277,7 @@ pub fn GridHead() -> impl IntoView {
 #[component]
 fn AttributeGrid(rows: Vec<GridRow>) -> impl IntoView {
     let i18n = use_i18n();
+    let locale = i18n.get_locale_untracked();
     if rows.is_empty() {
         return view! { <p class="muted">{tu_string!(i18n, detail.no_fields)}</p> }.into_any();
     }
@@ -274,8 +291,8 @@ fn AttributeGrid(rows: Vec<GridRow>) -> impl IntoView {
                         view! {
                             <tr class:failing=row.failing class:changed=changed data-field=row.field.clone()>
                                 <th scope="row">
-                                    <span>{pick(i18n.get_locale_untracked(), &row.label_en, &row.label_nb).to_owned()}</span>
-                                    {row.group.map(|g| view! { <span class="field-group">{g}</span> })}
+                                    <span>{pick(locale, &row.label_en, &row.label_nb).to_owned()}</span>
+                                    {row.group.map(|g| view! { <span class="field-group">{g.get(locale).to_owned()}</span> })}
                                     {row.failing.then(|| view! { <span class="failing-mark">{tu_string!(i18n, detail.fails)}</span> })}
                                 </th>
                                 <td data-label=tu_string!(i18n, detail.old_value)><Value value=row.old_value /></td>

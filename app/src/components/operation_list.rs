@@ -5,10 +5,10 @@ use leptos::prelude::*;
 
 use super::{short_guid, status_badge::StatusBadge, time::Time};
 use crate::{
-    locale::{kind_label, t, td_string, tu_string, use_i18n, Locale},
+    locale::{kind_label, pick, t, td_string, tu_string, use_i18n, Locale},
     model::{
         detail::FieldName,
-        filter::{ExtraColumn, ListView},
+        filter::{ExtraColumn, FilterField, ListView},
         OperationFilter, OperationPage, OperationState,
     },
 };
@@ -22,9 +22,12 @@ pub fn OperationList(
     filter: OperationFilter,
     before: Option<String>,
     selected: Option<String>,
+    /// The fields the list can be filtered on: their names name an error's field.
+    fields: Vec<FilterField>,
     #[prop(optional)] pickable: bool,
 ) -> impl IntoView {
     let i18n = use_i18n();
+    let fields = StoredValue::new(fields);
     if page.operations.is_empty() && !filter.is_empty() {
         return view! {
             <div class="empty-state">
@@ -77,6 +80,7 @@ pub fn OperationList(
                             <th scope="col" class="cell-pick"><span class="visually-hidden">{tu_string!(i18n, list.pick)}</span></th>
                         })}
                         <th scope="col">{tu_string!(i18n, list.channel_name)}</th>
+                        <th scope="col">{tu_string!(i18n, list.customer_name)}</th>
                         <th scope="col">{tu_string!(i18n, list.customer_account)}</th>
                         <th scope="col">{tu_string!(i18n, list.async_account)}</th>
                         <th scope="col" aria-sort=if oldest_first { "ascending" } else { "descending" }>
@@ -105,7 +109,7 @@ pub fn OperationList(
                             extra.push(("op", op.summary.id.to_string()));
                             let href = filter.href(&extra);
                             let is_selected = selected.as_deref() == Some(op.summary.id.to_string().as_str());
-                            view! { <OperationRow op href selected=is_selected columns=columns.clone() pickable /> }
+                            view! { <OperationRow op href selected=is_selected columns=columns.clone() fields=fields.clone() pickable /> }
                         }
                     </For>
                 </tbody>
@@ -170,11 +174,13 @@ fn OperationRow(
     href: String,
     selected: bool,
     columns: Vec<ExtraColumn>,
+    fields: StoredValue<Vec<FilterField>>,
     pickable: bool,
 ) -> impl IntoView {
     let i18n = use_i18n();
+    let locale = i18n.get_locale_untracked();
     let summary = op.summary;
-    let pick = pickable.then(|| {
+    let pick_box = pickable.then(|| {
         let label = td_string!(
             i18n.get_locale_untracked(),
             list.pick_operation,
@@ -203,14 +209,13 @@ fn OperationRow(
             }
             ExtraColumn::LastError => {
                 let error = op.last_error.as_ref().map(|e| {
-                    let text = e.text(i18n.get_locale_untracked());
-                    match &e.field {
-                        Some(field) => {
-                            let name = FieldName::of_key(field);
-                            format!("{}: {text}", name.get(i18n.get_locale_untracked()))
-                        }
-                        None => text,
-                    }
+                    let name = e.field.as_deref().map(|key| {
+                        fields.with_value(|all| match all.iter().find(|f| f.key == key) {
+                            Some(f) => pick(locale, &f.label_en, &f.label_nb).to_owned(),
+                            None => FieldName::of_key(key).get(locale).to_owned(),
+                        })
+                    });
+                    e.text_with_field(locale, name.as_deref())
                 });
                 view! { <td class="cell-error">{error.unwrap_or_default()}</td> }.into_any()
             }
@@ -218,16 +223,22 @@ fn OperationRow(
         .collect_view();
     view! {
         <tr data-operation-id=summary.id data-key=summary.id class=if selected { "selected" } else { "" }>
-            {pick}
+            {pick_box}
             <td class="cell-channel">
                 <a class="row-link" href=href aria-current=if selected { "true" } else { "false" }>
                     {summary.channel_name}
                 </a>
             </td>
+            <td class="cell-name">
+                {match summary.customer_name {
+                    Some(name) => view! { <span>{name}</span> }.into_any(),
+                    None => view! { <span class="muted">"–"</span> }.into_any(),
+                }}
+            </td>
             <td class="cell-account num">
                 {match summary.customer_account {
                     Some(account) => view! { <span>{account}</span> }.into_any(),
-                    None => view! { <span class="muted">{tu_string!(i18n, list.pending_sync)}</span> }.into_any(),
+                    None => view! { <span class="muted">{tu_string!(i18n, list.no_account)}</span> }.into_any(),
                 }}
             </td>
             <td class="cell-guid">

@@ -48,18 +48,6 @@ impl ChangeDescription {
                 let fields = join_names(locale, &names);
                 td_string!(locale, describe.updated, fields).to_string()
             }
-            Self::Failed {
-                field: Some(field),
-                error,
-            } => {
-                let field = lowercase_first(field.get(locale));
-                let message = error.text(locale);
-                td_string!(locale, describe.failed_field, field, message).to_string()
-            }
-            Self::Failed { field: None, error } => {
-                let message = error.text(locale);
-                td_string!(locale, describe.failed, message).to_string()
-            }
         }
     }
 }

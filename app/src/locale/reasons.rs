@@ -113,7 +113,29 @@ impl Reason {
     }
 }
 
+impl Reason {
+    /// Whether its sentence names the field itself (“Street is required”), so it needs no
+    /// field name before it.
+    pub fn names_its_field(&self) -> bool {
+        matches!(self, Self::Required { .. })
+    }
+}
+
 impl LastError {
+    /// The field name to say before the sentence: `name`, unless the sentence names the
+    /// field itself.
+    pub fn lead<'a>(&self, name: Option<&'a str>) -> Option<&'a str> {
+        name.filter(|_| !self.reason.as_ref().is_some_and(Reason::names_its_field))
+    }
+
+    /// The sentence in `locale`, led by the field's `name` (see [`Self::lead`]).
+    pub fn text_with_field(&self, locale: Locale, name: Option<&str>) -> String {
+        match self.lead(name) {
+            Some(name) => format!("{name}: {}", self.text(locale)),
+            None => self.text(locale),
+        }
+    }
+
     /// The sentence in `locale`: from the reason when there is one; a transient error (the
     /// database did not answer, retried by itself) in the locale's words; else as stored.
     pub fn text(&self, locale: Locale) -> String {

@@ -53,8 +53,10 @@ pub struct AttributeDefinition {
     pub name: String,
     pub label_en: String,
     pub label_nb: String,
-    /// The attribute group it is shown in.
+    /// The attribute group it is shown in, in English and (when set) in Norwegian.
     pub group_name: String,
+    #[serde(default)]
+    pub group_name_nb: Option<String>,
     pub attribute_type: AttributeType,
     pub default_value: Option<String>,
 }

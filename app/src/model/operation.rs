@@ -38,6 +38,9 @@ pub struct OperationSummary {
     pub status: SyncStatus,
     /// The legal entity whose customer master the operation goes to.
     pub legal_entity_id: String,
+    /// Who the customer is: the name the operation gives, else the customer master's.
+    #[serde(default)]
+    pub customer_name: Option<String>,
 }
 
 /// A field an operation touches, with the value the channel knew and the one it wants.

@@ -39,6 +39,8 @@ pub fn SignInPage() -> impl IntoView {
     let notice = notice(locale, &error);
     let database = Resource::new(|| (), |_| database_reachable());
     let failed = notice.is_some_and(|(_, kind)| kind == "error");
+    // After a wrong password the name is kept: the password is what to type again.
+    let retype_password = failed && !name.is_empty();
     view! {
         <main class="sign-in-page">
             <form class="sign-in-card" method="post" action="/sign-in">
@@ -55,13 +57,13 @@ pub fn SignInPage() -> impl IntoView {
                 <label class="field">
                     <span class="field-label">{tu_string!(i18n, access.user_name)}</span>
                     <input type="text" name="name" value=name autocomplete="username" required
-                        autocapitalize="none" spellcheck="false" maxlength="64" autofocus=true
+                        autocapitalize="none" spellcheck="false" maxlength="64" autofocus=!retype_password
                         aria-invalid=failed.then_some("true") />
                 </label>
                 <label class="field">
                     <span class="field-label">{tu_string!(i18n, access.password)}</span>
                     <input type="password" name="password" autocomplete="current-password" required
-                        maxlength="1024" aria-invalid=failed.then_some("true") />
+                        maxlength="1024" autofocus=retype_password aria-invalid=failed.then_some("true") />
                 </label>
                 <input type="hidden" name="next" value=next />
                 <button type="submit" class="button button-primary">{tu_string!(i18n, access.sign_in)}</button>

@@ -142,8 +142,9 @@ pub fn StatusPage() -> impl IntoView {
                             match page.await {
                                 Ok(page) => {
                                     let pickable = allows(person.role().await, Role::Operator);
+                                    let fields = choices.await.map(|c| c.fields).unwrap_or_default();
                                     view! {
-                                        <OperationList page filter before selected pickable />
+                                        <OperationList page filter before selected fields pickable />
                                     }.into_any()
                                 }
                                 Err(error) => {

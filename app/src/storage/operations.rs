@@ -70,9 +70,21 @@ pub const UPLOAD_SESSIONS: Table = Table {
 pub(super) const STATE_COLUMNS: &str =
     "o.retry_count, o.version, o.error_code, o.error_field, o.error_message, o.error_reason";
 
+/// The columns of an [`OperationSummary`] (from `operations o JOIN channels c`). The
+/// customer's name is the operation's `name` field, else the customer master's, else the one
+/// its async customer's create gives (an edit waiting behind a create that failed): lookups
+/// by key, each one row.
 pub(super) const SUMMARY_COLUMNS: &str =
     "o.id, o.channel_id, c.name AS channel_name, o.customer_account, \
-     o.async_account, o.kind, o.operation_at, o.status, o.legal_entity_id";
+     o.async_account, o.kind, o.operation_at, o.status, o.legal_entity_id, \
+     COALESCE(NULLIF(TRIM((SELECT nf.new_value FROM operation_fields nf \
+     WHERE nf.operation_id = o.id AND nf.field = 'name')), ''), \
+     (SELECT NULLIF(TRIM(cu.name), '') FROM customers cu \
+     WHERE cu.account = o.customer_account), \
+     (SELECT NULLIF(TRIM(cf.new_value), '') FROM operations co JOIN operation_fields cf \
+     ON cf.operation_id = co.id AND cf.field = 'name' \
+     WHERE co.async_account = o.async_account AND co.kind = 'create' \
+     ORDER BY co.operation_at LIMIT 1)) AS customer_name";
 
 pub(super) fn summary_from_row(row: &AnyRow) -> Result<OperationSummary, sqlx::Error> {
     let kind: String = col(row, "kind")?;
@@ -87,6 +99,7 @@ pub(super) fn summary_from_row(row: &AnyRow) -> Result<OperationSummary, sqlx::E
         operation_at: from_micros(col(row, "operation_at")?),
         status: SyncStatus::parse(&status).ok_or_else(|| decode_error("status", &status))?,
         legal_entity_id: col(row, "legal_entity_id")?,
+        customer_name: col(row, "customer_name")?,
     })
 }
 

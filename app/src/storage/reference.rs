@@ -44,7 +44,8 @@ impl Db {
             .map_err(|e| sqlx::Error::Encode(e.into()))?;
         let row = sqlx::query(
             "INSERT INTO attribute_definitions (legal_entity_id, name, label_en, label_nb, \
-             group_name, attribute_type, default_value) VALUES ($1, $2, $3, $4, $5, $6, $7) \
+             group_name, group_name_nb, attribute_type, default_value) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
              RETURNING id",
         )
         .bind(&definition.legal_entity_id)
@@ -52,6 +53,7 @@ impl Db {
         .bind(&definition.label_en)
         .bind(&definition.label_nb)
         .bind(&definition.group_name)
+        .bind(definition.group_name_nb.as_deref())
         .bind(attribute_type)
         .bind(definition.default_value.as_deref())
         .fetch_one(self.pool())
@@ -123,6 +125,7 @@ fn definition_from_row(row: &sqlx::any::AnyRow) -> Result<AttributeDefinition, s
         label_en: col(row, "label_en")?,
         label_nb: col(row, "label_nb")?,
         group_name: col(row, "group_name")?,
+        group_name_nb: col(row, "group_name_nb")?,
         attribute_type: serde_json::from_str::<AttributeType>(&attribute_type)
             .map_err(|e| sqlx::Error::Decode(e.into()))?,
         default_value: col(row, "default_value")?,

@@ -169,6 +169,7 @@ mod tests {
             label_en: "Shoe size".into(),
             label_nb: "Skostørrelse".into(),
             group_name: "Fit".into(),
+            group_name_nb: None,
             attribute_type: AttributeType::Decimal {
                 min: Some(15.0),
                 max: Some(50.0),

@@ -50,6 +50,7 @@ fn definition(name: &str, attribute_type: AttributeType) -> AttributeDefinition 
         label_en: name.into(),
         label_nb: name.into(),
         group_name: "Loyalty".into(),
+        group_name_nb: None,
         attribute_type,
         default_value: None,
     }

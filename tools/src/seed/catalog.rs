@@ -194,6 +194,18 @@ pub fn reference_values() -> Vec<ReferenceSet> {
     ]
 }
 
+/// The demo's attribute groups' names in Norwegian.
+fn group_in_norwegian(group: &str) -> Option<&'static str> {
+    match group {
+        "Loyalty" => Some("Kundeklubb"),
+        "Marketing" => Some("Markedsføring"),
+        "Fit" => Some("Passform"),
+        "Profile" => Some("Profil"),
+        "Business" => Some("Bedrift"),
+        _ => None,
+    }
+}
+
 /// Attribute definitions of every type, the same names in both legal entities.
 pub fn attribute_definitions(legal_entity_id: &str) -> Vec<AttributeDefinition> {
     let def = |name: &str,
@@ -209,6 +221,7 @@ pub fn attribute_definitions(legal_entity_id: &str) -> Vec<AttributeDefinition> 
             label_en: en.into(),
             label_nb: nb.into(),
             group_name: group.into(),
+            group_name_nb: group_in_norwegian(group).map(Into::into),
             attribute_type,
             default_value: default.map(Into::into),
         }

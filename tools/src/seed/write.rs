@@ -49,6 +49,7 @@ const ATTRIBUTE_DEFINITIONS: Table = Table {
         "label_en",
         "label_nb",
         "group_name",
+        "group_name_nb",
         "attribute_type",
         "default_value",
     ],
@@ -128,6 +129,7 @@ pub async fn catalog(
             d.label_en.as_str().into(),
             d.label_nb.as_str().into(),
             d.group_name.as_str().into(),
+            d.group_name_nb.clone().into(),
             serde_json::to_string(&d.attribute_type)?.into(),
             d.default_value.clone().into(),
         ]);

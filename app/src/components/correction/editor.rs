@@ -138,7 +138,9 @@ pub fn CorrectionEditor(session: EditSession, on_end: Callback<EditorEnd>) -> im
         let changed = changes.with(BTreeMap::len);
         match (wrong, changed) {
             (0, 0) => td_string!(locale, fix.unchanged).to_string(),
+            (0, 1) => td_string!(locale, fix.ready_one).to_owned(),
             (0, n) => td_string!(locale, fix.ready, n).to_string(),
+            (1, _) => td_string!(locale, fix.to_fix_one).to_owned(),
             (n, _) => td_string!(locale, fix.to_fix, n).to_string(),
         }
     };
@@ -227,7 +229,7 @@ fn EditorRow(
         <tr class:failing=move || message.with(Option::is_some) class:changed=changed data-field=row.field.clone()>
             <th scope="row">
                 <label for=super::input::input_id(&row.field)>{label.clone()}</label>
-                {row.group.clone().map(|g| view! { <span class="field-group">{g}</span> })}
+                {row.group.clone().map(|g| view! { <span class="field-group">{g.get(locale).to_owned()}</span> })}
                 {added.then(|| view! { <span class="field-group">{td_string!(locale, fix.required)}</span> })}
             </th>
             <td data-label=td_string!(locale, detail.old_value)>{quiet_value(row.old_value.clone())}</td>

@@ -166,11 +166,20 @@ pub fn synchronize_now(control: DetailControl, id: i64, version: i64) {
     });
 }
 
-/// The notice about operation `id`, if the latest one is about it.
+/// The notice about operation `id`, if the latest one is about it. When one appears, the
+/// detail's head (the operation's status) and the notice are scrolled into view, however far
+/// down the person was (the bottom of the editor's grid, on a tablet), and the notice takes
+/// the focus, so a screen reader says it.
 #[component]
 pub fn NoticeLine(id: i64) -> impl IntoView {
     let control = DetailControl::get();
     let locale = crate::locale::use_i18n().get_locale_untracked();
+    let shown = NodeRef::<leptos::html::P>::new();
+    Effect::new(move |_| {
+        if let Some(notice) = shown.get() {
+            bring_into_view(&notice);
+        }
+    });
     move || {
         control
             .notice
@@ -179,8 +188,24 @@ pub fn NoticeLine(id: i64) -> impl IntoView {
             .map(|(_, notice)| {
                 let (text, problem) = notice.text(locale);
                 view! {
-                    <p class="notice" class:notice-error=problem class:notice-ok=!problem role="status">{text}</p>
+                    <p class="notice" class:notice-error=problem class:notice-ok=!problem role="status"
+                        tabindex="-1" node_ref=shown>{text}</p>
                 }
             })
     }
+}
+
+/// Scrolls the detail `notice` is in to its top (the sticky top bar is kept clear by the
+/// detail's `scroll-margin-top`) and moves the focus to the notice without scrolling again.
+fn bring_into_view(notice: &leptos::web_sys::HtmlElement) {
+    let detail = notice.closest(".detail").ok().flatten();
+    let options = leptos::web_sys::ScrollIntoViewOptions::new();
+    options.set_block(leptos::web_sys::ScrollLogicalPosition::Start);
+    match detail {
+        Some(detail) => detail.scroll_into_view_with_scroll_into_view_options(&options),
+        None => notice.scroll_into_view_with_scroll_into_view_options(&options),
+    }
+    let focus = leptos::web_sys::FocusOptions::new();
+    focus.set_prevent_scroll(true);
+    let _ = notice.focus_with_options(&focus);
 }

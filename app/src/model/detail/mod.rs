@@ -6,8 +6,8 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::{
-    field::ATTRIBUTE_PREFIX, AttributeDefinition, CustomerField, LastError, OperationField,
-    OperationKind, OperationState, OperationSummary, SyncStatus,
+    field::ATTRIBUTE_PREFIX, AttributeDefinition, CustomerField, OperationField, OperationKind,
+    OperationState, OperationSummary, SyncStatus,
 };
 
 /// Everything the detail shows of one operation.
@@ -40,14 +40,32 @@ pub struct GridRow {
     pub field: String,
     pub label_en: String,
     pub label_nb: String,
-    /// The attribute group (custom attributes only).
-    pub group: Option<String>,
+    /// The attribute group's name (custom attributes only).
+    pub group: Option<FieldName>,
     pub old_value: Option<String>,
     pub new_value: Option<String>,
     /// What the customer master holds now (`None` before the customer exists, or when empty).
     pub hq_value: Option<String>,
     /// The field the last known error names.
     pub failing: bool,
+}
+
+impl OperationDetail {
+    /// What a Waiting operation waits behind: the latest earlier operation of its async
+    /// customer (in the order they apply) that has not succeeded.
+    pub fn waiting_for(&self) -> Option<&super::OperationSummary> {
+        if self.state.summary.status != SyncStatus::Waiting {
+            return None;
+        }
+        let at = self
+            .history
+            .iter()
+            .position(|op| op.id == self.state.summary.id)?;
+        self.history[..at]
+            .iter()
+            .rev()
+            .find(|op| op.status != SyncStatus::Succeeded)
+    }
 }
 
 impl GridRow {
@@ -95,22 +113,47 @@ impl GridRow {
     }
 }
 
-/// English and Norwegian display names of a field key, and its attribute group.
-fn labels(key: &str, definitions: &[AttributeDefinition]) -> (String, String, Option<String>) {
+/// English and Norwegian display names of a field key, and its attribute group's.
+fn labels(key: &str, definitions: &[AttributeDefinition]) -> (String, String, Option<FieldName>) {
     if let Some(name) = key.strip_prefix(ATTRIBUTE_PREFIX) {
         return match definitions.iter().find(|d| d.name == name) {
             Some(d) => (
                 d.label_en.clone(),
                 d.label_nb.clone(),
-                Some(d.group_name.clone()),
+                Some(FieldName::group_of(d)),
             ),
-            None => (name.to_owned(), name.to_owned(), None),
+            None => {
+                let readable = readable_key(name);
+                (readable.clone(), readable, None)
+            }
         };
     }
-    match CustomerField::from_key(key) {
-        Some(f) => (f.label_en().to_owned(), f.label_nb().to_owned(), None),
-        None => (key.to_owned(), key.to_owned(), None),
+    if let Some(f) = CustomerField::from_key(key) {
+        return (f.label_en().to_owned(), f.label_nb().to_owned(), None);
     }
+    match key {
+        "customer_account" => ("Customer account".into(), "Kundekonto".into(), None),
+        "async_account" => (
+            "Async customer account".into(),
+            "Asynkron kundekonto".into(),
+            None,
+        ),
+        _ => {
+            let readable = readable_key(key);
+            (readable.clone(), readable, None)
+        }
+    }
+}
+
+/// A key nothing names (an attribute no definition knows any more), made readable:
+/// `shoe_size` → “Shoe size”.
+fn readable_key(key: &str) -> String {
+    let words = key.replace('_', " ");
+    let mut chars = words.trim().chars();
+    chars
+        .next()
+        .map(|first| first.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
 }
 
 /// A field's display name in both languages.
@@ -128,8 +171,20 @@ impl FieldName {
         }
     }
 
+    /// An attribute group's name (the English one where it has no Norwegian one).
+    pub fn group_of(definition: &AttributeDefinition) -> Self {
+        Self {
+            en: definition.group_name.clone(),
+            nb: definition
+                .group_name_nb
+                .clone()
+                .filter(|nb| !nb.trim().is_empty())
+                .unwrap_or_else(|| definition.group_name.clone()),
+        }
+    }
+
     /// A field's name known from its key alone: a standard field's label, an attribute's
-    /// name.
+    /// name made readable.
     pub fn of_key(key: &str) -> Self {
         Self::of_field(key, &[])
     }
@@ -156,31 +211,13 @@ pub enum ChangeDescription {
     },
     /// An edit: the display names of the fields it changes.
     Updated { changed: Vec<FieldName> },
-    /// The Synchronize job refused it: the field and why.
-    Failed {
-        field: Option<FieldName>,
-        error: LastError,
-    },
 }
 
 impl ChangeDescription {
-    /// Describes `detail`.
+    /// Describes what `detail` does (or, when it failed, tried to do: its error is said
+    /// beside it, not here).
     pub fn of(detail: &OperationDetail) -> Self {
         let state = &detail.state;
-        if state.summary.status == SyncStatus::Failed {
-            if let Some(error) = &state.last_error {
-                let field = error.field.as_deref().map(|key| {
-                    match detail.grid.iter().find(|r| r.field == key) {
-                        Some(row) => FieldName::of_row(row),
-                        None => FieldName::of_key(key),
-                    }
-                });
-                return Self::Failed {
-                    field,
-                    error: error.clone(),
-                };
-            }
-        }
         match state.summary.kind {
             OperationKind::Create => Self::Created {
                 channel: state.summary.channel_name.clone(),

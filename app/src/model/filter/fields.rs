@@ -51,8 +51,8 @@ pub struct FilterField {
     pub key: String,
     pub label_en: String,
     pub label_nb: String,
-    /// The attribute group (custom attributes only).
-    pub group: Option<String>,
+    /// The attribute group's name (custom attributes only).
+    pub group: Option<crate::model::detail::FieldName>,
     pub kind: ValueKind,
 }
 
@@ -77,7 +77,7 @@ impl FilterField {
                     key,
                     label_en: d.label_en.clone(),
                     label_nb: d.label_nb.clone(),
-                    group: Some(d.group_name.clone()),
+                    group: Some(crate::model::detail::FieldName::group_of(d)),
                     kind: ValueKind::of_attribute(&d.attribute_type),
                 });
             }
