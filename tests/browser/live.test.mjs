@@ -61,7 +61,7 @@ test('a posted operation appears and changes status on screen by itself', { skip
     await (await jobButton(page, sync, 'Resume')).click();
     await (await jobButton(page, sync, 'Run now')).click();
     await detail.locator('.detail-title-row .badge', { hasText: 'Succeeded' }).waitFor({ timeout: 60_000 });
-    assert.match(await detail.locator('.detail-title-row h2').innerText(), /^[A-Z]{2}\d+/, 'the real account');
+    assert.match(await detail.locator('.detail-title-row .detail-account').innerText(), /^[A-Z]{2}\d+$/, 'the real account');
     assert.equal(marker, true, 'the row appeared without a reload');
     assert.equal(await page.evaluate(() => window.__stillTheSamePage), true, 'no reload');
     assert.ok(new URL(page.url()).search.includes('op='), 'only the row was opened');
