@@ -109,7 +109,7 @@ pub fn OperationList(
                             extra.push(("op", op.summary.id.to_string()));
                             let href = filter.href(&extra);
                             let is_selected = selected.as_deref() == Some(op.summary.id.to_string().as_str());
-                            view! { <OperationRow op href selected=is_selected columns=columns.clone() fields=fields.clone() pickable /> }
+                            view! { <OperationRow op href selected=is_selected columns=columns.clone() fields pickable /> }
                         }
                     </For>
                 </tbody>
