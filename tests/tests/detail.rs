@@ -53,8 +53,10 @@ storage_test! {
         let failing: Vec<&str> = failed.grid.iter().filter(|r| r.failing).map(|r| r.field.as_str()).collect();
         assert_eq!(failing, ["receipt_email"]);
         assert!(failed.grid.iter().all(|r| r.hq_value.is_none()), "no customer yet");
+        // The description says what it tried; the error box beside it says why it failed.
         let sentence = ChangeDescription::of(&failed).sentence(app::locale::Locale::en);
-        assert!(sentence.starts_with("Sync failed: receipt email: "), "{sentence}");
+        assert_eq!(sentence, "Customer created in Oslo Karl Johan: Ola Nordmann, 2 fields");
+        assert_eq!(failed.state.summary.customer_name.as_deref(), Some("Ola Nordmann"));
     }
 }
 
