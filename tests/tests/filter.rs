@@ -209,17 +209,27 @@ storage_test! {
 }
 
 storage_test! {
-    async fn suggestions_offer_the_values_in_use_most_frequent_first(db) {
+    async fn suggestions_offer_the_values_in_use_most_frequent_first_by_prefix_or_anywhere(db) {
         shop_with_history(&db).await;
         assert_eq!(db.suggest_values("attr:loyalty_tier", "", 8).await.unwrap(), ["Silver", "Gold"]);
         assert_eq!(db.suggest_values("attr:loyalty_tier", "g", 8).await.unwrap(), ["Gold"]);
         let names = db.suggest_values("name", "kunde ødegård 1", 3).await.unwrap();
         assert_eq!(names.len(), 3);
         assert!(names.iter().all(|n| n.starts_with("Kunde Ødegård 1")), "{names:?}");
-        let refused = app::functions::operations::suggestions(&db, "attr:nope", "").await;
+        // "Contains": values with the text anywhere, found by the trigram index; too short
+        // for trigrams, the prefix's suggestions.
+        let inside = app::functions::operations::suggestions(&db, "name", "degård 1", true).await.unwrap();
+        assert!(!inside.is_empty() && inside.iter().all(|n| n.to_lowercase().contains("degård 1")), "{inside:?}");
+        assert!(db.suggest_values("name", "degård 1", 8).await.unwrap().is_empty(), "no value starts so");
+        assert_eq!(db.suggest_values_containing("attr:loyalty_tier", "ILV", 8).await.unwrap(), Some(vec!["Silver".to_owned()]));
+        assert_eq!(db.suggest_values_containing("attr:loyalty_tier", "zzz", 8).await.unwrap(), Some(vec![]));
+        assert_eq!(db.suggest_values_containing("attr:loyalty_tier", "il", 8).await.unwrap(), None);
+        let short = app::functions::operations::suggestions(&db, "attr:loyalty_tier", "g", true).await.unwrap();
+        assert_eq!(short, ["Gold"]);
+        let refused = app::functions::operations::suggestions(&db, "attr:nope", "", false).await;
         assert!(matches!(refused, Err(AppError::Validation { field, .. }) if field == "field"));
         let long = "x".repeat(10_000);
-        let refused = app::functions::operations::suggestions(&db, "name", &long).await;
+        let refused = app::functions::operations::suggestions(&db, "name", &long, true).await;
         assert!(matches!(refused, Err(AppError::Validation { field, .. }) if field == "prefix"));
     }
 }

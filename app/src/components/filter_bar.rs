@@ -203,12 +203,19 @@ fn AddFilter(filter: OperationFilter, fields: Vec<FilterField>) -> impl IntoView
     // The values in use for the chosen field as the person types, most frequent first (not
     // for dates and numbers, where a picker or a figure fits better).
     let suggestions = Resource::new(
-        move || (field.get(), value.get(), kind()),
-        |(field, typed, kind)| async move {
+        move || {
+            (
+                field.get(),
+                value.get(),
+                kind(),
+                op.get() == FilterOp::Contains,
+            )
+        },
+        |(field, typed, kind, containing)| async move {
             if field.is_empty() || matches!(kind, ValueKind::Date | ValueKind::Number) {
                 return Ok(Vec::new());
             }
-            suggest_values(field, typed).await
+            suggest_values(field, typed, containing).await
         },
     );
     let on_submit = move |ev: leptos::ev::SubmitEvent| {

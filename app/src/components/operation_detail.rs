@@ -12,6 +12,7 @@ use super::{
         NoticeLine,
     },
     error_box::ErrorBox,
+    field_value::FieldValue,
     status_badge::StatusBadge,
     time::Time,
 };
@@ -295,9 +296,9 @@ fn AttributeGrid(rows: Vec<GridRow>) -> impl IntoView {
                                     {row.group.map(|g| view! { <span class="field-group">{g.get(locale).to_owned()}</span> })}
                                     {row.failing.then(|| view! { <span class="failing-mark">{tu_string!(i18n, detail.fails)}</span> })}
                                 </th>
-                                <td data-label=tu_string!(i18n, detail.old_value)><Value value=row.old_value /></td>
-                                <td data-label=tu_string!(i18n, detail.new_value) class="new-value"><Value value=row.new_value /></td>
-                                <td data-label=tu_string!(i18n, detail.hq_now)><Value value=row.hq_value /></td>
+                                <td data-label=tu_string!(i18n, detail.old_value)><FieldValue value=row.old_value kind=row.kind /></td>
+                                <td data-label=tu_string!(i18n, detail.new_value) class="new-value"><FieldValue value=row.new_value kind=row.kind /></td>
+                                <td data-label=tu_string!(i18n, detail.hq_now)><FieldValue value=row.hq_value kind=row.kind /></td>
                             </tr>
                         }
                     }).collect_view()}
@@ -306,16 +307,6 @@ fn AttributeGrid(rows: Vec<GridRow>) -> impl IntoView {
         </div>
     }
     .into_any()
-}
-
-#[component]
-fn Value(value: Option<String>) -> impl IntoView {
-    let i18n = use_i18n();
-    match value.filter(|v| !v.is_empty()) {
-        Some(v) => view! { <span class="value">{v}</span> }.into_any(),
-        None => view! { <span class="muted" aria-label=tu_string!(i18n, detail.empty)>"–"</span> }
-            .into_any(),
-    }
 }
 
 /// Draws the correction editor of a session, telling `on_end` how it ended.

@@ -154,13 +154,18 @@ pub async fn detail(db: &crate::storage::Db, id: &str) -> Result<OperationDetail
 /// How many values the filter bar suggests at once.
 pub const SUGGESTIONS: i64 = 8;
 
-/// Values in use for `field` that start with what was typed (`prefix`), most frequent first:
-/// the filter bar's suggestions as a person types.
+/// Values in use for `field` that start with what was typed (`prefix`) — or, `containing`,
+/// that contain it anywhere — most frequent first: the filter bar's suggestions as a person
+/// types.
 #[server(prefix = "/rpc", endpoint = "operations/suggest", output = Answer)]
-pub async fn suggest_values(field: String, prefix: String) -> Result<Vec<String>, AppError> {
+pub async fn suggest_values(
+    field: String,
+    prefix: String,
+    #[server(default)] containing: bool,
+) -> Result<Vec<String>, AppError> {
     crate::access::require(crate::model::Role::Viewer).map_err(super::with_status)?;
     let db = super::db()?;
-    suggestions(&db, &field, &prefix)
+    suggestions(&db, &field, &prefix, containing)
         .await
         .map_err(super::with_status)
 }
@@ -171,6 +176,7 @@ pub async fn suggestions(
     db: &crate::storage::Db,
     field: &str,
     prefix: &str,
+    containing: bool,
 ) -> Result<Vec<String>, AppError> {
     use crate::model::filter::{FilterField, MAX_FILTER_VALUE};
     if prefix.chars().count() > MAX_FILTER_VALUE {
@@ -182,6 +188,14 @@ pub async fn suggestions(
     let catalog = FilterField::catalog(&db.every_attribute_definition().await?);
     if !catalog.iter().any(|f| f.key == field) {
         return Err(AppError::validation("field", "is not a customer field"));
+    }
+    if containing {
+        if let Some(values) = db
+            .suggest_values_containing(field, prefix, SUGGESTIONS)
+            .await?
+        {
+            return Ok(values);
+        }
     }
     Ok(db.suggest_values(field, prefix, SUGGESTIONS).await?)
 }

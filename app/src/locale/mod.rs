@@ -30,6 +30,9 @@ mod descriptions;
 mod failures;
 mod mistakes;
 mod reasons;
+mod values;
+
+pub use values::readable_value;
 
 pub use descriptions::join_names;
 pub use i18n::{t, t_string, td_string, tu_string, I18nContextProvider, Locale};

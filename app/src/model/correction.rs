@@ -223,6 +223,7 @@ mod tests {
             label_en: field.into(),
             label_nb: field.into(),
             group: None,
+            kind: Default::default(),
             old_value: None,
             new_value: new_value.map(Into::into),
             hq_value: None,

@@ -18,6 +18,14 @@ const MAX_TRIGRAM_HITS: i64 = 1_000;
 /// Values of a field read at most to pick the most frequent suggestions among them.
 const SUGGESTION_WINDOW: i64 = 2_000;
 
+/// The text of a "contains" the trigram index can look up: three characters or more, no LIKE
+/// wildcard in it; `None` otherwise.
+fn trigram_text(text: &str) -> Option<String> {
+    let key = value_key(text);
+    let plain = key.chars().all(|c| !matches!(c, '%' | '_' | '\\'));
+    (key.chars().count() >= 3 && plain).then_some(key)
+}
+
 impl Db {
     /// The value keys of `field` that contain `text`, each with how many field rows carry
     /// it, when the trigram index can say so and they are few (at most
@@ -28,11 +36,9 @@ impl Db {
         field: &str,
         text: &str,
     ) -> Result<Option<Vec<(String, i64)>>, sqlx::Error> {
-        let key = value_key(text);
-        let plain = key.chars().all(|c| !matches!(c, '%' | '_' | '\\'));
-        if key.chars().count() < 3 || !plain {
+        let Some(key) = trigram_text(text) else {
             return Ok(None);
-        }
+        };
         let hits = match self.backend() {
             Backend::Sqlite => format!(
                 "SELECT v.field, v.value_key, v.uses FROM (SELECT rowid FROM field_values_trigram \
@@ -87,6 +93,44 @@ impl Db {
         .fetch_all(self.pool())
         .await?;
         rows.iter().map(|row| col(row, "value")).collect()
+    }
+
+    /// Values of `field` containing `text` anywhere, most frequent first, as typed; at most
+    /// `limit`, the most frequent among the first [`SUGGESTION_WINDOW`] the trigram index
+    /// finds. `None` when the index cannot help (fewer than three characters).
+    pub async fn suggest_values_containing(
+        &self,
+        field: &str,
+        text: &str,
+        limit: i64,
+    ) -> Result<Option<Vec<String>>, sqlx::Error> {
+        let Some(key) = trigram_text(text) else {
+            return Ok(None);
+        };
+        let window = match self.backend() {
+            // The trigram table finds the rows of every field; the field is picked after.
+            Backend::Sqlite => format!(
+                "SELECT v.value, v.uses, v.value_key FROM (SELECT rowid FROM field_values_trigram \
+                 WHERE value_key LIKE $1 LIMIT {SUGGESTION_WINDOW}) h \
+                 JOIN field_values v ON v.id = h.rowid WHERE v.field = $2 AND v.uses > 0"
+            ),
+            Backend::Postgres => format!(
+                "SELECT value, uses, value_key FROM field_values \
+                 WHERE value_key LIKE $1 AND field = $2 AND uses > 0 LIMIT {SUGGESTION_WINDOW}"
+            ),
+        };
+        let rows = sqlx::query(&format!(
+            "SELECT value FROM ({window}) w ORDER BY uses DESC, value_key LIMIT $3"
+        ))
+        .bind(format!("%{key}%"))
+        .bind(field)
+        .bind(limit)
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter()
+            .map(|row| col(row, "value"))
+            .collect::<Result<_, _>>()
+            .map(Some)
     }
 }
 

@@ -104,6 +104,7 @@ pub fn editor_rows(kind: OperationKind, grid: &[GridRow]) -> Vec<GridRow> {
                 label_en: field.label_en().to_owned(),
                 label_nb: field.label_nb().to_owned(),
                 group: None,
+                kind: crate::model::filter::ValueKind::of_field(*field),
                 old_value: None,
                 new_value: None,
                 hq_value: None,

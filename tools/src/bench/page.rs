@@ -9,7 +9,7 @@
 use std::time::{Duration, Instant};
 
 use app::{
-    functions::operations::{counts, detail, list},
+    functions::operations::{counts, detail, list, suggestions},
     storage::Db,
 };
 use rand::{Rng, SeedableRng};
@@ -132,6 +132,23 @@ pub async fn page_bench(db: &Db, samples: usize) -> anyhow::Result<Vec<Case>> {
         }
         report.push(summarize(format!("{name}: page"), page_times, rows));
         report.push(summarize(format!("{name}: counts"), count_times, counted));
+    }
+    // The filter bar's suggestions as a person types: by prefix, and anywhere ("contains").
+    for (name, field, typed, containing) in [
+        ("suggest names starting “kari”", "name", "kari", false),
+        ("suggest names containing “sen”", "name", "sen", true),
+        ("suggest emails containing “gmail”", "email", "gmail", true),
+        ("suggest cities containing “erg”", "city", "erg", true),
+    ] {
+        suggestions(db, field, typed, containing).await?; // warm
+        let mut times = Vec::new();
+        let mut rows = 0;
+        for _ in 0..samples {
+            let started = Instant::now();
+            rows = suggestions(db, field, typed, containing).await?.len();
+            times.push(started.elapsed());
+        }
+        report.push(summarize(name.into(), times, rows));
     }
     // Walking twenty pages back from the newest, each page timed.
     let mut times = Vec::new();

@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use leptos::{prelude::*, task::spawn_local};
 
 use super::input::FieldInput;
+use crate::components::field_value::FieldValue;
 use crate::{
     components::{error_box::ErrorBox, time::Time},
     functions::corrections::{cancel_correction, keep_correcting, save_correction},
@@ -232,23 +233,16 @@ fn EditorRow(
                 {row.group.clone().map(|g| view! { <span class="field-group">{g.get(locale).to_owned()}</span> })}
                 {added.then(|| view! { <span class="field-group">{td_string!(locale, fix.required)}</span> })}
             </th>
-            <td data-label=td_string!(locale, detail.old_value)>{quiet_value(row.old_value.clone())}</td>
+            <td data-label=td_string!(locale, detail.old_value)><FieldValue value=row.old_value.clone() kind=row.kind /></td>
             <td data-label=td_string!(locale, detail.new_value) class="new-value">
                 <FieldInput field=row.field.clone() label input typed message />
             </td>
-            <td data-label=td_string!(locale, detail.hq_now)>{quiet_value(row.hq_value.clone())}</td>
+            <td data-label=td_string!(locale, detail.hq_now)><FieldValue value=row.hq_value.clone() kind=row.kind /></td>
         </tr>
     }
 }
 
 /// A value beside the input: as it is, or a quiet dash when empty.
-fn quiet_value(value: Option<String>) -> impl IntoView {
-    match value.filter(|v| !v.is_empty()) {
-        Some(v) => view! { <span class="value">{v}</span> }.into_any(),
-        None => view! { <span class="muted">"–"</span> }.into_any(),
-    }
-}
-
 fn value_text(locale: crate::locale::Locale, value: Option<String>) -> String {
     value
         .filter(|v| !v.is_empty())

@@ -6,8 +6,8 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::{
-    field::ATTRIBUTE_PREFIX, AttributeDefinition, CustomerField, OperationField, OperationKind,
-    OperationState, OperationSummary, SyncStatus,
+    field::ATTRIBUTE_PREFIX, filter::ValueKind, AttributeDefinition, CustomerField, OperationField,
+    OperationKind, OperationState, OperationSummary, SyncStatus,
 };
 
 /// Everything the detail shows of one operation.
@@ -42,6 +42,9 @@ pub struct GridRow {
     pub label_nb: String,
     /// The attribute group's name (custom attributes only).
     pub group: Option<FieldName>,
+    /// What the field holds: how its values are made readable.
+    #[serde(default)]
+    pub kind: ValueKind,
     pub old_value: Option<String>,
     pub new_value: Option<String>,
     /// What the customer master holds now (`None` before the customer exists, or when empty).
@@ -102,6 +105,7 @@ impl GridRow {
                     label_en,
                     label_nb,
                     group,
+                    kind: value_kind(&f.field, definitions),
                     old_value: f.old_value.clone(),
                     new_value: f.new_value.clone(),
                     hq_value: hq(&f.field),
@@ -142,6 +146,19 @@ fn labels(key: &str, definitions: &[AttributeDefinition]) -> (String, String, Op
             let readable = readable_key(key);
             (readable.clone(), readable, None)
         }
+    }
+}
+
+/// What the field `key` holds (free text when nothing defines it).
+fn value_kind(key: &str, definitions: &[AttributeDefinition]) -> ValueKind {
+    match key.strip_prefix(ATTRIBUTE_PREFIX) {
+        Some(name) => definitions
+            .iter()
+            .find(|d| d.name == name)
+            .map_or(ValueKind::Text, |d| {
+                ValueKind::of_attribute(&d.attribute_type)
+            }),
+        None => CustomerField::from_key(key).map_or(ValueKind::Text, ValueKind::of_field),
     }
 }
 

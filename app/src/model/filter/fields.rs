@@ -7,8 +7,9 @@ use super::{shorten, FieldFilter, FilterMistake, FilterOp};
 use crate::model::{field::ATTRIBUTE_PREFIX, CustomerField, FieldKind};
 
 /// What a field holds, as far as filtering is concerned.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub enum ValueKind {
+    #[default]
     Text,
     /// A code from a list (reference data, a choice).
     Code,
