@@ -130,6 +130,18 @@ for (const [sizeName, size] of VIEWPORTS) {
       await checkLayout(t, operator, locale, size, '/changes');
     });
 
+    test(`the failure groups fit a ${sizeName} in ${locale}`, async (t) => {
+      await checkLayout(t, operator, locale, size, '/failures');
+    });
+
+    test(`the bulk runs and a run's page fit a ${sizeName} in ${locale}`, async (t) => {
+      await checkLayout(t, operator, locale, size, '/bulk');
+      const { page } = await openHydrated(operator, '/bulk');
+      const run = await page.locator('a[href^="/bulk?run="]').first().getAttribute('href').catch(() => null);
+      await page.close();
+      if (run) await checkLayout(t, operator, locale, size, run);
+    });
+
     test(`the administration page fits a ${sizeName} in ${locale}`, async (t) => {
       await checkLayout(t, admin, locale, size, '/admin');
     });

@@ -7,7 +7,8 @@ use std::collections::BTreeMap;
 use leptos::prelude::*;
 
 use crate::{
-    locale::{td_string, use_i18n},
+    locale::{readable_value, td_string, use_i18n},
+    model::filter::ValueKind,
     validate::editor::EditorInput,
     validate::parse_bool,
 };
@@ -90,7 +91,11 @@ pub fn FieldInput(
                             view! { <option value=now>{text}</option> }
                         })
                     }}
-                    {options.iter().map(|o| view! { <option value=o.clone()>{o.clone()}</option> }).collect_view()}
+                    {options.iter().map(|o| {
+                        // A fixed list's label ("E-post" for `Email`); reference codes as they are.
+                        let text = readable_value(locale, ValueKind::Code, o).unwrap_or_else(|| o.clone());
+                        view! { <option value=o.clone()>{text}</option> }
+                    }).collect_view()}
                 </select>
             }
             .into_any()
