@@ -138,6 +138,7 @@ function keepRowInPlace({ key, top }) {
 function morph(next) {
   document.title = next.title;
   document.documentElement.lang = next.documentElement.lang;
+  document.documentElement.dataset.tz = next.documentElement.dataset.tz ?? 'UTC';
   const replaced = [];
   const added = [];
   morphdom(document.body, next.body, {
@@ -226,3 +227,13 @@ window.addEventListener('popstate', (event) => {
 window.addEventListener('custsync:refresh', () => {
   refresh();
 });
+
+// The reader's time zone, remembered in a cookie (like the language) so the server draws every
+// time in it (app/src/locale/zone.rs). The very first page is drawn in UTC: once the cookie is
+// new, a page that shows times is drawn again in the zone.
+const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+const zoneCookie = `tz=${zone}`;
+if (zone && !document.cookie.split('; ').includes(zoneCookie)) {
+  document.cookie = `${zoneCookie}; path=/; max-age=31536000; samesite=lax`;
+  if (document.documentElement.dataset.tz !== zone && document.querySelector('time')) refresh();
+}

@@ -31,7 +31,7 @@ pub mod validate;
 pub use error::AppError;
 
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, Meta, MetaTags, Stylesheet, Title};
+use leptos_meta::{provide_meta_context, Html, Meta, MetaTags, Stylesheet, Title};
 use leptos_router::{
     components::{Route, Router, Routes},
     SsrMode, StaticSegment,
@@ -119,6 +119,8 @@ fn Frame() -> impl IntoView {
     let i18n = locale::use_i18n();
     view! {
         <Title text=locale::tu_string!(i18n, app.title) />
+        // The time zone every time on the page is drawn in, for the islands to draw theirs.
+        <Html {..} data-tz=locale::use_zone().name() />
         <Meta name="description" content=locale::tu_string!(i18n, app.description) />
         <Router>
             <div class="app">

@@ -36,3 +36,27 @@ test('the language switch turns the page Norwegian and back, and is remembered',
     assert.deepEqual(errors, [], 'no console errors');
   });
 });
+
+test("times are shown in the reader's time zone, remembered, with UTC on hover", async (t) => {
+  const context = await browser.newContext({ timezoneId: 'Europe/Oslo' });
+  t.after(() => context.close());
+  await withPage(context, t, '/', async ({ page, errors }) => {
+    // The first page was drawn before the server knew the zone; it is drawn again in it.
+    const time = page.locator('.operation-table tbody time').first();
+    await page.waitForFunction(() => document.documentElement.dataset.tz === 'Europe/Oslo');
+    await page.waitForFunction(() => /CES?T$/.test(document.querySelector('.operation-table tbody time')?.textContent ?? ''));
+    const instant = new Date(await time.getAttribute('datetime'));
+    const oslo = new Intl.DateTimeFormat('en-GB', {
+      timeZone: 'Europe/Oslo', hour: '2-digit', minute: '2-digit', hourCycle: 'h23',
+    }).format(instant);
+    assert.ok((await time.innerText()).includes(oslo), `${await time.innerText()} shows ${oslo} in Oslo`);
+    assert.match(await time.getAttribute('title'), /^\d{4}-\d\d-\d\d \d\d:\d\d UTC$/, 'UTC on hover');
+    assert.ok(await page.locator('.jobs-panel').evaluate((panel) => !panel.innerText.includes(' UTC')), 'the jobs too');
+
+    // The next page comes from the server in the zone from its first byte.
+    const html = await (await context.request.get(page.url())).text();
+    assert.match(html, /data-tz="Europe\/Oslo"/);
+    assert.match(html, /<time [^>]*>[^<]* CES?T</, "the server drew the times in it");
+    assert.deepEqual(errors, [], 'no console errors');
+  });
+});

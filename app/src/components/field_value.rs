@@ -5,7 +5,7 @@
 use leptos::prelude::*;
 
 use crate::{
-    locale::{readable_value, tu_string, use_i18n},
+    locale::{readable_value, tu_string, use_i18n, use_zone},
     model::filter::ValueKind,
 };
 
@@ -14,7 +14,7 @@ use crate::{
 pub fn FieldValue(value: Option<String>, kind: ValueKind) -> impl IntoView {
     let i18n = use_i18n();
     match value.filter(|v| !v.is_empty()) {
-        Some(v) => match readable_value(i18n.get_locale_untracked(), kind, &v) {
+        Some(v) => match readable_value(i18n.get_locale_untracked(), use_zone(), kind, &v) {
             Some(readable) => view! { <span class="value" title=v>{readable}</span> }.into_any(),
             None => view! { <span class="value">{v}</span> }.into_any(),
         },

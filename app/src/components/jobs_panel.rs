@@ -2,13 +2,15 @@
 //! one runs — with Run now / Pause / Resume and each job's latest runs. Below 1024 px it is a
 //! one-line strip of the jobs' states that opens to the cards, so the list comes first.
 
+use chrono_tz::Tz;
 use leptos::prelude::*;
 
 use super::{error_box::ErrorBox, person::allows};
 use crate::{
     functions::jobs::{change_job, jobs_overview, needed},
     locale::{
-        describe_interval, format_timestamp, job_label, td_string, tu_string, use_i18n, Locale,
+        describe_interval, format_timestamp, job_label, td_string, tu_string, use_i18n, use_zone,
+        Locale,
     },
     model::{job::JobName, JobAction, JobOverview, JobRun, JobsStatus, Role, SchedulerState},
 };
@@ -129,12 +131,13 @@ fn JobCard(
     let running = job.running().cloned();
     let last = job.last_finished().cloned();
     let (state, state_class) = job_state(i18n.get_locale_untracked(), &job);
+    let zone = use_zone();
     let next = move || {
         let locale = i18n.get_locale_untracked();
         match (paused, next_run_at) {
             (true, _) => td_string!(locale, jobs.not_scheduled).to_owned(),
             (false, Some(at)) => {
-                let at = format_timestamp(locale, at);
+                let at = format_timestamp(locale, zone, at);
                 td_string!(locale, jobs.next_run, at).to_string()
             }
             (false, None) => td_string!(locale, jobs.next_soon).to_owned(),
@@ -165,7 +168,7 @@ fn JobCard(
             })}
             <p class="job-last">
                 {move || match &last {
-                    Some(run) => describe_run(i18n.get_locale_untracked(), run, true),
+                    Some(run) => describe_run(i18n.get_locale_untracked(), zone, run, true),
                     None => td_string!(i18n.get_locale_untracked(), jobs.not_run_yet).to_owned(),
                 }}
             </p>
@@ -184,7 +187,7 @@ fn JobCard(
                     {move || {
                         let locale = i18n.get_locale_untracked();
                         runs.with_value(|runs| {
-                            runs.iter().map(|run| view! { <li>{describe_run(locale, run, false)}</li> }).collect_view()
+                            runs.iter().map(|run| view! { <li>{describe_run(locale, zone, run, false)}</li> }).collect_view()
                         })
                     }}
                 </ol>
@@ -195,8 +198,8 @@ fn JobCard(
 
 /// "Last run 2026-11-25 14:03 UTC (2.1 s) · 120 seen · 118 succeeded · 2 failed", or its
 /// error; a line of the run history (not `latest`) starts with its time alone.
-fn describe_run(locale: Locale, run: &JobRun, latest: bool) -> String {
-    let at = format_timestamp(locale, run.started_at);
+fn describe_run(locale: Locale, zone: Tz, run: &JobRun, latest: bool) -> String {
+    let at = format_timestamp(locale, zone, run.started_at);
     let mut parts = vec![match (run.finished_at, &run.error) {
         (None, _) => td_string!(locale, jobs.running_since, at).to_string(),
         (Some(_), Some(_)) => td_string!(locale, jobs.failed_run, at).to_string(),

@@ -191,10 +191,15 @@ fn CorrectionWork(detail: OperationDetail, may_correct: bool, children: Children
         control.editing();
         spawn_local(async move {
             // The editor's code comes first (its own chunk, fetched the first time).
-            editor.set(Some(editor_view().await));
+            let view = editor_view().await;
             match start_correction(op_id).await {
                 Ok(opened) => {
+                    // The session before the view: starting again after a conflict, the editor
+                    // must not be drawn once more from the old session's values.
                     session.set(Some(opened));
+                    if editor.with_untracked(Option::is_none) {
+                        editor.set(Some(view));
+                    }
                     // The list and the header say Editing now; this island stays as it is.
                     super::live_indicator::refresh();
                 }

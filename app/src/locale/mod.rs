@@ -31,8 +31,12 @@ mod failures;
 mod mistakes;
 mod reasons;
 mod values;
+mod zone;
 
 pub use values::readable_value;
+pub use zone::{parse_zone, use_zone, ZONE_COOKIE};
+
+use chrono_tz::Tz;
 
 pub use descriptions::join_names;
 pub use i18n::{t, t_string, td_string, tu_string, I18nContextProvider, Locale};
@@ -55,9 +59,12 @@ pub fn use_i18n() -> leptos_i18n::I18nContext<Locale> {
     leptos_i18n::provide_i18n_context::<Locale>()
 }
 
-/// A timestamp as lists show it: `2026-11-25 14:03 UTC` / `25.11.2026 kl. 14:03 UTC`.
-pub fn format_timestamp(locale: Locale, at: DateTime<Utc>) -> String {
-    at.format(td_string!(locale, format.timestamp)).to_string()
+/// A timestamp as lists show it, in `zone`: `2026-11-25 15:03 CET` / `25.11.2026 kl. 15:03
+/// CET` (`UTC` in UTC).
+pub fn format_timestamp(locale: Locale, zone: Tz, at: DateTime<Utc>) -> String {
+    at.with_timezone(&zone)
+        .format(td_string!(locale, format.timestamp))
+        .to_string()
 }
 
 /// A day as counts per day show it: `6 Dec` / `6.12.`.
@@ -218,8 +225,37 @@ mod tests {
         let at = chrono::DateTime::parse_from_rfc3339("2026-11-25T14:03:00Z")
             .unwrap()
             .with_timezone(&Utc);
-        assert_eq!(format_timestamp(Locale::en, at), "2026-11-25 14:03 UTC");
-        assert_eq!(format_timestamp(Locale::nb, at), "25.11.2026 kl. 14:03 UTC");
+        assert_eq!(
+            format_timestamp(Locale::en, Tz::UTC, at),
+            "2026-11-25 14:03 UTC"
+        );
+        assert_eq!(
+            format_timestamp(Locale::nb, Tz::UTC, at),
+            "25.11.2026 kl. 14:03 UTC"
+        );
+    }
+
+    #[test]
+    fn timestamps_are_in_the_readers_zone_with_its_abbreviation() {
+        let winter = chrono::DateTime::parse_from_rfc3339("2026-11-25T14:03:00Z")
+            .unwrap()
+            .to_utc();
+        let summer = chrono::DateTime::parse_from_rfc3339("2026-06-25T14:03:00Z")
+            .unwrap()
+            .to_utc();
+        let oslo = Tz::Europe__Oslo;
+        assert_eq!(
+            format_timestamp(Locale::nb, oslo, winter),
+            "25.11.2026 kl. 15:03 CET"
+        );
+        assert_eq!(
+            format_timestamp(Locale::nb, oslo, summer),
+            "25.06.2026 kl. 16:03 CEST"
+        );
+        assert_eq!(
+            format_timestamp(Locale::en, Tz::Europe__London, summer),
+            "2026-06-25 15:03 BST"
+        );
     }
 
     #[test]

@@ -3,13 +3,14 @@
 //! what is saved, sent and filtered on; the page shows it on hover.
 
 use chrono::{DateTime, NaiveDate};
+use chrono_tz::Tz;
 
 use super::{format_timestamp, group_thousands, td_string, Locale};
 use crate::model::filter::ValueKind;
 
 /// `raw` made readable for a field holding `kind`; `None` when it reads best as it is (free
 /// text, a reference code, or a value that is not what the field should hold).
-pub fn readable_value(locale: Locale, kind: ValueKind, raw: &str) -> Option<String> {
+pub fn readable_value(locale: Locale, zone: Tz, kind: ValueKind, raw: &str) -> Option<String> {
     let value = raw.trim();
     let readable = match kind {
         ValueKind::Text => None,
@@ -23,7 +24,7 @@ pub fn readable_value(locale: Locale, kind: ValueKind, raw: &str) -> Option<Stri
         }),
         ValueKind::Code => choice_label(locale, value).map(str::to_owned),
         ValueKind::Number => number(locale, value),
-        ValueKind::Date => date(locale, value),
+        ValueKind::Date => date(locale, zone, value),
     };
     readable.filter(|r| r != raw)
 }
@@ -71,14 +72,15 @@ fn number(locale: Locale, value: &str) -> Option<String> {
     Some(text)
 }
 
-/// `2026-05-17` → `17 May 2026` / `17.5.2026`; a date and time as the page's timestamps.
-fn date(locale: Locale, value: &str) -> Option<String> {
+/// `2026-05-17` → `17 May 2026` / `17.5.2026` (a day is the same everywhere); a date and time
+/// as the page's timestamps, in `zone`.
+fn date(locale: Locale, zone: Tz, value: &str) -> Option<String> {
     if let Ok(day) = NaiveDate::parse_from_str(value, "%Y-%m-%d") {
         return Some(day.format(td_string!(locale, format.date)).to_string());
     }
     DateTime::parse_from_rfc3339(value)
         .ok()
-        .map(|at| format_timestamp(locale, at.to_utc()))
+        .map(|at| format_timestamp(locale, zone, at.to_utc()))
 }
 
 #[cfg(test)]
@@ -88,8 +90,8 @@ mod tests {
     #[test]
     fn flags_lists_numbers_and_dates_read_as_the_locale_says_them() {
         use ValueKind::*;
-        let en = |kind, raw| readable_value(Locale::en, kind, raw);
-        let nb = |kind, raw| readable_value(Locale::nb, kind, raw);
+        let en = |kind, raw| readable_value(Locale::en, Tz::UTC, kind, raw);
+        let nb = |kind, raw| readable_value(Locale::nb, Tz::UTC, kind, raw);
         assert_eq!(en(Boolean, "true").as_deref(), Some("Yes"));
         assert_eq!(nb(Boolean, "false").as_deref(), Some("Nei"));
         assert_eq!(
@@ -112,5 +114,7 @@ mod tests {
             Some("2026-05-17 10:30 UTC")
         );
         assert_eq!(en(Text, "true"), None, "free text is never rewritten");
+        let oslo = readable_value(Locale::nb, Tz::Europe__Oslo, Date, "2026-05-17T10:30:00Z");
+        assert_eq!(oslo.as_deref(), Some("17.05.2026 kl. 12:30 CEST"));
     }
 }

@@ -93,7 +93,7 @@ pub fn FieldInput(
                     }}
                     {options.iter().map(|o| {
                         // A fixed list's label ("E-post" for `Email`); reference codes as they are.
-                        let text = readable_value(locale, ValueKind::Code, o).unwrap_or_else(|| o.clone());
+                        let text = readable_value(locale, chrono_tz::Tz::UTC, ValueKind::Code, o).unwrap_or_else(|| o.clone());
                         view! { <option value=o.clone()>{text}</option> }
                     }).collect_view()}
                 </select>
