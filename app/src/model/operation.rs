@@ -43,6 +43,25 @@ pub struct OperationSummary {
     pub customer_name: Option<String>,
 }
 
+#[cfg(test)]
+impl OperationSummary {
+    /// Operation `id` of one async customer of a Bergen store, for tests.
+    pub(crate) fn sample(id: i64, kind: OperationKind, status: SyncStatus) -> Self {
+        Self {
+            id,
+            channel_id: 1,
+            channel_name: "Bergen Storsenter".into(),
+            customer_account: None,
+            async_account: "5f0c6a5e-3b1e-4c3e-9a57-2f1d9c1b7a10".into(),
+            kind,
+            operation_at: Utc::now(),
+            status,
+            legal_entity_id: "NO01".into(),
+            customer_name: None,
+        }
+    }
+}
+
 /// A field an operation touches, with the value the channel knew and the one it wants.
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -15,18 +15,7 @@ fn field(key: &str, old: Option<&str>, new: Option<&str>) -> OperationField {
 }
 
 fn detail(kind: OperationKind, status: SyncStatus, fields: &[OperationField]) -> OperationDetail {
-    let summary = OperationSummary {
-        id: 7,
-        channel_id: 1,
-        channel_name: "Bergen Storsenter".into(),
-        customer_account: None,
-        async_account: "5f0c6a5e-3b1e-4c3e-9a57-2f1d9c1b7a10".into(),
-        kind,
-        operation_at: chrono::Utc::now(),
-        status,
-        legal_entity_id: "NO01".into(),
-        customer_name: None,
-    };
+    let summary = OperationSummary::sample(7, kind, status);
     OperationDetail {
         state: OperationState {
             summary: summary.clone(),

@@ -29,21 +29,6 @@ fn the_grid_lists_standard_fields_first_and_marks_the_failing_one() {
     assert_eq!(rows[0].label_nb, "Navn");
 }
 
-fn summary(id: i64, kind: OperationKind, status: SyncStatus) -> OperationSummary {
-    OperationSummary {
-        id,
-        channel_id: 1,
-        channel_name: "Bergen Storsenter".into(),
-        customer_account: None,
-        async_account: "5f0c6a5e-3b1e-4c3e-9a57-2f1d9c1b7a10".into(),
-        kind,
-        operation_at: chrono::Utc::now(),
-        status,
-        legal_entity_id: "NO01".into(),
-        customer_name: None,
-    }
-}
-
 fn detail_of(history: Vec<OperationSummary>, id: i64) -> OperationDetail {
     let state = history.iter().find(|op| op.id == id).unwrap().clone();
     OperationDetail {
@@ -69,10 +54,10 @@ fn detail_of(history: Vec<OperationSummary>, id: i64) -> OperationDetail {
 fn a_waiting_edit_names_the_latest_earlier_operation_that_has_not_succeeded() {
     use OperationKind::{Create, Update};
     let history = vec![
-        summary(1, Create, SyncStatus::Failed),
-        summary(2, Update, SyncStatus::Succeeded),
-        summary(3, Update, SyncStatus::Waiting),
-        summary(4, Update, SyncStatus::Waiting),
+        OperationSummary::sample(1, Create, SyncStatus::Failed),
+        OperationSummary::sample(2, Update, SyncStatus::Succeeded),
+        OperationSummary::sample(3, Update, SyncStatus::Waiting),
+        OperationSummary::sample(4, Update, SyncStatus::Waiting),
     ];
     assert_eq!(
         detail_of(history.clone(), 3).waiting_for().map(|op| op.id),
