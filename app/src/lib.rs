@@ -7,6 +7,7 @@
 //! - [`storage`] (server only): every SQL statement, for SQLite and PostgreSQL.
 //! - [`jobs`] (server only): the P-job, Synchronize customers and 1010, each in a folder with
 //!   its steps, decisions and SQL.
+//! - [`export`]: the status list as a CSV file (what is asked for; the rows, server only).
 //! - [`functions`]: server functions, thin adapters over storage and the jobs.
 //! - [`pages`] and [`components`]: the pages, rendered by the server; the `#[island]`s among
 //!   them (the parts that answer a person) also run in the browser.
@@ -18,6 +19,7 @@ pub mod answer_codec;
 pub mod bulk_runs;
 pub mod components;
 pub mod error;
+pub mod export;
 pub mod functions;
 #[cfg(feature = "ssr")]
 pub mod jobs;

@@ -32,6 +32,9 @@ impl FilterMistake {
             Self::NotAColumn { value } => {
                 td_string!(locale, mistake.not_a_column, value).to_string()
             }
+            Self::NotAnExportColumn { value } => {
+                td_string!(locale, mistake.not_an_export_column, value).to_string()
+            }
             Self::NoField => td_string!(locale, mistake.no_field).to_owned(),
             Self::NotAField { name } => td_string!(locale, mistake.not_a_field, name).to_string(),
             Self::NotAnOperator { op } => {

@@ -21,7 +21,8 @@ use super::{
 };
 use crate::model::{
     filter::{parse_bound, value_key, Bound, COUNT_CAP},
-    FieldFilter, FilterCounts, FilterOp, OperationCursor, OperationFilter, OperationPage,
+    FieldFilter, FilterCounts, FilterOp, OperationCursor, OperationField, OperationFilter,
+    OperationPage, OperationState, OperationSummary,
 };
 
 /// The walk's source: which table and index lead, and the name of its timestamp and id.
@@ -29,6 +30,21 @@ pub(super) struct Walk {
     pub(super) from: String,
     at: &'static str,
     id: &'static str,
+}
+
+/// The first `limit` of `rows` (read one more than wanted) and, when there were more, the
+/// cursor after the last one kept.
+fn keep_page<T>(
+    mut rows: Vec<T>,
+    limit: i64,
+    summary: impl Fn(&T) -> &OperationSummary,
+) -> (Vec<T>, Option<OperationCursor>) {
+    if rows.len() as i64 <= limit {
+        return (rows, None);
+    }
+    rows.truncate(limit as usize);
+    let next = rows.last().map(|row| OperationCursor::after(summary(row)));
+    (rows, next)
 }
 
 /// The SQL order of the list: newest first, or oldest first.
@@ -51,39 +67,69 @@ impl Db {
         limit: i64,
     ) -> Result<OperationPage, sqlx::Error> {
         let limit = limit.clamp(1, super::operations::MAX_PAGE_SIZE);
-        let plan = self.plan(filter, limit + 1).await?;
-        let mut operations = match &plan {
-            Plan::Nothing => Vec::new(),
-            _ => {
-                let mut clause = Clause::default();
-                let walked = self.walk(filter, &plan, &mut clause, true, before, limit + 1);
-                let n = clause.int(limit + 1);
-                let sql = format!(
-                    "SELECT {cols}, {state} FROM ({walked}) m JOIN operations o ON o.id = m.id \
-                     JOIN channels c ON c.id = o.channel_id \
-                     ORDER BY m.walk_at {dir}, m.id {dir} LIMIT {n}",
-                    cols = super::operations::SUMMARY_COLUMNS,
-                    state = super::operations::STATE_COLUMNS,
-                    dir = direction(filter.view.oldest_first),
-                );
-                let rows = clause
-                    .bind(sqlx::query(&sql))
-                    .fetch_all(self.pool())
-                    .await?;
-                rows.iter()
-                    .map(super::operations::state_from_row)
-                    .collect::<Result<Vec<_>, _>>()?
-            }
-        };
-        let next = if operations.len() as i64 > limit {
-            operations.truncate(limit as usize);
-            operations
-                .last()
-                .map(|o| OperationCursor::after(&o.summary))
-        } else {
-            None
-        };
+        let rows = self.filtered_rows(filter, before, limit + 1, "").await?;
+        let operations = rows
+            .iter()
+            .map(super::operations::state_from_row)
+            .collect::<Result<Vec<_>, _>>()?;
+        let (operations, next) = keep_page(operations, limit, |o| &o.summary);
         Ok(OperationPage { operations, next })
+    }
+
+    /// Like [`Db::filtered_page`] with each operation's fields beside it and a page of any
+    /// size: what the CSV export walks through, a page at a time.
+    #[tracing::instrument(skip(self), err)]
+    pub async fn filtered_page_with_fields(
+        &self,
+        filter: &OperationFilter,
+        before: Option<OperationCursor>,
+        limit: i64,
+    ) -> Result<(Vec<(OperationState, Vec<OperationField>)>, Option<OperationCursor>), sqlx::Error>
+    {
+        let limit = limit.max(1);
+        let fields = format!(
+            ", (SELECT {} FROM operation_fields f WHERE f.operation_id = o.id) AS fields",
+            super::json_group(self.backend(), &["f.field", "f.old_value", "f.new_value"])
+        );
+        let rows = self.filtered_rows(filter, before, limit + 1, &fields).await?;
+        let operations = rows
+            .iter()
+            .map(|row| {
+                Ok((
+                    super::operations::state_from_row(row)?,
+                    super::operation_fields_from_json(super::col(row, "fields")?)?,
+                ))
+            })
+            .collect::<Result<Vec<_>, sqlx::Error>>()?;
+        Ok(keep_page(operations, limit, |(o, _)| &o.summary))
+    }
+
+    /// At most `limit` rows of the operations `filter` lets through after `before`, in its
+    /// order, with the columns of an [`OperationState`] and `extra` (`, <expr> AS <name>…`
+    /// over `operations o`).
+    async fn filtered_rows(
+        &self,
+        filter: &OperationFilter,
+        before: Option<OperationCursor>,
+        limit: i64,
+        extra: &str,
+    ) -> Result<Vec<sqlx::any::AnyRow>, sqlx::Error> {
+        let plan = self.plan(filter, limit).await?;
+        if plan == Plan::Nothing {
+            return Ok(Vec::new());
+        }
+        let mut clause = Clause::default();
+        let walked = self.walk(filter, &plan, &mut clause, true, before, limit);
+        let n = clause.int(limit);
+        let sql = format!(
+            "SELECT {cols}, {state}{extra} FROM ({walked}) m JOIN operations o ON o.id = m.id \
+             JOIN channels c ON c.id = o.channel_id \
+             ORDER BY m.walk_at {dir}, m.id {dir} LIMIT {n}",
+            cols = super::operations::SUMMARY_COLUMNS,
+            state = super::operations::STATE_COLUMNS,
+            dir = direction(filter.view.oldest_first),
+        );
+        clause.bind(sqlx::query(&sql)).fetch_all(self.pool()).await
     }
 
     /// Counts per status under `filter` without its status (the status chips): exact from the

@@ -234,24 +234,27 @@ impl ChangeDescription {
     /// Describes what `detail` does (or, when it failed, tried to do: its error is said
     /// beside it, not here).
     pub fn of(detail: &OperationDetail) -> Self {
-        let state = &detail.state;
-        match state.summary.kind {
+        Self::of_grid(&detail.state.summary, &detail.grid)
+    }
+
+    /// Describes what the operation `summary` does with the fields of `grid`.
+    pub fn of_grid(summary: &OperationSummary, grid: &[GridRow]) -> Self {
+        match summary.kind {
             OperationKind::Create => Self::Created {
-                channel: state.summary.channel_name.clone(),
-                name: new_value(detail, "name").or_else(|| {
-                    let first = new_value(detail, "first_name");
-                    let last = new_value(detail, "last_name");
+                channel: summary.channel_name.clone(),
+                name: new_value(grid, "name").or_else(|| {
+                    let first = new_value(grid, "first_name");
+                    let last = new_value(grid, "last_name");
                     match (first, last) {
                         (Some(f), Some(l)) => Some(format!("{f} {l}")),
                         (f, l) => f.or(l),
                     }
                 }),
-                fields: detail.grid.len(),
-                account: state.summary.customer_account.clone(),
+                fields: grid.len(),
+                account: summary.customer_account.clone(),
             },
             OperationKind::Update => Self::Updated {
-                changed: detail
-                    .grid
+                changed: grid
                     .iter()
                     .filter(|r| r.old_value != r.new_value)
                     .map(FieldName::of_row)
@@ -262,10 +265,8 @@ impl ChangeDescription {
 }
 
 /// The new value the operation carries for `key`, if any and not blank.
-fn new_value(detail: &OperationDetail, key: &str) -> Option<String> {
-    detail
-        .grid
-        .iter()
+fn new_value(grid: &[GridRow], key: &str) -> Option<String> {
+    grid.iter()
         .find(|r| r.field == key)
         .and_then(|r| r.new_value.clone())
         .map(|v| v.trim().to_owned())

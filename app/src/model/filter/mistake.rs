@@ -53,6 +53,10 @@ pub enum FilterMistake {
     NotAFailureGroup {
         value: String,
     },
+    /// The export's `with=` parameter names nothing it can add.
+    NotAnExportColumn {
+        value: String,
+    },
     /// The operator does not fit the field's kind of value.
     DoesNotFit {
         op: FilterOp,
