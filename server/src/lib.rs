@@ -1,6 +1,6 @@
 //! The custsync server: command line, start-up, state, HTTP routes (pages, channel API,
-//! sign-in, health, metrics) and the job scheduler. The demo generator, the simulator and the
-//! benchmarks are tools beside it (`tools/`).
+//! sign-in, CSV export, health, metrics) and the job scheduler. The demo generator, the
+//! simulator and the benchmarks are tools beside it (`tools/`).
 
 pub mod access;
 pub mod api;
@@ -8,6 +8,7 @@ pub mod bulk_runner;
 pub mod cli;
 pub mod edit_holds;
 pub mod events;
+pub mod export;
 pub mod function_status;
 pub mod health;
 pub mod message_page;

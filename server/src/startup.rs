@@ -60,6 +60,11 @@ pub fn endpoints() -> Vec<(Method, &'static str, MethodRouter<AppState>)> {
             crate::events::EVENTS_PATH,
             get(crate::events::events),
         ),
+        (
+            Method::GET,
+            app::export::EXPORT_PATH,
+            get(crate::export::export_csv),
+        ),
         (Method::POST, "/sign-in", post(access::sign_in::sign_in)),
         (Method::POST, "/sign-out", post(access::sign_in::sign_out)),
     ]
@@ -107,9 +112,10 @@ pub fn router(db: Db, options: LeptosOptions, settings: &ServerSettings) -> Rout
     let routes = generate_route_list(App);
     let scheduler = settings.scheduler.clone();
     let timeouts = settings.timeouts;
-    let (streams, answers): (Vec<_>, Vec<_>) = endpoints()
-        .into_iter()
-        .partition(|(_, path, _)| *path == crate::events::EVENTS_PATH);
+    // Answers that stream for as long as they have something to say: no request timeout.
+    let (streams, answers): (Vec<_>, Vec<_>) = endpoints().into_iter().partition(|(_, path, _)| {
+        [crate::events::EVENTS_PATH, app::export::EXPORT_PATH].contains(path)
+    });
     let answers = answers
         .into_iter()
         .fold(Router::new(), |router, (_, path, handler)| {

@@ -100,6 +100,7 @@ const MATRIX: &[Entry] = &[
     e("GET", "/healthz", "/healthz", "", Need::Public),
     e("GET", "/metrics", "/metrics", "", Need::Public),
     e("GET", "/events", "/events", "", Need::Role(Role::Viewer)),
+    e("GET", "/export.csv", "/export.csv?status=failed", "", Need::Role(Role::Viewer)),
     e("POST", "/sign-in", "/sign-in", "name=nobody&password=wrong-password", Need::ThisSite),
     e("POST", "/sign-out", "/sign-out", "", Need::ThisSite),
     // Server functions.

@@ -50,7 +50,8 @@ fn LanguageSwitch() -> impl IntoView {
             };
             if let Ok(doc) = document().dyn_into::<leptos::web_sys::HtmlDocument>() {
                 let _ = doc.set_cookie(&format!(
-                    "i18n_pref_locale={next}; path=/; max-age=31536000; SameSite=Lax"
+                    "{}={next}; path=/; max-age=31536000; SameSite=Lax",
+                    crate::locale::LOCALE_COOKIE
                 ));
             }
             let _ = window().location().reload();

@@ -93,8 +93,13 @@ impl Sheet<'_> {
         .into();
         let zone = self.zone.name();
         cells.push(
-            td_string!(l, export.time_in, column = td_string!(l, list.operation_timestamp), zone)
-                .to_string(),
+            td_string!(
+                l,
+                export.time_in,
+                column = td_string!(l, list.operation_timestamp),
+                zone
+            )
+            .to_string(),
         );
         cells.push(td_string!(l, list.retry_count).to_owned());
         for column in &self.request.chosen {

@@ -34,6 +34,8 @@ mod values;
 mod zone;
 
 pub use values::readable_value;
+#[cfg(feature = "ssr")]
+pub use zone::request_zone;
 pub use zone::{parse_zone, use_zone, ZONE_COOKIE};
 
 use chrono_tz::Tz;
@@ -57,6 +59,42 @@ pub fn use_i18n() -> leptos_i18n::I18nContext<Locale> {
         reason = "the provider component cannot wrap an island's own body"
     )]
     leptos_i18n::provide_i18n_context::<Locale>()
+}
+
+/// The cookie the language switch keeps the chosen language in (leptos_i18n's).
+pub const LOCALE_COOKIE: &str = "i18n_pref_locale";
+
+/// The language of a request outside the pages (a download): the language cookie's, else the
+/// browser's `Accept-Language`, as the pages choose it.
+#[cfg(feature = "ssr")]
+pub fn request_locale(headers: &http::HeaderMap) -> Locale {
+    use leptos_i18n::Locale as _;
+    if let Some(chosen) = request_cookie(headers, LOCALE_COOKIE) {
+        return Locale::find_locale(&[chosen]);
+    }
+    let accepted: Vec<&str> = headers
+        .get(http::header::ACCEPT_LANGUAGE)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or_default()
+        .split(',')
+        .filter_map(|tag| tag.split(';').next())
+        .map(str::trim)
+        .filter(|tag| !tag.is_empty())
+        .collect();
+    Locale::find_locale(&accepted)
+}
+
+/// The value of cookie `name` of a request, if it has one.
+#[cfg(feature = "ssr")]
+fn request_cookie(headers: &http::HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(http::header::COOKIE)
+        .iter()
+        .filter_map(|header| header.to_str().ok())
+        .flat_map(cookie::Cookie::split_parse)
+        .filter_map(Result::ok)
+        .find(|c| c.name() == name)
+        .map(|c| c.value().to_owned())
 }
 
 /// A timestamp as lists show it, in `zone`: `2026-11-25 15:03 CET` / `25.11.2026 kl. 15:03

@@ -22,15 +22,13 @@ pub fn use_zone() -> Tz {
 #[cfg(feature = "ssr")]
 fn page_zone() -> Option<Tz> {
     let parts = leptos::prelude::use_context::<http::request::Parts>()?;
-    parts
-        .headers
-        .get_all(http::header::COOKIE)
-        .iter()
-        .filter_map(|header| header.to_str().ok())
-        .flat_map(cookie::Cookie::split_parse)
-        .filter_map(Result::ok)
-        .find(|c| c.name() == ZONE_COOKIE)
-        .and_then(|c| parse_zone(c.value()))
+    request_zone(&parts.headers)
+}
+
+/// The zone a request's `tz` cookie names, if it names one.
+#[cfg(feature = "ssr")]
+pub fn request_zone(headers: &http::HeaderMap) -> Option<Tz> {
+    parse_zone(&super::request_cookie(headers, ZONE_COOKIE)?)
 }
 
 #[cfg(all(feature = "hydrate", not(feature = "ssr")))]

@@ -76,29 +76,43 @@ impl Db {
         Ok(OperationPage { operations, next })
     }
 
-    /// Like [`Db::filtered_page`] with each operation's fields beside it and a page of any
-    /// size: what the CSV export walks through, a page at a time.
+    /// Like [`Db::filtered_page`], a page of any size, with each operation's fields beside
+    /// it when `with_fields` (else none): what the CSV export walks through.
     #[tracing::instrument(skip(self), err)]
-    pub async fn filtered_page_with_fields(
+    pub async fn filtered_batch(
         &self,
         filter: &OperationFilter,
         before: Option<OperationCursor>,
         limit: i64,
-    ) -> Result<(Vec<(OperationState, Vec<OperationField>)>, Option<OperationCursor>), sqlx::Error>
-    {
+        with_fields: bool,
+    ) -> Result<
+        (
+            Vec<(OperationState, Vec<OperationField>)>,
+            Option<OperationCursor>,
+        ),
+        sqlx::Error,
+    > {
         let limit = limit.max(1);
-        let fields = format!(
-            ", (SELECT {} FROM operation_fields f WHERE f.operation_id = o.id) AS fields",
-            super::json_group(self.backend(), &["f.field", "f.old_value", "f.new_value"])
-        );
-        let rows = self.filtered_rows(filter, before, limit + 1, &fields).await?;
+        let fields = if with_fields {
+            format!(
+                ", (SELECT {} FROM operation_fields f WHERE f.operation_id = o.id) AS fields",
+                super::json_group(self.backend(), &["f.field", "f.old_value", "f.new_value"])
+            )
+        } else {
+            String::new()
+        };
+        let rows = self
+            .filtered_rows(filter, before, limit + 1, &fields)
+            .await?;
         let operations = rows
             .iter()
             .map(|row| {
-                Ok((
-                    super::operations::state_from_row(row)?,
-                    super::operation_fields_from_json(super::col(row, "fields")?)?,
-                ))
+                let fields = if with_fields {
+                    super::operation_fields_from_json(super::col(row, "fields")?)?
+                } else {
+                    Vec::new()
+                };
+                Ok((super::operations::state_from_row(row)?, fields))
             })
             .collect::<Result<Vec<_>, sqlx::Error>>()?;
         Ok(keep_page(operations, limit, |(o, _)| &o.summary))
