@@ -213,6 +213,11 @@ document.addEventListener('submit', (event) => {
   if (event.defaultPrevented) return;
   const form = event.target;
   if (!(form instanceof HTMLFormElement) || form.method.toLowerCase() !== 'get') return;
+  // A download (the CSV export) is the browser's to fetch; its menu closes.
+  if (form.dataset.reload !== undefined) {
+    form.closest('details')?.removeAttribute('open');
+    return;
+  }
   const url = new URL(form.action, window.location.href);
   if (url.origin !== window.location.origin) return;
   url.search = new URLSearchParams(new FormData(form, event.submitter)).toString();

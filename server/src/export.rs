@@ -143,11 +143,10 @@ impl Export {
             () = shutdown.cancelled() => Ended::Stopped("the server is shutting down"),
         };
         let count = app::locale::group_thousands(Locale::en, written as i64);
+        let asked = self.request.describe();
         let subject = match ended {
-            Ended::Whole => format!("{count} rows · {}", self.request.href()),
-            Ended::Abandoned => {
-                format!("abandoned after {count} rows · {}", self.request.href())
-            }
+            Ended::Whole => format!("{count} rows · {asked}"),
+            Ended::Abandoned => format!("abandoned after {count} rows · {asked}"),
             Ended::Stopped(why) => {
                 tracing::warn!(rows = written, why, "export stopped");
                 let _ = rows

@@ -195,7 +195,7 @@ storage_test! {
         assert_eq!(
             exports(db.audit_log(100).await.unwrap()),
             [format!(
-                "viewer-test {BERGEN_FAILED} rows · /export.csv?status=failed&with=error"
+                "viewer-test {BERGEN_FAILED} rows · status=failed & with=error"
             )]
         );
     }

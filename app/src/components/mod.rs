@@ -4,6 +4,7 @@
 pub mod bulk_bar;
 pub mod correction;
 pub mod error_box;
+pub mod export_menu;
 pub mod field_value;
 pub mod filter_bar;
 pub mod jobs_panel;

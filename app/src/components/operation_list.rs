@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use super::{short_guid, status_badge::StatusBadge, time::Time};
+use super::{export_menu::ExportMenu, short_guid, status_badge::StatusBadge, time::Time};
 use crate::{
     locale::{kind_label, pick, t, td_string, tu_string, use_i18n, Locale},
     model::{
@@ -71,6 +71,7 @@ pub fn OperationList(
                 {if oldest_first { tu_string!(i18n, list.oldest_first) } else { tu_string!(i18n, list.newest_first) }}
             </a>
             <ColumnChooser view=filter.view.clone() href=with_view />
+            <ExportMenu filter=filter.clone() fields=fields.get_value() />
         </div>
         <div class="table-wrap">
             <table class="operation-table">

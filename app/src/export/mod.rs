@@ -156,19 +156,38 @@ impl ExportRequest {
             .all(|c| matches!(c, ChosenColumn::LastError))
     }
 
+    /// The export's parameters: the filter's, then the choice's.
+    fn params(&self) -> Vec<(&'static str, String)> {
+        let mut params = self.filter.to_query();
+        params.extend(self.chosen.iter().map(|c| ("with", c.param())));
+        if self.bom {
+            params.push(("bom", "1".to_owned()));
+        }
+        params
+    }
+
     /// The export's URL: [`EXPORT_PATH`] with the filter's and the choice's parameters.
     pub fn href(&self) -> String {
         let mut query = form_urlencoded::Serializer::new(String::new());
-        for (key, value) in self.filter.to_query() {
+        for (key, value) in self.params() {
             query.append_pair(key, &value);
         }
-        for column in &self.chosen {
-            query.append_pair("with", &column.param());
-        }
-        if self.bom {
-            query.append_pair("bom", "1");
-        }
         format!("{EXPORT_PATH}?{}", query.finish())
+    }
+
+    /// What was asked for, as a person reads it (the audit log): `status=failed & with=error`,
+    /// or `everything`.
+    pub fn describe(&self) -> String {
+        let params: Vec<String> = self
+            .params()
+            .into_iter()
+            .map(|(key, value)| format!("{key}={value}"))
+            .collect();
+        if params.is_empty() {
+            "everything".to_owned()
+        } else {
+            params.join(" & ")
+        }
     }
 }
 

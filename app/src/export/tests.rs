@@ -169,3 +169,14 @@ mod sheet {
         }
     }
 }
+
+#[test]
+fn an_export_is_described_for_the_audit_log_as_its_parameters() {
+    assert_eq!(read("").unwrap().describe(), "everything");
+    assert_eq!(
+        read("status=failed&f=name~contains~kari nord&with=error&bom=1")
+            .unwrap()
+            .describe(),
+        "status=failed & f=name~contains~kari nord & with=error & bom=1"
+    );
+}
