@@ -7,6 +7,7 @@
 //! - [`storage`] (server only): every SQL statement, for SQLite and PostgreSQL.
 //! - [`jobs`] (server only): the P-job, Synchronize customers and 1010, each in a folder with
 //!   its steps, decisions and SQL.
+//! - [`charts`] (server only): SVG charts drawn with plotters, for the dashboard.
 //! - [`export`]: the status list as a CSV file (what is asked for; the rows, server only).
 //! - [`functions`]: server functions, thin adapters over storage and the jobs.
 //! - [`pages`] and [`components`]: the pages, rendered by the server; the `#[island]`s among
@@ -17,6 +18,8 @@ pub mod access;
 pub mod answer_codec;
 #[cfg(feature = "ssr")]
 pub mod bulk_runs;
+#[cfg(feature = "ssr")]
+pub mod charts;
 pub mod components;
 pub mod error;
 pub mod export;
@@ -133,6 +136,7 @@ fn Frame() -> impl IntoView {
                     <Route path=StaticSegment("admin") view=pages::admin::AdminPage ssr=SsrMode::Async />
                     <Route path=StaticSegment("changes") view=pages::changes::ChangesPage ssr=SsrMode::Async />
                     <Route path=StaticSegment("failures") view=pages::failures::FailuresPage ssr=SsrMode::Async />
+                    <Route path=StaticSegment("dashboard") view=pages::dashboard::DashboardPage ssr=SsrMode::Async />
                     <Route path=StaticSegment("bulk") view=pages::bulk_runs::BulkRunsPage ssr=SsrMode::Async />
                 </Routes>
             </div>

@@ -83,6 +83,7 @@ fn SignedInAs(who: SignedIn) -> impl IntoView {
             <span class="signed-in-name">{who.name.clone()}</span>
             <span class="signed-in-role">{role_label(locale, who.role)}</span>
         </span>
+        <a class="button button-quiet" href="/dashboard">{tu_string!(i18n, dashboard.nav)}</a>
         <a class="button button-quiet" href="/failures">{tu_string!(i18n, failures.nav)}</a>
         <a class="button button-quiet" href="/changes">{tu_string!(i18n, fix.change_log)}</a>
         {who.may(Role::Admin).then(|| view! {

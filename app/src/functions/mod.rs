@@ -6,6 +6,7 @@
 pub mod admin;
 pub mod bulk_runs;
 pub mod corrections;
+pub mod dashboard;
 pub mod failures;
 pub mod jobs;
 pub mod operations;

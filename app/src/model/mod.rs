@@ -9,6 +9,7 @@ pub mod channel;
 pub mod channel_api;
 pub mod correction;
 pub mod customer;
+pub mod dashboard;
 pub mod detail;
 pub mod failure_group;
 pub mod field;

@@ -9,7 +9,7 @@ use super::{col, Db};
 use crate::model::SyncStatus;
 
 /// The counters and the deltas not yet folded into them, as one relation.
-const COUNTS: &str = "(SELECT channel_id, status, n FROM operation_counts \
+pub(super) const COUNTS: &str = "(SELECT channel_id, status, n FROM operation_counts \
      UNION ALL SELECT channel_id, status, n FROM operation_count_deltas) k";
 
 impl Db {
@@ -55,8 +55,8 @@ impl Db {
 
     /// Folds the deltas PostgreSQL's writers appended into the counters, each table in one
     /// atomic statement (nothing to do on SQLite, whose triggers write the counters directly):
-    /// the status counts, and the failure groups' (`crate::storage::failures`), whose counters
-    /// that reach zero are removed.
+    /// the status counts, the failure groups' (`crate::storage::failures`), whose counters
+    /// that reach zero are removed, and the failures per hour (`crate::storage::dashboard`).
     pub async fn fold_count_deltas(&self) -> Result<(), sqlx::Error> {
         if self.backend() != super::Backend::Postgres {
             return Ok(());
@@ -77,6 +77,17 @@ impl Db {
              GROUP BY failure_group, channel_id, day \
              ON CONFLICT (failure_group, channel_id, day) \
              DO UPDATE SET n = failure_counts.n + EXCLUDED.n",
+        )
+        .execute(self.pool())
+        .await?;
+        sqlx::query(
+            "WITH d AS (DELETE FROM failure_event_deltas \
+             RETURNING hour, channel_id, failure_group, n) \
+             INSERT INTO failure_events (hour, channel_id, failure_group, n) \
+             SELECT hour, channel_id, failure_group, SUM(n) FROM d \
+             GROUP BY hour, channel_id, failure_group \
+             ON CONFLICT (hour, channel_id, failure_group) \
+             DO UPDATE SET n = failure_events.n + EXCLUDED.n",
         )
         .execute(self.pool())
         .await?;

@@ -18,7 +18,8 @@ use crate::model::{
 };
 
 /// The counters and the deltas not yet folded into them, as one relation.
-const FAILURE_COUNTS: &str = "(SELECT failure_group, channel_id, day, n FROM failure_counts \
+pub(super) const FAILURE_COUNTS: &str =
+    "(SELECT failure_group, channel_id, day, n FROM failure_counts \
      UNION ALL SELECT failure_group, channel_id, day, n FROM failure_count_deltas) k";
 
 /// How many groups the page shows (most operations first): each costs two index lookups.

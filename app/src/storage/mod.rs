@@ -15,6 +15,7 @@ mod clause;
 pub mod corrections;
 pub mod counts;
 pub mod customers;
+pub mod dashboard;
 pub mod detail;
 pub mod failures;
 pub mod feed;

@@ -1,0 +1,432 @@
+//! The dashboard: is anything broken, and where? Operations by status per channel, failures
+//! per hour (48 hours) and per day (30 days) with their channels and causes, the oldest
+//! waiting work of each channel, and the jobs' runs. Each chart (SVG drawn on the server) has
+//! a sentence that says what it shows, a legend, and its figures as a table whose every number
+//! opens the status list filtered to it. Every role may read it; it is live like the status
+//! page.
+
+use chrono::{DateTime, Utc};
+use leptos::prelude::*;
+
+use crate::{
+    components::error_box::ErrorBox,
+    functions::dashboard::{load_dashboard, DashboardView},
+    locale::{
+        format_day, format_timestamp, group_thousands, job_label, status_label, td_string,
+        tu_string, use_i18n, use_zone, Locale,
+    },
+    model::{
+        dashboard::{ChannelFigures, RunFigures},
+        job::JobName,
+        FailureGroup, OperationFilter, SyncStatus,
+    },
+};
+
+#[component]
+pub fn DashboardPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let lang = match i18n.get_locale_untracked() {
+        Locale::en => "en",
+        Locale::nb => "nb",
+    };
+    let page = OnceResource::new(load_dashboard(lang.to_owned()));
+    view! {
+        <main class="dashboard-page">
+            <h1>{tu_string!(i18n, dashboard.title)}</h1>
+            <p class="muted">{tu_string!(i18n, dashboard.lead)}</p>
+            <Transition fallback=move || view! { <p class="loading" role="status">"…"</p> }>
+                {move || Suspend::new(async move {
+                    match page.await {
+                        Ok(view) => view! { <Figures view /> }.into_any(),
+                        Err(error) => view! { <ErrorBox error /> }.into_any(),
+                    }
+                })}
+            </Transition>
+        </main>
+    }
+}
+
+/// The status list filtered to `status` of `channel`, oldest first when asked.
+fn list_href(status: Option<SyncStatus>, channel: Option<i64>, oldest_first: bool) -> String {
+    let mut filter = OperationFilter {
+        status,
+        channel,
+        ..OperationFilter::default()
+    };
+    filter.view.oldest_first = oldest_first;
+    filter.href(&[])
+}
+
+/// How long ago `at` was, in the largest whole unit that reads well.
+fn age(locale: Locale, now: DateTime<Utc>, at: DateTime<Utc>) -> String {
+    let minutes = (now - at).num_minutes().max(0);
+    if minutes < 120 {
+        td_string!(locale, dashboard.age_minutes, n = minutes).to_string()
+    } else if minutes < 48 * 60 {
+        td_string!(locale, dashboard.age_hours, n = minutes / 60).to_string()
+    } else {
+        td_string!(locale, dashboard.age_days, n = minutes / (24 * 60)).to_string()
+    }
+}
+
+/// A chart: its title, a sentence of what it shows (also the picture's text alternative), the
+/// picture, its legend and its table (`children`).
+#[component]
+fn Chart(
+    id: &'static str,
+    title: String,
+    summary: String,
+    svg: String,
+    children: Children,
+) -> impl IntoView {
+    let title_id = format!("{id}-title");
+    view! {
+        <figure class="chart" id=id aria-labelledby=title_id.clone()>
+            <figcaption>
+                <h2 class="chart-title" id=title_id.clone()>{title}</h2>
+                <p class="chart-summary">{summary.clone()}</p>
+            </figcaption>
+            <div class="chart-svg" role="img" aria-label=summary inner_html=svg></div>
+            {children()}
+        </figure>
+    }
+}
+
+/// A legend: a swatch and a name per series.
+#[component]
+fn Legend(entries: Vec<(String, String)>) -> impl IntoView {
+    view! {
+        <ul class="chart-legend">
+            {entries.into_iter().map(|(name, colour)| view! {
+                <li>
+                    <span class="chart-swatch" aria-hidden="true" style=format!("background: {colour}")></span>
+                    {name}
+                </li>
+            }).collect_view()}
+        </ul>
+    }
+}
+
+/// A table behind a chart, folded away until asked for.
+#[component]
+fn FiguresTable(children: Children) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <details class="chart-table">
+            <summary>{tu_string!(i18n, dashboard.as_table)}</summary>
+            <div class="table-scroll">{children()}</div>
+        </details>
+    }
+}
+
+#[component]
+fn Figures(view: DashboardView) -> impl IntoView {
+    let figures = view.figures;
+    view! {
+        <div class="dashboard">
+            <Statuses channels=figures.channels.clone() svg=view.statuses colours=view.status_colours />
+            <FailuresOverTime
+                id="hourly"
+                points=figures.hourly
+                svg=view.hourly
+                daily=false
+                by_channel=Vec::new()
+                by_group=Vec::new()
+                channels=Vec::new()
+            />
+            <FailuresOverTime
+                id="daily"
+                points=figures.daily
+                svg=view.daily
+                daily=true
+                by_channel=figures.failures_by_channel
+                by_group=figures.failures_by_group
+                channels=figures.channels.iter().map(|c| (c.id, c.name.clone())).collect()
+            />
+            <Backlog channels=figures.channels now=figures.at />
+            <Runs
+                runs=figures.runs
+                seconds=view.run_seconds
+                operations=view.run_operations
+                colours=view.job_colours
+            />
+        </div>
+    }
+}
+
+/// Operations by status, a row per channel.
+#[component]
+fn Statuses(
+    channels: Vec<ChannelFigures>,
+    svg: String,
+    colours: Vec<(SyncStatus, String)>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let locale = i18n.get_locale_untracked();
+    let n = move |count: i64| group_thousands(locale, count);
+    let total: i64 = channels.iter().map(ChannelFigures::total).sum();
+    let failed: i64 = channels
+        .iter()
+        .flat_map(|c| c.counts.iter())
+        .filter(|(s, _)| *s == SyncStatus::Failed)
+        .map(|(_, n)| n)
+        .sum();
+    let summary = td_string!(
+        locale,
+        dashboard.summary_statuses,
+        total = n(total),
+        channels = channels.len().to_string(),
+        failed = n(failed)
+    )
+    .to_string();
+    let legend: Vec<(String, String)> = colours
+        .iter()
+        .map(|(s, c)| (status_label(locale, *s).to_owned(), c.clone()))
+        .collect();
+    view! {
+        <Chart id="statuses" title=tu_string!(i18n, dashboard.statuses).to_owned() summary svg>
+            <Legend entries=legend />
+            <FiguresTable>
+                <table class="figures-table">
+                    <thead><tr>
+                        <th scope="col">{tu_string!(i18n, dashboard.channel)}</th>
+                        {SyncStatus::ALL.iter().map(|s| view! { <th scope="col" class="num">{status_label(locale, *s)}</th> }).collect_view()}
+                        <th scope="col" class="num">{tu_string!(i18n, dashboard.total)}</th>
+                    </tr></thead>
+                    <tbody>
+                        {channels.into_iter().map(|c| view! {
+                            <tr>
+                                <th scope="row"><a href=list_href(None, Some(c.id), false)>{c.name.clone()}</a></th>
+                                {c.counts.iter().map(|(s, count)| view! {
+                                    <td class="num"><a href=list_href(Some(*s), Some(c.id), false)>{n(*count)}</a></td>
+                                }).collect_view()}
+                                <td class="num">{n(c.total())}</td>
+                            </tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            </FiguresTable>
+        </Chart>
+    }
+}
+
+/// Failures per hour (`daily` false) or per day, with (per day) the channels and causes.
+#[component]
+fn FailuresOverTime(
+    id: &'static str,
+    points: Vec<(DateTime<Utc>, i64)>,
+    svg: String,
+    daily: bool,
+    by_channel: Vec<(i64, i64)>,
+    by_group: Vec<(FailureGroup, i64)>,
+    channels: Vec<(i64, String)>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let locale = i18n.get_locale_untracked();
+    let zone = use_zone();
+    let n = move |count: i64| group_thousands(locale, count);
+    let when = move |at: DateTime<Utc>| {
+        if daily {
+            format_day(locale, at.date_naive())
+        } else {
+            format_timestamp(locale, zone, at)
+        }
+    };
+    let total: i64 = points.iter().map(|(_, n)| n).sum();
+    let summary = match points.iter().max_by_key(|(_, n)| *n) {
+        Some((at, max)) if total > 0 => td_string!(
+            locale,
+            dashboard.summary_failures,
+            total = n(total),
+            max = n(*max),
+            at = when(*at)
+        )
+        .to_string(),
+        _ => td_string!(locale, dashboard.no_failures).to_owned(),
+    };
+    let title = if daily {
+        tu_string!(i18n, dashboard.daily)
+    } else {
+        tu_string!(i18n, dashboard.hourly)
+    };
+    let since = points.first().map_or_else(Utc::now, |(at, _)| *at);
+    let href = OperationFilter {
+        status: Some(SyncStatus::Failed),
+        from: Some(since.date_naive()),
+        ..OperationFilter::default()
+    }
+    .href(&[]);
+    let channel_name = move |id: i64| {
+        channels
+            .iter()
+            .find(|(c, _)| *c == id)
+            .map(|(_, name)| name.clone())
+            .unwrap_or_else(|| id.to_string())
+    };
+    let group_href = |group: &FailureGroup| {
+        OperationFilter {
+            status: Some(SyncStatus::Failed),
+            error: Some(group.clone()),
+            ..OperationFilter::default()
+        }
+        .href(&[])
+    };
+    let breakdown = daily.then(|| view! {
+        <div class="chart-breakdown">
+            <section>
+                <h3>{tu_string!(i18n, dashboard.by_channel)}</h3>
+                <table class="figures-table">
+                    <tbody>
+                        {by_channel.into_iter().map(|(id, count)| view! {
+                            <tr>
+                                <th scope="row"><a href=list_href(Some(SyncStatus::Failed), Some(id), false)>{channel_name(id)}</a></th>
+                                <td class="num">{n(count)}</td>
+                            </tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            </section>
+            <section>
+                <h3>{tu_string!(i18n, dashboard.by_cause)}</h3>
+                <table class="figures-table">
+                    <tbody>
+                        {by_group.into_iter().map(|(group, count)| view! {
+                            <tr>
+                                <th scope="row"><a href=group_href(&group)>{group.title(locale, None)}</a></th>
+                                <td class="num">{n(count)}</td>
+                            </tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            </section>
+        </div>
+    });
+    let rows = points
+        .into_iter()
+        .rev()
+        .filter(|(_, count)| *count > 0)
+        .map(|(at, count)| view! { <tr><th scope="row">{when(at)}</th><td class="num">{n(count)}</td></tr> })
+        .collect_view();
+    view! {
+        <Chart id title=title.to_owned() summary svg>
+            {breakdown}
+            <FiguresTable>
+                <table class="figures-table">
+                    <thead><tr>
+                        <th scope="col">{if daily { tu_string!(i18n, dashboard.day) } else { tu_string!(i18n, dashboard.hour) }}</th>
+                        <th scope="col" class="num">{tu_string!(i18n, dashboard.failures)}</th>
+                    </tr></thead>
+                    <tbody>{rows}</tbody>
+                </table>
+            </FiguresTable>
+            <a class="chart-link" href=href>{tu_string!(i18n, dashboard.show_failed)}</a>
+        </Chart>
+    }
+}
+
+/// The oldest Pending and Failed operation of each channel, by age.
+#[component]
+fn Backlog(channels: Vec<ChannelFigures>, now: DateTime<Utc>) -> impl IntoView {
+    let i18n = use_i18n();
+    let locale = i18n.get_locale_untracked();
+    let zone = use_zone();
+    let nothing = td_string!(locale, dashboard.nothing);
+    let cell = move |status: SyncStatus, channel: i64, at: Option<DateTime<Utc>>| {
+        match at {
+        Some(at) => view! {
+            <td>
+                <a href=list_href(Some(status), Some(channel), true) title=format_timestamp(locale, zone, at)>
+                    {age(locale, now, at)}
+                </a>
+            </td>
+        }
+        .into_any(),
+        None => view! { <td class="muted">{nothing}</td> }.into_any(),
+    }
+    };
+    view! {
+        <section class="chart" aria-labelledby="backlog-title">
+            <h2 class="chart-title" id="backlog-title">{tu_string!(i18n, dashboard.backlog)}</h2>
+            <div class="table-scroll">
+                <table class="figures-table backlog-table">
+                    <thead><tr>
+                        <th scope="col">{tu_string!(i18n, dashboard.channel)}</th>
+                        <th scope="col">{tu_string!(i18n, dashboard.oldest_pending)}</th>
+                        <th scope="col">{tu_string!(i18n, dashboard.oldest_failed)}</th>
+                    </tr></thead>
+                    <tbody>
+                        {channels.into_iter().map(|c| view! {
+                            <tr>
+                                <th scope="row">{c.name.clone()}</th>
+                                {cell(SyncStatus::Pending, c.id, c.oldest_pending)}
+                                {cell(SyncStatus::Failed, c.id, c.oldest_failed)}
+                            </tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            </div>
+        </section>
+    }
+}
+
+/// The jobs' runs: time and operations per run, and a table per job.
+#[component]
+fn Runs(
+    runs: Vec<RunFigures>,
+    seconds: String,
+    operations: String,
+    colours: Vec<(JobName, String)>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let locale = i18n.get_locale_untracked();
+    let n = move |count: i64| group_thousands(locale, count);
+    let summary =
+        td_string!(locale, dashboard.summary_runs, runs = n(runs.len() as i64)).to_string();
+    let legend: Vec<(String, String)> = colours
+        .iter()
+        .map(|(j, c)| (job_label(locale, *j).0.to_owned(), c.clone()))
+        .collect();
+    let rows = colours
+        .iter()
+        .map(|(job, _)| {
+            let of_job: Vec<&RunFigures> = runs.iter().filter(|r| r.job == *job).collect();
+            let average = if of_job.is_empty() {
+                0.0
+            } else {
+                of_job.iter().map(|r| r.millis).sum::<i64>() as f64 / of_job.len() as f64 / 1000.0
+            };
+            let seen: i64 = of_job.iter().map(|r| r.seen).sum();
+            let failed: i64 = of_job.iter().map(|r| r.failed).sum();
+            view! {
+                <tr>
+                    <th scope="row">{job_label(locale, *job).0}</th>
+                    <td class="num">{of_job.len()}</td>
+                    <td class="num">{format!("{average:.1}")}</td>
+                    <td class="num">{n(seen)}</td>
+                    <td class="num">{n(failed)}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    let first_legend = legend.clone();
+    view! {
+        <Chart id="run-seconds" title=tu_string!(i18n, dashboard.run_seconds).to_owned() summary=summary.clone() svg=seconds>
+            <Legend entries=first_legend />
+        </Chart>
+        <Chart id="run-operations" title=tu_string!(i18n, dashboard.run_operations).to_owned() summary svg=operations>
+            <Legend entries=legend />
+            <FiguresTable>
+                <table class="figures-table">
+                    <thead><tr>
+                        <th scope="col">{tu_string!(i18n, dashboard.job)}</th>
+                        <th scope="col" class="num">{tu_string!(i18n, dashboard.run_count)}</th>
+                        <th scope="col" class="num">{tu_string!(i18n, dashboard.average_seconds)}</th>
+                        <th scope="col" class="num">{tu_string!(i18n, dashboard.seen)}</th>
+                        <th scope="col" class="num">{tu_string!(i18n, dashboard.failed)}</th>
+                    </tr></thead>
+                    <tbody>{rows}</tbody>
+                </table>
+            </FiguresTable>
+        </Chart>
+    }
+}
