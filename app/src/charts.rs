@@ -12,7 +12,7 @@ use plotters::{
 };
 
 /// A chart's size in SVG units; the page scales it to its column.
-pub const WIDTH: u32 = 720;
+pub const WIDTH: u32 = 600;
 
 /// The colour text and axes are drawn in: written as `currentColor` in the SVG.
 const INK: RGBColor = RGBColor(1, 2, 3);
@@ -47,7 +47,7 @@ pub fn stacked_rows(rows: &[(String, Vec<i64>)], colours: &[Colour]) -> Result<S
             .max()
             .unwrap_or(4)
             .clamp(4, 26) as u32
-            * 7;
+            * 8;
         let mut chart = ChartBuilder::on(root)
             .margin(8)
             .x_label_area_size(24)
@@ -73,7 +73,7 @@ pub fn stacked_rows(rows: &[(String, Vec<i64>)], colours: &[Colour]) -> Result<S
             .x_label_formatter(&|x| whole(*x))
             .axis_style(INK)
             .label_style(text_style())
-            .light_line_style(GRID.mix(0.15))
+            .light_line_style(TRANSPARENT)
             .bold_line_style(GRID.mix(0.3))
             .draw()
             .map_err(failed)?;
@@ -132,7 +132,7 @@ pub fn columns(
             .y_labels(5)
             .axis_style(INK)
             .label_style(text_style())
-            .light_line_style(GRID.mix(0.15))
+            .light_line_style(TRANSPARENT)
             .bold_line_style(GRID.mix(0.3))
             .draw()
             .map_err(failed)?;
@@ -182,7 +182,7 @@ pub fn dots(
             .y_labels(5)
             .axis_style(INK)
             .label_style(text_style())
-            .light_line_style(GRID.mix(0.15))
+            .light_line_style(TRANSPARENT)
             .bold_line_style(GRID.mix(0.3))
             .draw()
             .map_err(failed)?;
@@ -211,7 +211,7 @@ fn whole(n: f64) -> String {
 }
 
 fn text_style() -> TextStyle<'static> {
-    ("sans-serif", 13)
+    ("sans-serif", 15)
         .into_font()
         .color(&INK)
         .pos(Pos::default())

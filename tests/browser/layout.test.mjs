@@ -135,6 +135,10 @@ for (const [sizeName, size] of VIEWPORTS) {
       await checkLayout(t, operator, locale, size, '/changes');
     });
 
+    test(`the dashboard fits a ${sizeName} in ${locale}`, async (t) => {
+      await checkLayout(t, operator, locale, size, '/dashboard');
+    });
+
     test(`the failure groups fit a ${sizeName} in ${locale}`, async (t) => {
       await checkLayout(t, operator, locale, size, '/failures');
     });

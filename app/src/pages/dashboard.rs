@@ -46,6 +46,9 @@ pub fn DashboardPage() -> impl IntoView {
     }
 }
 
+/// How many causes the daily chart lists (most failures first); the failures page has them all.
+const CAUSES_SHOWN: usize = 8;
+
 /// The status list filtered to `status` of `channel`, oldest first when asked.
 fn list_href(status: Option<SyncStatus>, channel: Option<i64>, oldest_first: bool) -> String {
     let mut filter = OperationFilter {
@@ -234,6 +237,14 @@ fn FailuresOverTime(
     };
     let total: i64 = points.iter().map(|(_, n)| n).sum();
     let summary = match points.iter().max_by_key(|(_, n)| *n) {
+        Some((at, max)) if total > 0 && daily => td_string!(
+            locale,
+            dashboard.summary_failures_day,
+            total = n(total),
+            max = n(*max),
+            day = when(*at)
+        )
+        .to_string(),
         Some((at, max)) if total > 0 => td_string!(
             locale,
             dashboard.summary_failures,
@@ -290,7 +301,7 @@ fn FailuresOverTime(
                 <h3>{tu_string!(i18n, dashboard.by_cause)}</h3>
                 <table class="figures-table">
                     <tbody>
-                        {by_group.into_iter().map(|(group, count)| view! {
+                        {by_group.into_iter().take(CAUSES_SHOWN).map(|(group, count)| view! {
                             <tr>
                                 <th scope="row"><a href=group_href(&group)>{group.title(locale, None)}</a></th>
                                 <td class="num">{n(count)}</td>
@@ -298,6 +309,7 @@ fn FailuresOverTime(
                         }).collect_view()}
                     </tbody>
                 </table>
+                <a class="chart-link" href="/failures">{tu_string!(i18n, dashboard.every_cause)}</a>
             </section>
         </div>
     });
