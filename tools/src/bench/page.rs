@@ -175,6 +175,50 @@ pub async fn page_bench(db: &Db, samples: usize) -> anyhow::Result<Vec<Case>> {
         times,
         rows,
     ));
+    // The CSV export's parts: reading pages of 2,000 (walking on from the newest), and
+    // writing them as CSV rows, without and with each operation's fields.
+    for with_fields in [false, true] {
+        let query = if with_fields { "with=description" } else { "" };
+        let definitions = db.every_attribute_definition().await?;
+        let catalog = app::model::filter::FilterField::catalog(&definitions);
+        let request = app::export::ExportRequest::from_query(
+            form_urlencoded::parse(query.as_bytes())
+                .map(|(k, v)| (k.into_owned(), v.into_owned()))
+                .collect::<Vec<_>>()
+                .iter()
+                .map(|(k, v)| (k.as_str(), v.as_str())),
+            &catalog,
+        )
+        .map_err(|p| anyhow::anyhow!(p.message()))?;
+        let sheet = app::export::sheet::Sheet {
+            locale: app::locale::Locale::en,
+            zone: chrono_tz::Europe::Oslo,
+            request: &request,
+            catalog: &catalog,
+            definitions: &definitions,
+        };
+        let (mut reads, mut writes) = (Vec::new(), Vec::new());
+        let mut before = None;
+        let mut rows = 0;
+        for _ in 0..(samples / 5).max(2) {
+            let started = Instant::now();
+            let (page, next) = db
+                .filtered_batch(&request.filter, before, 2_000, with_fields)
+                .await?;
+            reads.push(started.elapsed());
+            let started = Instant::now();
+            let _ = sheet.rows(&page)?;
+            writes.push(started.elapsed());
+            rows = page.len();
+            match next {
+                Some(next) => before = Some(next),
+                None => break,
+            }
+        }
+        let what = if with_fields { " with description" } else { "" };
+        report.push(summarize(format!("export: read 2,000 rows{what}"), reads, rows));
+        report.push(summarize(format!("export: write 2,000 rows{what}"), writes, rows));
+    }
     // The detail of random operations.
     let max_id: i64 = sqlx::query("SELECT MAX(id) FROM operations")
         .fetch_one(db.pool())
