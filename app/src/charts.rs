@@ -1,6 +1,6 @@
 //! Charts as SVG, drawn on the server with plotters (its SVG backend, no fonts needed: text is
 //! left to the browser). Three kinds serve the dashboard: rows of stacked bars (one row per
-//! channel), columns over time, and dots over time in series. Legends and every figure are
+//! channel), stacked columns over time, and dots over time in series. Legends and every figure are
 //! written beside a chart in HTML (`pages::dashboard`), so nothing is said by colour alone.
 //!
 //! The colours are mid tones that read on the light and the dark theme alike; text and axes
@@ -100,25 +100,34 @@ pub fn stacked_rows(rows: &[(String, Vec<i64>)], colours: &[Colour]) -> Result<S
     })
 }
 
-/// Columns over time: one per bucket, labelled below with `label` for every `every`-th one.
+/// Columns over time, one per bucket, each stacked from `series` (a colour and a value per
+/// bucket, all of one length), labelled below with `label` for every `every`-th bucket.
 pub fn columns(
-    values: &[i64],
-    colour: Colour,
+    series: &[(Colour, Vec<i64>)],
     every: usize,
     label: impl Fn(usize) -> String,
 ) -> Result<String, ChartError> {
-    let max = values.iter().copied().max().unwrap_or(0).max(1) as f64;
+    let buckets = series.iter().map(|(_, v)| v.len()).max().unwrap_or(0);
+    let totals: Vec<i64> = (0..buckets)
+        .map(|i| {
+            series
+                .iter()
+                .map(|(_, v)| v.get(i).copied().unwrap_or(0))
+                .sum()
+        })
+        .collect();
+    let max = totals.iter().copied().max().unwrap_or(0).max(1) as f64;
     draw(240, |root| {
         let mut chart = ChartBuilder::on(root)
             .margin(8)
             .x_label_area_size(24)
             .y_label_area_size(48)
-            .build_cartesian_2d(0f64..values.len().max(1) as f64, 0f64..max * 1.1)
+            .build_cartesian_2d(0f64..buckets.max(1) as f64, 0f64..max * 1.1)
             .map_err(failed)?;
         chart
             .configure_mesh()
             .disable_x_mesh()
-            .x_labels(values.len().max(1) * 2 + 1)
+            .x_labels(buckets.max(1) * 2 + 1)
             .x_label_formatter(&|x| {
                 let at = x - 0.5;
                 let i = at.round() as usize;
@@ -137,18 +146,24 @@ pub fn columns(
             .draw()
             .map_err(failed)?;
         chart
-            .draw_series(
-                values
+            .draw_series((0..buckets).flat_map(|i| {
+                let mut from = 0f64;
+                series
                     .iter()
-                    .enumerate()
-                    .filter(|(_, v)| **v > 0)
-                    .map(|(i, v)| {
-                        Rectangle::new(
-                            [(i as f64 + 0.15, 0.0), (i as f64 + 0.85, *v as f64)],
-                            colour.filled(),
-                        )
-                    }),
-            )
+                    .filter_map(|(colour, values)| {
+                        let v = values.get(i).copied().unwrap_or(0);
+                        (v > 0).then(|| {
+                            let to = from + v as f64;
+                            let bar = Rectangle::new(
+                                [(i as f64 + 0.15, from), (i as f64 + 0.85, to)],
+                                colour.filled(),
+                            );
+                            from = to;
+                            bar
+                        })
+                    })
+                    .collect::<Vec<_>>()
+            }))
             .map_err(failed)?;
         Ok(())
     })
@@ -264,8 +279,18 @@ mod tests {
 
     #[test]
     fn columns_and_dots_draw_without_data_too() {
-        assert!(columns(&[], RGBColor(0, 0, 0), 1, |i| i.to_string()).is_ok());
-        assert!(columns(&[0, 3, 0], RGBColor(0, 0, 0), 1, |i| i.to_string()).is_ok());
+        assert!(columns(&[], 1, |i| i.to_string()).is_ok());
+        let (black, red) = (RGBColor(0, 0, 0), RGBColor(200, 0, 0));
+        let svg = columns(&[(black, vec![0, 3, 0]), (red, vec![1, 1, 0])], 1, |i| {
+            i.to_string()
+        });
+        // Three bars: one black, two red; none for the empty bucket.
+        let svg = svg.unwrap();
+        assert_eq!(svg.matches("fill=\"#000000\"").count(), 1, "{svg}");
+        assert_eq!(
+            svg.matches("fill=\"#C80000\"").count() + svg.matches("fill=\"#c80000\"").count(),
+            2
+        );
         assert!(dots(&[], 48.0, 5, |x| x.to_string()).is_ok());
     }
 }

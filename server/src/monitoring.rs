@@ -136,8 +136,15 @@ async fn set_operation_gauges(db: &Db, counts: Vec<(String, SyncStatus, i64)>) {
 }
 
 /// Middleware of the channel API: counts each request and times it, by route pattern (never
-/// by the raw path, so a channel id or cursor does not make a new series).
-pub async fn track_api(request: Request, next: Next) -> Response {
+/// by the raw path, so a channel id or cursor does not make a new series), and counts it for
+/// the dashboard by channel and hour (`crate::api::calls`).
+pub async fn track_api(
+    State(calls): State<crate::api::calls::ApiCalls>,
+    mut request: Request,
+    next: Next,
+) -> Response {
+    let caller = crate::api::calls::CallerChannel::default();
+    request.extensions_mut().insert(caller.clone());
     let route = request
         .extensions()
         .get::<MatchedPath>()
@@ -145,6 +152,7 @@ pub async fn track_api(request: Request, next: Next) -> Response {
     let method = request.method().as_str().to_owned();
     let started = Instant::now();
     let response = next.run(request).await;
+    calls.count(caller.get(), response.status().as_u16());
     let status = response.status().as_u16().to_string();
     metrics::counter!(API_REQUESTS, "method" => method.clone(), "route" => route.clone(), "status" => status)
         .increment(1);

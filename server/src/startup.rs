@@ -108,7 +108,11 @@ pub fn router(db: Db, options: LeptosOptions, settings: &ServerSettings) -> Rout
         trusted_proxy_header: settings.sessions.trusted_proxy_header.clone(),
         shutdown: settings.shutdown.clone(),
         scheduler: settings.scheduler.clone(),
+        api_calls: crate::api::calls::ApiCalls::default(),
     };
+    state
+        .api_calls
+        .start_flushing(db.clone(), settings.shutdown.clone());
     let routes = generate_route_list(App);
     let scheduler = settings.scheduler.clone();
     let timeouts = settings.timeouts;
@@ -121,7 +125,7 @@ pub fn router(db: Db, options: LeptosOptions, settings: &ServerSettings) -> Rout
         .fold(Router::new(), |router, (_, path, handler)| {
             router.route(path, handler)
         })
-        .nest("/api", crate::api::routes())
+        .nest("/api", crate::api::routes(&state))
         .leptos_routes_with_context(
             &state,
             routes,

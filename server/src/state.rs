@@ -23,4 +23,6 @@ pub struct AppState {
     pub shutdown: CancellationToken,
     /// Whether this instance's job scheduler is running.
     pub scheduler: SchedulerHealth,
+    /// The channel API's calls counted since they last went to the database.
+    pub api_calls: crate::api::calls::ApiCalls,
 }

@@ -12,7 +12,7 @@ test('the dashboard draws each chart with its sentence, and a channel’s Failed
   for (const [width, height] of [[768, 1024], [1280, 900]]) {
     await withPage(browser, t, '/dashboard', async ({ page, errors }) => {
       const charts = page.locator('figure.chart');
-      assert.equal(await charts.count(), 5);
+      assert.equal(await charts.count(), 6);
       for (const chart of await charts.all()) {
         assert.ok(await chart.locator('.chart-svg svg').count(), 'an SVG picture');
         assert.ok((await chart.locator('.chart-svg').getAttribute('aria-label')).length > 10, 'a text alternative');

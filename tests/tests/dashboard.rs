@@ -109,3 +109,63 @@ storage_test! {
         assert_eq!(failed_now, 16);
     }
 }
+
+storage_test! {
+    async fn the_channel_apis_calls_are_counted_per_channel_and_hour_with_their_errors(db) {
+        use axum::{body::Body, http::Request};
+        use tower::ServiceExt;
+        let shop = retailer(&db).await;
+        let token = custsync_tests::token_for(&db, &shop.oslo).await;
+        let shutdown = tokio_util::sync::CancellationToken::new();
+        let settings = server::startup::ServerSettings {
+            shutdown: shutdown.clone(),
+            ..Default::default()
+        };
+        let options = server::startup::leptos_options("target/site", "127.0.0.1:0".parse().unwrap());
+        let app = server::startup::router(db.clone(), options, &settings);
+        let op = custsync_tests::incoming(
+            "api-1",
+            &custsync_tests::guid(),
+            app::model::OperationKind::Create,
+            &[("name", "Kari")],
+        );
+        let batch = serde_json::json!({ "operations": [op] }).to_string();
+        // Oslo: three good batches and one that is not JSON; two calls without a valid token.
+        for (token, body, status) in [
+            (Some(token.as_str()), batch.as_str(), 200),
+            (Some(token.as_str()), batch.as_str(), 200),
+            (Some(token.as_str()), batch.as_str(), 200),
+            (Some(token.as_str()), "{not json", 400),
+            (None, batch.as_str(), 401),
+            (Some("cs_not_a_token"), batch.as_str(), 401),
+        ] {
+            let mut request = Request::post("/api/v1/operations").header("content-type", "application/json");
+            if let Some(token) = token {
+                request = request.header("authorization", format!("Bearer {token}"));
+            }
+            let answer = app.clone().oneshot(request.body(Body::from(body.to_owned())).unwrap()).await.unwrap();
+            assert_eq!(answer.status().as_u16(), status, "{token:?} {body}");
+        }
+        // The counts go to the database when the server stops (and every ten seconds).
+        shutdown.cancel();
+        let mut flushed = 0;
+        for _ in 0..100 {
+            flushed = scalar(&db, "SELECT CAST(COALESCE(SUM(requests), 0) AS BIGINT) FROM api_calls").await;
+            if flushed == 6 {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        assert_eq!(flushed, 6);
+        let figures = db.dashboard(Utc::now()).await.unwrap();
+        assert_eq!(figures.api_hourly.len(), 48);
+        let (_, calls, errors) = *figures.api_hourly.last().unwrap();
+        assert_eq!((calls, errors), (6, 3));
+        assert_eq!(figures.api_by_channel, [(shop.oslo.id, 4, 1), (0, 2, 2)]);
+        // Another instance's counts add up.
+        let hour = Utc::now().timestamp() / 3600;
+        db.add_api_calls(&[(hour, shop.oslo.id, 10, 0)]).await.unwrap();
+        let figures = db.dashboard(Utc::now()).await.unwrap();
+        assert_eq!(figures.api_by_channel, [(shop.oslo.id, 14, 1), (0, 2, 2)]);
+    }
+}

@@ -21,6 +21,10 @@ pub struct DashboardView {
     pub run_seconds: String,
     /// How many operations each job run handled, the last 48 hours.
     pub run_operations: String,
+    /// Channel API calls per hour, answered and refused (400 and above), the last 48 hours.
+    pub api: String,
+    /// The colours of answered and refused calls, for the legend.
+    pub api_colours: Vec<String>,
     /// The colour of each status in the charts (`#rrggbb`), for the legends.
     pub status_colours: Vec<(crate::model::SyncStatus, String)>,
     /// The colour of each job in the charts, for the legends.
@@ -80,7 +84,7 @@ fn draw(
             .collect::<Vec<_>>(),
     )?;
     let hourly_values: Vec<i64> = figures.hourly.iter().map(|(_, n)| *n).collect();
-    let hourly = columns(&hourly_values, FAILED, 6, |i| {
+    let hourly = columns(&[(FAILED, hourly_values)], 6, |i| {
         figures.hourly[i]
             .0
             .with_timezone(&zone)
@@ -88,8 +92,17 @@ fn draw(
             .to_string()
     })?;
     let daily_values: Vec<i64> = figures.daily.iter().map(|(_, n)| *n).collect();
-    let daily = columns(&daily_values, FAILED, 5, |i| {
+    let daily = columns(&[(FAILED, daily_values)], 5, |i| {
         format_day(locale, figures.daily[i].0.date_naive())
+    })?;
+    let answered: Vec<i64> = figures.api_hourly.iter().map(|(_, r, e)| r - e).collect();
+    let refused: Vec<i64> = figures.api_hourly.iter().map(|(_, _, e)| *e).collect();
+    let api = columns(&[(ANSWERED, answered), (FAILED, refused)], 6, |i| {
+        figures.api_hourly[i]
+            .0
+            .with_timezone(&zone)
+            .format("%H:%M")
+            .to_string()
     })?;
     let since = figures.at - chrono::Duration::hours(JOB_HOURS);
     let hours_in = |at: chrono::DateTime<chrono::Utc>| (at - since).num_seconds() as f64 / 3600.0;
@@ -128,6 +141,8 @@ fn draw(
         daily,
         run_seconds,
         run_operations,
+        api,
+        api_colours: vec![hex(ANSWERED), hex(FAILED)],
         status_colours: SyncStatus::ALL
             .iter()
             .map(|s| (*s, hex(status_colour(*s))))
@@ -138,6 +153,10 @@ fn draw(
             .collect(),
     })
 }
+
+/// The colour of channel API calls answered well.
+#[cfg(feature = "ssr")]
+const ANSWERED: crate::charts::Colour = plotters::style::RGBColor(0x2f, 0x80, 0xc8);
 
 /// The failures' colour.
 #[cfg(feature = "ssr")]

@@ -1,6 +1,6 @@
 //! The dashboard's figures: where every channel's operations stand, how many failed hour by
-//! hour and day by day (by channel and by cause), how old the oldest waiting work is, and how
-//! the jobs' runs went. All read from counters the database keeps as the jobs write (see
+//! hour and day by day (by channel and by cause), how old the oldest waiting work is, how the
+//! jobs' runs went, and how the channels call the API. All read from counters the database keeps as the jobs write (see
 //! `crate::storage::dashboard`), never by counting operations. The charts are drawn from these
 //! on the server (`crate::dashboard`); the page shows the same figures as tables beside them.
 
@@ -34,6 +34,12 @@ pub struct Dashboard {
     pub failures_by_group: Vec<(FailureGroup, i64)>,
     /// The jobs' runs that started in the last [`JOB_HOURS`] hours, oldest first.
     pub runs: Vec<RunFigures>,
+    /// Channel API requests and errors (answers of 400 and above) per hour, the last
+    /// [`HOURS`] hours, oldest first.
+    pub api_hourly: Vec<(DateTime<Utc>, i64, i64)>,
+    /// Channel API requests and errors of the last [`HOURS`] hours per channel (id; 0 for
+    /// requests without a valid token), most requests first.
+    pub api_by_channel: Vec<(i64, i64, i64)>,
 }
 
 /// One channel's figures.

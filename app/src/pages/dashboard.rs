@@ -1,6 +1,6 @@
 //! The dashboard: is anything broken, and where? Operations by status per channel, failures
-//! per hour (48 hours) and per day (30 days) with their channels and causes, the oldest
-//! waiting work of each channel, and the jobs' runs. Each chart (SVG drawn on the server) has
+//! per hour (48 hours) and per day (30 days) with their channels and causes, the channel API's
+//! calls and errors, the oldest waiting work of each channel, and the jobs' runs. Each chart (SVG drawn on the server) has
 //! a sentence that says what it shows, a legend, and its figures as a table whose every number
 //! opens the status list filtered to it. Every role may read it; it is live like the status
 //! page.
@@ -145,6 +145,13 @@ fn Figures(view: DashboardView) -> impl IntoView {
                 by_channel=figures.failures_by_channel
                 by_group=figures.failures_by_group
                 channels=figures.channels.iter().map(|c| (c.id, c.name.clone())).collect()
+            />
+            <ApiCalls
+                hourly=figures.api_hourly
+                by_channel=figures.api_by_channel
+                channels=figures.channels.iter().map(|c| (c.id, c.name.clone())).collect()
+                svg=view.api
+                colours=view.api_colours
             />
             <Backlog channels=figures.channels now=figures.at />
             <Runs
@@ -332,6 +339,81 @@ fn FailuresOverTime(
                 </table>
             </FiguresTable>
             <a class="chart-link" href=href>{tu_string!(i18n, dashboard.show_failed)}</a>
+        </Chart>
+    }
+}
+
+/// The channel API's calls per hour, answered and refused, and per channel.
+#[component]
+fn ApiCalls(
+    hourly: Vec<(DateTime<Utc>, i64, i64)>,
+    by_channel: Vec<(i64, i64, i64)>,
+    channels: Vec<(i64, String)>,
+    svg: String,
+    colours: Vec<String>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let locale = i18n.get_locale_untracked();
+    let n = move |count: i64| group_thousands(locale, count);
+    let rate = |calls: i64, errors: i64| {
+        let percent = if calls == 0 {
+            0.0
+        } else {
+            errors as f64 * 100.0 / calls as f64
+        };
+        format!("{percent:.1}").replace('.', td_string!(locale, format.decimal))
+    };
+    let calls: i64 = hourly.iter().map(|(_, r, _)| r).sum();
+    let errors: i64 = hourly.iter().map(|(_, _, e)| e).sum();
+    let summary = td_string!(
+        locale,
+        dashboard.api_summary,
+        calls = n(calls),
+        errors = n(errors),
+        rate = rate(calls, errors)
+    )
+    .to_string();
+    let legend = vec![
+        (
+            tu_string!(i18n, dashboard.api_answered).to_owned(),
+            colours.first().cloned().unwrap_or_default(),
+        ),
+        (
+            tu_string!(i18n, dashboard.api_refused).to_owned(),
+            colours.get(1).cloned().unwrap_or_default(),
+        ),
+    ];
+    let rows = by_channel
+        .into_iter()
+        .map(|(id, calls, errors)| {
+            let name = match channels.iter().find(|(c, _)| *c == id) {
+                Some((_, name)) => name.clone(),
+                None => td_string!(locale, dashboard.no_token).to_owned(),
+            };
+            view! {
+                <tr>
+                    <th scope="row">{name}</th>
+                    <td class="num">{n(calls)}</td>
+                    <td class="num">{n(errors)}</td>
+                    <td class="num">{format!("{} %", rate(calls, errors))}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <Chart id="api" title=tu_string!(i18n, dashboard.api).to_owned() summary svg>
+            <Legend entries=legend />
+            <FiguresTable>
+                <table class="figures-table">
+                    <thead><tr>
+                        <th scope="col">{tu_string!(i18n, dashboard.channel)}</th>
+                        <th scope="col" class="num">{tu_string!(i18n, dashboard.calls)}</th>
+                        <th scope="col" class="num">{tu_string!(i18n, dashboard.errors)}</th>
+                        <th scope="col" class="num">{tu_string!(i18n, dashboard.error_rate)}</th>
+                    </tr></thead>
+                    <tbody>{rows}</tbody>
+                </table>
+            </FiguresTable>
         </Chart>
     }
 }

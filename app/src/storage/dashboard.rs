@@ -8,7 +8,10 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Duration, Utc};
 
-use super::{col, counts::COUNTS, failures::FAILURE_COUNTS, from_micros, to_micros, Db};
+use super::{
+    col, counts::COUNTS, failures::FAILURE_COUNTS, from_micros, json_int, json_param, json_rows,
+    to_micros, Db,
+};
 use crate::model::{
     dashboard::{buckets, ChannelFigures, Dashboard, RunFigures, DAYS, HOURS, JOB_HOURS},
     job::JobName,
@@ -58,8 +61,37 @@ impl Db {
             .filter_map(|(key, n)| Some((FailureGroup::parse(&key)?, n)))
             .collect();
         failures_by_group.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        let calls = sqlx::query(
+            "SELECT hour, channel_id, requests, errors FROM api_calls WHERE hour >= $1",
+        )
+        .bind(now.timestamp_micros().div_euclid(HOUR_MICROS) - HOURS + 1)
+        .fetch_all(self.pool())
+        .await?;
+        let (mut requests, mut errors) = (Vec::new(), Vec::new());
+        let mut api_by_channel: Vec<(i64, i64, i64)> = Vec::new();
+        for row in &calls {
+            let (hour, channel): (i64, i64) = (col(row, "hour")?, col(row, "channel_id")?);
+            let (r, e): (i64, i64) = (col(row, "requests")?, col(row, "errors")?);
+            requests.push((hour, r));
+            errors.push((hour, e));
+            match api_by_channel.iter_mut().find(|(c, _, _)| *c == channel) {
+                Some(entry) => {
+                    entry.1 += r;
+                    entry.2 += e;
+                }
+                None => api_by_channel.push((channel, r, e)),
+            }
+        }
+        api_by_channel.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        let api_hourly = buckets(now, Duration::hours(1), HOURS, &requests)
+            .into_iter()
+            .zip(buckets(now, Duration::hours(1), HOURS, &errors))
+            .map(|((at, r), (_, e))| (at, r, e))
+            .collect();
         Ok(Dashboard {
             at: now,
+            api_hourly,
+            api_by_channel,
             channels,
             hourly: buckets(now, Duration::hours(1), HOURS, &per_hour),
             daily: buckets(now, Duration::days(1), DAYS, &per_day),
@@ -69,6 +101,29 @@ impl Db {
                 .runs_since(now - Duration::hours(JOB_HOURS), now)
                 .await?,
         })
+    }
+
+    /// Adds an instance's counts of channel API calls: (hour since 1970, channel id or 0
+    /// without a valid token, requests, errors).
+    #[tracing::instrument(skip(self), err)]
+    pub async fn add_api_calls(&self, calls: &[(i64, i64, i64, i64)]) -> Result<(), sqlx::Error> {
+        if calls.is_empty() {
+            return Ok(());
+        }
+        let sql = format!(
+            "INSERT INTO api_calls (hour, channel_id, requests, errors) \
+             SELECT {i0}, {i1}, {i2}, {i3} FROM {rows} WHERE TRUE \
+             ON CONFLICT (hour, channel_id) DO UPDATE SET \
+             requests = api_calls.requests + excluded.requests, \
+             errors = api_calls.errors + excluded.errors",
+            rows = json_rows(self.backend(), 1),
+            i0 = json_int(0),
+            i1 = json_int(1),
+            i2 = json_int(2),
+            i3 = json_int(3),
+        );
+        let insert = sqlx::query(&sql).bind(json_param(calls)?);
+        self.write_one(insert).await.map(drop)
     }
 
     /// Every channel's operations per status and oldest Pending and Failed operation.

@@ -155,8 +155,13 @@ impl Db {
         before: Option<OperationCursor>,
         limit: i64,
         with_fields: bool,
-    ) -> Result<(Vec<(OperationState, Vec<OperationField>)>, Option<OperationCursor>), sqlx::Error>
-    {
+    ) -> Result<
+        (
+            Vec<(OperationState, Vec<OperationField>)>,
+            Option<OperationCursor>,
+        ),
+        sqlx::Error,
+    > {
         let limit = limit.max(1);
         let fields = if with_fields {
             format!(
@@ -166,8 +171,9 @@ impl Db {
         } else {
             "NULL".to_owned()
         };
-        let Some((inner, clause)) =
-            self.page_sql(filter, before, limit + 1, &format!(", {fields} AS fields")).await?
+        let Some((inner, clause)) = self
+            .page_sql(filter, before, limit + 1, &format!(", {fields} AS fields"))
+            .await?
         else {
             return Ok((Vec::new(), None));
         };

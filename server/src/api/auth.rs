@@ -33,7 +33,12 @@ impl FromRequestParts<AppState> for ChannelAuth {
             .ok_or(ApiError::Unauthorized)?;
         let now = app::storage::to_micros(chrono::Utc::now());
         match state.db.channel_of_token(&token_hash(token), now).await? {
-            Some(channel_id) => Ok(Self { channel_id }),
+            Some(channel_id) => {
+                if let Some(caller) = parts.extensions.get::<super::calls::CallerChannel>() {
+                    caller.set(channel_id);
+                }
+                Ok(Self { channel_id })
+            }
             None => Err(ApiError::Unauthorized),
         }
     }

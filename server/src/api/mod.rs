@@ -6,6 +6,7 @@
 //! - `GET  /api/v1/openapi.json` — the OpenAPI document of all of the above.
 
 pub mod auth;
+pub mod calls;
 pub mod error;
 pub mod feed;
 pub mod openapi;
@@ -46,8 +47,9 @@ pub fn endpoints() -> Vec<(Method, &'static str, MethodRouter<AppState>)> {
     ]
 }
 
-/// The API's routes, to be nested under `/api`.
-pub fn routes() -> Router<AppState> {
+/// The API's routes, to be nested under `/api`; each answer is counted in `state`'s
+/// [`calls::ApiCalls`].
+pub fn routes(state: &AppState) -> Router<AppState> {
     endpoints()
         .into_iter()
         .fold(Router::new(), |router, (_, path, handler)| {
@@ -55,5 +57,8 @@ pub fn routes() -> Router<AppState> {
         })
         .fallback(error::not_found)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
-        .layer(axum::middleware::from_fn(crate::monitoring::track_api))
+        .layer(axum::middleware::from_fn_with_state(
+            state.api_calls.clone(),
+            crate::monitoring::track_api,
+        ))
 }

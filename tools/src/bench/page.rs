@@ -216,8 +216,16 @@ pub async fn page_bench(db: &Db, samples: usize) -> anyhow::Result<Vec<Case>> {
             }
         }
         let what = if with_fields { " with description" } else { "" };
-        report.push(summarize(format!("export: read 2,000 rows{what}"), reads, rows));
-        report.push(summarize(format!("export: write 2,000 rows{what}"), writes, rows));
+        report.push(summarize(
+            format!("export: read 2,000 rows{what}"),
+            reads,
+            rows,
+        ));
+        report.push(summarize(
+            format!("export: write 2,000 rows{what}"),
+            writes,
+            rows,
+        ));
     }
     // The detail of random operations.
     let max_id: i64 = sqlx::query("SELECT MAX(id) FROM operations")
