@@ -22,7 +22,7 @@ use super::{
 use crate::model::{
     filter::{parse_bound, value_key, Bound, COUNT_CAP},
     FieldFilter, FilterCounts, FilterOp, OperationCursor, OperationField, OperationFilter,
-    OperationKind, OperationPage, OperationState, OperationSummary, SyncStatus,
+    OperationPage, OperationState, OperationSummary,
 };
 
 /// The walk's source: which table and index lead, and the name of its timestamp and id.
@@ -30,74 +30,6 @@ pub(super) struct Walk {
     pub(super) from: String,
     at: &'static str,
     id: &'static str,
-}
-
-/// The columns of a [`Db::filtered_batch`] row, in [`BatchRow`]'s order.
-const BATCH_COLUMNS: [&str; 17] = [
-    "id",
-    "channel_id",
-    "channel_name",
-    "customer_account",
-    "async_account",
-    "kind",
-    "operation_at",
-    "status",
-    "legal_entity_id",
-    "customer_name",
-    "retry_count",
-    "version",
-    "error_code",
-    "error_field",
-    "error_message",
-    "error_reason",
-    "fields",
-];
-
-/// One operation of a [`Db::filtered_batch`] page, as its JSON array of [`BATCH_COLUMNS`].
-#[derive(serde::Deserialize)]
-struct BatchRow(
-    i64,
-    i64,
-    String,
-    Option<String>,
-    String,
-    String,
-    i64,
-    String,
-    String,
-    Option<String>,
-    i64,
-    i64,
-    Option<String>,
-    Option<String>,
-    Option<String>,
-    Option<String>,
-    Option<String>,
-);
-
-impl BatchRow {
-    fn into_state(self) -> Result<(OperationState, Vec<OperationField>), sqlx::Error> {
-        use super::operations::{decode_error, last_error_of};
-        let summary = OperationSummary {
-            id: self.0,
-            channel_id: self.1,
-            channel_name: self.2,
-            customer_account: self.3,
-            async_account: self.4,
-            kind: OperationKind::parse(&self.5).ok_or_else(|| decode_error("kind", &self.5))?,
-            operation_at: super::from_micros(self.6),
-            status: SyncStatus::parse(&self.7).ok_or_else(|| decode_error("status", &self.7))?,
-            legal_entity_id: self.8,
-            customer_name: self.9,
-        };
-        let state = OperationState {
-            summary,
-            retry_count: self.10,
-            version: self.11,
-            last_error: last_error_of(self.12, self.13, self.14, self.15),
-        };
-        Ok((state, super::operation_fields_from_json(self.16)?))
-    }
 }
 
 /// The first `limit` of `rows` (read one more than wanted) and, when there were more, the
@@ -145,9 +77,7 @@ impl Db {
     }
 
     /// Like [`Db::filtered_page`], a page of any size, with each operation's fields beside
-    /// it when `with_fields` (else none): what the CSV export walks through. The page comes
-    /// back as one JSON value (one row, not thousands: each row costs more to carry out of
-    /// the database than to find).
+    /// it when `with_fields` (else none): what the CSV export walks through.
     #[tracing::instrument(skip(self), err)]
     pub async fn filtered_batch(
         &self,
@@ -165,44 +95,26 @@ impl Db {
         let limit = limit.max(1);
         let fields = if with_fields {
             format!(
-                "(SELECT {} FROM operation_fields f WHERE f.operation_id = o.id)",
+                ", (SELECT {} FROM operation_fields f WHERE f.operation_id = o.id) AS fields",
                 super::json_group(self.backend(), &["f.field", "f.old_value", "f.new_value"])
             )
         } else {
-            "NULL".to_owned()
+            String::new()
         };
-        let Some((inner, clause)) = self
-            .page_sql(filter, before, limit + 1, &format!(", {fields} AS fields"))
-            .await?
-        else {
-            return Ok((Vec::new(), None));
-        };
-        let columns = BATCH_COLUMNS.map(|c| format!("p.{c}"));
-        let columns: Vec<&str> = columns.iter().map(String::as_str).collect();
-        let sql = format!(
-            "SELECT {} AS page FROM ({inner}) p",
-            super::json_group(self.backend(), &columns)
-        );
-        let json: Option<String> = clause
-            .bind(sqlx::query(&sql))
-            .fetch_one(self.pool())
-            .await
-            .and_then(|row| super::col(&row, "page"))?;
-        let rows: Vec<BatchRow> = match json {
-            Some(json) => {
-                serde_json::from_str(&json).map_err(|e| sqlx::Error::Decode(Box::new(e)))?
-            }
-            None => Vec::new(),
-        };
-        let mut operations = rows
-            .into_iter()
-            .map(BatchRow::into_state)
+        let rows = self
+            .filtered_rows(filter, before, limit + 1, &fields)
+            .await?;
+        let operations = rows
+            .iter()
+            .map(|row| {
+                let fields = if with_fields {
+                    super::operation_fields_from_json(super::col(row, "fields")?)?
+                } else {
+                    Vec::new()
+                };
+                Ok((super::operations::state_from_row(row)?, fields))
+            })
             .collect::<Result<Vec<_>, sqlx::Error>>()?;
-        // The aggregate need not keep the walk's order: put it back.
-        operations.sort_by_key(|(o, _)| (o.summary.operation_at, o.summary.id));
-        if !filter.view.oldest_first {
-            operations.reverse();
-        }
         Ok(keep_page(operations, limit, |(o, _)| &o.summary))
     }
 
@@ -216,23 +128,9 @@ impl Db {
         limit: i64,
         extra: &str,
     ) -> Result<Vec<sqlx::any::AnyRow>, sqlx::Error> {
-        match self.page_sql(filter, before, limit, extra).await? {
-            Some((sql, clause)) => clause.bind(sqlx::query(&sql)).fetch_all(self.pool()).await,
-            None => Ok(Vec::new()),
-        }
-    }
-
-    /// The statement of [`Db::filtered_rows`] and its arguments; `None` when nothing can match.
-    async fn page_sql(
-        &self,
-        filter: &OperationFilter,
-        before: Option<OperationCursor>,
-        limit: i64,
-        extra: &str,
-    ) -> Result<Option<(String, Clause)>, sqlx::Error> {
         let plan = self.plan(filter, limit).await?;
         if plan == Plan::Nothing {
-            return Ok(None);
+            return Ok(Vec::new());
         }
         let mut clause = Clause::default();
         let walked = self.walk(filter, &plan, &mut clause, true, before, limit);
@@ -245,7 +143,7 @@ impl Db {
             state = super::operations::STATE_COLUMNS,
             dir = direction(filter.view.oldest_first),
         );
-        Ok(Some((sql, clause)))
+        clause.bind(sqlx::query(&sql)).fetch_all(self.pool()).await
     }
 
     /// Counts per status under `filter` without its status (the status chips): exact from the

@@ -116,27 +116,17 @@ pub(super) fn state_from_row(row: &AnyRow) -> Result<OperationState, sqlx::Error
 
 /// An operation's last error from a row with the `error_` columns; `None` without one.
 pub(super) fn last_error_from_row(row: &AnyRow) -> Result<Option<LastError>, sqlx::Error> {
-    Ok(last_error_of(
-        col(row, "error_code")?,
-        col(row, "error_field").ok().flatten(),
-        col(row, "error_message")?,
-        col(row, "error_reason").ok().flatten(),
-    ))
-}
-
-/// An operation's last error from its `error_` columns' values; `None` without a code.
-pub(super) fn last_error_of(
-    code: Option<String>,
-    field: Option<String>,
-    message: Option<String>,
-    reason: Option<String>,
-) -> Option<LastError> {
-    code.map(|code| LastError {
+    let code: Option<String> = col(row, "error_code")?;
+    let message: Option<String> = col(row, "error_message")?;
+    Ok(code.map(|code| LastError {
         code,
-        field,
+        field: col(row, "error_field").ok().flatten(),
         message: message.unwrap_or_default(),
-        reason: reason.and_then(|json| serde_json::from_str(&json).ok()),
-    })
+        reason: col::<Option<String>>(row, "error_reason")
+            .ok()
+            .flatten()
+            .and_then(|json| serde_json::from_str(&json).ok()),
+    }))
 }
 
 pub(super) fn decode_error(column: &str, value: &str) -> sqlx::Error {
