@@ -82,18 +82,11 @@ pub fn stacked_rows(rows: &[(String, Vec<i64>)], colours: &[Colour]) -> Result<S
         chart
             .draw_series(rows.iter().enumerate().flat_map(|(i, (_, values))| {
                 let y = (count - 1 - i) as f64;
-                let mut from = 0f64;
-                values
-                    .iter()
-                    .zip(colours)
-                    .filter(|(v, _)| **v > 0)
-                    .map(move |(v, colour)| {
-                        let to = from + *v as f64;
-                        let bar = Rectangle::new([(from, y + 0.2), (to, y + 0.8)], colour.filled());
-                        from = to;
-                        bar
-                    })
-                    .collect::<Vec<_>>()
+                stack(values.iter().copied().zip(colours.iter().copied())).map(
+                    move |(from, to, colour)| {
+                        Rectangle::new([(from, y + 0.2), (to, y + 0.8)], colour.filled())
+                    },
+                )
             }))
             .map_err(failed)?;
         Ok(())
@@ -131,7 +124,7 @@ pub fn columns(
             .x_label_formatter(&|x| {
                 let at = x - 0.5;
                 let i = at.round() as usize;
-                if (at - at.round()).abs() < 0.01 && at >= 0.0 && i % every.max(1) == 0 {
+                if (at - at.round()).abs() < 0.01 && at >= 0.0 && i.is_multiple_of(every.max(1)) {
                     label(i)
                 } else {
                     String::new()
@@ -147,22 +140,13 @@ pub fn columns(
             .map_err(failed)?;
         chart
             .draw_series((0..buckets).flat_map(|i| {
-                let mut from = 0f64;
-                series
+                let x = i as f64;
+                let values = series
                     .iter()
-                    .filter_map(|(colour, values)| {
-                        let v = values.get(i).copied().unwrap_or(0);
-                        (v > 0).then(|| {
-                            let to = from + v as f64;
-                            let bar = Rectangle::new(
-                                [(i as f64 + 0.15, from), (i as f64 + 0.85, to)],
-                                colour.filled(),
-                            );
-                            from = to;
-                            bar
-                        })
-                    })
-                    .collect::<Vec<_>>()
+                    .map(move |(colour, values)| (values.get(i).copied().unwrap_or(0), *colour));
+                stack(values).map(move |(from, to, colour)| {
+                    Rectangle::new([(x + 0.15, from), (x + 0.85, to)], colour.filled())
+                })
             }))
             .map_err(failed)?;
         Ok(())
@@ -212,6 +196,18 @@ pub fn dots(
         }
         Ok(())
     })
+}
+
+/// The segments of a stacked bar: each positive value's (from, to) along the bar, in order,
+/// with its colour.
+fn stack(values: impl Iterator<Item = (i64, Colour)>) -> impl Iterator<Item = (f64, f64, Colour)> {
+    values
+        .filter(|(v, _)| *v > 0)
+        .scan(0f64, |from, (v, colour)| {
+            let segment = (*from, *from + v as f64, colour);
+            *from = segment.1;
+            Some(segment)
+        })
 }
 
 /// A number as an axis shows it: whole, with a `k` past ten thousand.

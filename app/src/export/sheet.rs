@@ -17,6 +17,7 @@ use crate::{
         detail::FieldName, filter::FilterField, AttributeDefinition, ChangeDescription, GridRow,
         OperationField, OperationState,
     },
+    storage::list::OperationWithFields,
 };
 
 /// The byte order mark Excel needs to read a CSV file as UTF-8.
@@ -64,10 +65,7 @@ impl Sheet<'_> {
     }
 
     /// `operations` as CSV rows, as bytes.
-    pub fn rows(
-        &self,
-        operations: &[(OperationState, Vec<OperationField>)],
-    ) -> Result<Vec<u8>, csv::Error> {
+    pub fn rows(&self, operations: &[OperationWithFields]) -> Result<Vec<u8>, csv::Error> {
         let mut writer = self.writer(Vec::with_capacity(operations.len() * 200));
         for (state, fields) in operations {
             let cells = self.cells(state, fields);

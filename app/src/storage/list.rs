@@ -32,6 +32,9 @@ pub(super) struct Walk {
     id: &'static str,
 }
 
+/// An operation and the fields it carries, as the export reads them.
+pub type OperationWithFields = (OperationState, Vec<OperationField>);
+
 /// The first `limit` of `rows` (read one more than wanted) and, when there were more, the
 /// cursor after the last one kept.
 fn keep_page<T>(
@@ -85,13 +88,7 @@ impl Db {
         before: Option<OperationCursor>,
         limit: i64,
         with_fields: bool,
-    ) -> Result<
-        (
-            Vec<(OperationState, Vec<OperationField>)>,
-            Option<OperationCursor>,
-        ),
-        sqlx::Error,
-    > {
+    ) -> Result<(Vec<OperationWithFields>, Option<OperationCursor>), sqlx::Error> {
         let limit = limit.max(1);
         let fields = if with_fields {
             format!(

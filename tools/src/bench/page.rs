@@ -227,6 +227,26 @@ pub async fn page_bench(db: &Db, samples: usize) -> anyhow::Result<Vec<Case>> {
             rows,
         ));
     }
+    // The dashboard: its figures and its charts, as the page asks for them.
+    let mut times = Vec::new();
+    let mut charts = 0;
+    for _ in 0..samples {
+        let started = Instant::now();
+        let view = app::functions::dashboard::dashboard(
+            db,
+            app::locale::Locale::en,
+            chrono_tz::Europe::Oslo,
+            chrono::Utc::now(),
+        )
+        .await?;
+        times.push(started.elapsed());
+        charts = view.figures.channels.len();
+    }
+    report.push(summarize(
+        "dashboard (figures and charts)".into(),
+        times,
+        charts,
+    ));
     // The detail of random operations.
     let max_id: i64 = sqlx::query("SELECT MAX(id) FROM operations")
         .fetch_one(db.pool())
