@@ -1,5 +1,6 @@
 // Accessibility: axe-core finds no serious or critical violation on the status page, with the
-// list alone and with a failed operation's detail open, at tablet and phone width.
+// list alone and with a failed operation's detail open, and on the dashboard with its tables
+// open, at tablet and phone width.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
@@ -25,6 +26,15 @@ for (const [name, viewport] of [['tablet', { width: 768, height: 1024 }], ['phon
       assert.deepEqual(await seriousViolations(page), []);
       await page.locator('.operation-table tbody tr .row-link').first().click();
       await page.locator('.detail .attribute-grid').waitFor();
+      assert.deepEqual(await seriousViolations(page), []);
+    }, viewport);
+  });
+}
+
+for (const [name, viewport] of [['tablet', { width: 768, height: 1024 }], ['phone', { width: 390, height: 844 }]]) {
+  test(`the dashboard, its tables open, has no serious accessibility violation at ${name} width`, async (t) => {
+    await withPage(browser, t, '/dashboard', async ({ page }) => {
+      for (const summary of await page.locator('.chart-table summary').all()) await summary.click();
       assert.deepEqual(await seriousViolations(page), []);
     }, viewport);
   });

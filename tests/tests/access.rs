@@ -94,6 +94,7 @@ const MATRIX: &[Entry] = &[
     e("GET", "/admin", "/admin", "", Need::Page(Role::Admin)),
     e("GET", "/changes", "/changes", "", Need::Page(Role::Viewer)),
     e("GET", "/failures", "/failures", "", Need::Page(Role::Viewer)),
+    e("GET", "/dashboard", "/dashboard", "", Need::Page(Role::Viewer)),
     e("GET", "/bulk", "/bulk", "", Need::Page(Role::Viewer)),
     e("GET", "/sign-in", "/sign-in", "", Need::Public),
     // The server's own endpoints.
@@ -121,6 +122,7 @@ const MATRIX: &[Entry] = &[
     e("POST", "/rpc/corrections/revert", "/rpc/corrections/revert", "change=999999", Need::Role(Role::Operator)),
     e("POST", "/rpc/changes/list", "/rpc/changes/list", "query=", Need::Role(Role::Viewer)),
     e("POST", "/rpc/failures/groups", "/rpc/failures/groups", "query=", Need::Role(Role::Viewer)),
+    e("POST", "/rpc/dashboard", "/rpc/dashboard", "lang=en", Need::Role(Role::Viewer)),
     e("POST", "/rpc/bulk/count", "/rpc/bulk/count", "query=status%3Dfailed", Need::Role(Role::Operator)),
     e("POST", "/rpc/bulk/start", "/rpc/bulk/start", "query=status%3Dfailed&action=DryRun", Need::Role(Role::Operator)),
     e("POST", "/rpc/bulk/preview", "/rpc/bulk/preview", r#"{"query":"status=failed","rule":{"field":"name","change":"trim"}}"#, Need::Role(Role::Operator)),

@@ -117,7 +117,10 @@ fn FiguresTable(children: Children) -> impl IntoView {
     view! {
         <details class="chart-table">
             <summary>{tu_string!(i18n, dashboard.as_table)}</summary>
-            <div class="table-scroll">{children()}</div>
+            // A table wider than a phone scrolls: by keyboard too.
+            <div class="table-scroll" tabindex="0" role="region" aria-label=tu_string!(i18n, dashboard.as_table)>
+                {children()}
+            </div>
         </details>
     }
 }
@@ -441,7 +444,7 @@ fn Backlog(channels: Vec<ChannelFigures>, now: DateTime<Utc>) -> impl IntoView {
     view! {
         <section class="chart" aria-labelledby="backlog-title">
             <h2 class="chart-title" id="backlog-title">{tu_string!(i18n, dashboard.backlog)}</h2>
-            <div class="table-scroll">
+            <div class="table-scroll" tabindex="0" role="region" aria-labelledby="backlog-title">
                 <table class="figures-table backlog-table">
                     <thead><tr>
                         <th scope="col">{tu_string!(i18n, dashboard.channel)}</th>
