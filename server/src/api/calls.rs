@@ -17,10 +17,13 @@ use tokio_util::sync::CancellationToken;
 /// How often the counts go to the database.
 const FLUSH_EVERY: Duration = Duration::from_secs(10);
 
-/// Calls counted since the last flush: (hour since 1970, channel) → (requests, errors).
+/// (hour since 1970, channel) → (requests, errors).
+type Counts = HashMap<(i64, i64), (i64, i64)>;
+
+/// Calls counted since the last flush.
 #[derive(Clone, Default)]
 pub struct ApiCalls {
-    counts: Arc<Mutex<HashMap<(i64, i64), (i64, i64)>>>,
+    counts: Arc<Mutex<Counts>>,
 }
 
 impl ApiCalls {
