@@ -55,26 +55,15 @@ pub fn stacked_rows(rows: &[(String, Vec<i64>)], colours: &[Colour]) -> Result<S
             .build_cartesian_2d(0f64..max * 1.05, 0f64..rows.len().max(1) as f64)
             .map_err(failed)?;
         let labels: Vec<&str> = rows.iter().map(|(l, _)| l.as_str()).collect();
-        chart
-            .configure_mesh()
-            .disable_y_mesh()
+        house_style(chart.configure_mesh().disable_y_mesh())
             .y_labels(rows.len().max(1) * 2 + 1)
             .y_label_formatter(&|y| {
-                let at = y - 0.5;
-                if (at - at.round()).abs() < 0.01 && at >= 0.0 {
-                    labels
-                        .get(labels.len().saturating_sub(1 + at.round() as usize))
-                        .map(|l| (*l).to_owned())
-                        .unwrap_or_default()
-                } else {
-                    String::new()
-                }
+                bucket_at(*y)
+                    .and_then(|i| labels.get(labels.len().checked_sub(1 + i)?))
+                    .map(|l| (*l).to_owned())
+                    .unwrap_or_default()
             })
             .x_label_formatter(&|x| whole(*x))
-            .axis_style(INK)
-            .label_style(text_style())
-            .light_line_style(TRANSPARENT)
-            .bold_line_style(GRID.mix(0.3))
             .draw()
             .map_err(failed)?;
         // The first row on top.
@@ -117,25 +106,16 @@ pub fn columns(
             .y_label_area_size(48)
             .build_cartesian_2d(0f64..buckets.max(1) as f64, 0f64..max * 1.1)
             .map_err(failed)?;
-        chart
-            .configure_mesh()
-            .disable_x_mesh()
+        house_style(chart.configure_mesh().disable_x_mesh())
             .x_labels(buckets.max(1) * 2 + 1)
             .x_label_formatter(&|x| {
-                let at = x - 0.5;
-                let i = at.round() as usize;
-                if (at - at.round()).abs() < 0.01 && at >= 0.0 && i.is_multiple_of(every.max(1)) {
-                    label(i)
-                } else {
-                    String::new()
-                }
+                bucket_at(*x)
+                    .filter(|i| i.is_multiple_of(every.max(1)))
+                    .map(&label)
+                    .unwrap_or_default()
             })
             .y_label_formatter(&|y| whole(*y))
             .y_labels(5)
-            .axis_style(INK)
-            .label_style(text_style())
-            .light_line_style(TRANSPARENT)
-            .bold_line_style(GRID.mix(0.3))
             .draw()
             .map_err(failed)?;
         chart
@@ -173,16 +153,10 @@ pub fn dots(
             .y_label_area_size(48)
             .build_cartesian_2d(0f64..span.max(1.0), 0f64..max * 1.1)
             .map_err(failed)?;
-        chart
-            .configure_mesh()
-            .x_labels(ticks)
+        house_style(chart.configure_mesh().x_labels(ticks))
             .x_label_formatter(&|x| label(*x))
             .y_label_formatter(&|y| whole(*y))
             .y_labels(5)
-            .axis_style(INK)
-            .label_style(text_style())
-            .light_line_style(TRANSPARENT)
-            .bold_line_style(GRID.mix(0.3))
             .draw()
             .map_err(failed)?;
         for (colour, points) in series {
@@ -208,6 +182,29 @@ fn stack(values: impl Iterator<Item = (i64, Colour)>) -> impl Iterator<Item = (f
             *from = segment.1;
             Some(segment)
         })
+}
+
+/// The bucket whose middle `at` is (bucket `i` spans `i..i + 1`), if it is one's middle: where
+/// a bar's label goes.
+fn bucket_at(at: f64) -> Option<usize> {
+    let i = at - 0.5;
+    ((i - i.round()).abs() < 0.01 && i >= 0.0).then(|| i.round() as usize)
+}
+
+/// The mesh as every chart here draws it: ink axes and labels, no minor lines, faint major
+/// ones.
+fn house_style<'m, 'a, 'b, X, Y, DB>(
+    mesh: &'m mut plotters::chart::MeshStyle<'a, 'b, X, Y, DB>,
+) -> &'m mut plotters::chart::MeshStyle<'a, 'b, X, Y, DB>
+where
+    X: plotters::coord::ranged1d::Ranged<ValueType = f64>,
+    Y: plotters::coord::ranged1d::Ranged<ValueType = f64>,
+    DB: DrawingBackend,
+{
+    mesh.axis_style(INK)
+        .label_style(text_style())
+        .light_line_style(TRANSPARENT)
+        .bold_line_style(GRID.mix(0.3))
 }
 
 /// A number as an axis shows it: whole, with a `k` past ten thousand.

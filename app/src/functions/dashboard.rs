@@ -83,13 +83,12 @@ fn draw(
             .map(|s| status_colour(*s))
             .collect::<Vec<_>>(),
     )?;
+    // The reader's clock time of a moment, under the hourly charts' and the runs' axes.
+    let clock =
+        |at: chrono::DateTime<chrono::Utc>| at.with_timezone(&zone).format("%H:%M").to_string();
     let hourly_values: Vec<i64> = figures.hourly.iter().map(|(_, n)| *n).collect();
     let hourly = columns(&[(FAILED, hourly_values)], 6, |i| {
-        figures.hourly[i]
-            .0
-            .with_timezone(&zone)
-            .format("%H:%M")
-            .to_string()
+        clock(figures.hourly[i].0)
     })?;
     let daily_values: Vec<i64> = figures.daily.iter().map(|(_, n)| *n).collect();
     let daily = columns(&[(FAILED, daily_values)], 5, |i| {
@@ -98,11 +97,7 @@ fn draw(
     let answered: Vec<i64> = figures.api_hourly.iter().map(|(_, r, e)| r - e).collect();
     let refused: Vec<i64> = figures.api_hourly.iter().map(|(_, _, e)| *e).collect();
     let api = columns(&[(ANSWERED, answered), (FAILED, refused)], 6, |i| {
-        figures.api_hourly[i]
-            .0
-            .with_timezone(&zone)
-            .format("%H:%M")
-            .to_string()
+        clock(figures.api_hourly[i].0)
     })?;
     let since = figures.at - chrono::Duration::hours(JOB_HOURS);
     let hours_in = |at: chrono::DateTime<chrono::Utc>| (at - since).num_seconds() as f64 / 3600.0;
@@ -120,12 +115,7 @@ fn draw(
             })
             .collect::<Vec<_>>()
     };
-    let time_label = |x: f64| {
-        (since + chrono::Duration::minutes((x * 60.0) as i64))
-            .with_timezone(&zone)
-            .format("%H:%M")
-            .to_string()
-    };
+    let time_label = |x: f64| clock(since + chrono::Duration::minutes((x * 60.0) as i64));
     let run_seconds = dots(
         &series(&|r| r.millis as f64 / 1000.0),
         JOB_HOURS as f64,

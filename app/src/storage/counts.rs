@@ -12,6 +12,25 @@ use crate::model::SyncStatus;
 pub(super) const COUNTS: &str = "(SELECT channel_id, status, n FROM operation_counts \
      UNION ALL SELECT channel_id, status, n FROM operation_count_deltas) k";
 
+/// The counters PostgreSQL's writers add deltas to: (counters, deltas, key columns).
+const FOLDED: [(&str, &str, &str); 3] = [
+    (
+        "operation_counts",
+        "operation_count_deltas",
+        "channel_id, status",
+    ),
+    (
+        "failure_counts",
+        "failure_count_deltas",
+        "failure_group, channel_id, day",
+    ),
+    (
+        "failure_events",
+        "failure_event_deltas",
+        "hour, channel_id, failure_group",
+    ),
+];
+
 impl Db {
     /// How many operations there are in each status (every status listed, zeros included),
     /// of one channel or of all.
@@ -61,36 +80,15 @@ impl Db {
         if self.backend() != super::Backend::Postgres {
             return Ok(());
         }
-        sqlx::query(
-            "WITH d AS (DELETE FROM operation_count_deltas RETURNING channel_id, status, n) \
-             INSERT INTO operation_counts (channel_id, status, n) \
-             SELECT channel_id, status, SUM(n) FROM d GROUP BY channel_id, status \
-             ON CONFLICT (channel_id, status) DO UPDATE SET n = operation_counts.n + EXCLUDED.n",
-        )
-        .execute(self.pool())
-        .await?;
-        sqlx::query(
-            "WITH d AS (DELETE FROM failure_count_deltas \
-             RETURNING failure_group, channel_id, day, n) \
-             INSERT INTO failure_counts (failure_group, channel_id, day, n) \
-             SELECT failure_group, channel_id, day, SUM(n) FROM d \
-             GROUP BY failure_group, channel_id, day \
-             ON CONFLICT (failure_group, channel_id, day) \
-             DO UPDATE SET n = failure_counts.n + EXCLUDED.n",
-        )
-        .execute(self.pool())
-        .await?;
-        sqlx::query(
-            "WITH d AS (DELETE FROM failure_event_deltas \
-             RETURNING hour, channel_id, failure_group, n) \
-             INSERT INTO failure_events (hour, channel_id, failure_group, n) \
-             SELECT hour, channel_id, failure_group, SUM(n) FROM d \
-             GROUP BY hour, channel_id, failure_group \
-             ON CONFLICT (hour, channel_id, failure_group) \
-             DO UPDATE SET n = failure_events.n + EXCLUDED.n",
-        )
-        .execute(self.pool())
-        .await?;
+        for (counters, deltas, keys) in FOLDED {
+            sqlx::query(&format!(
+                "WITH d AS (DELETE FROM {deltas} RETURNING {keys}, n) \
+                 INSERT INTO {counters} ({keys}, n) SELECT {keys}, SUM(n) FROM d GROUP BY {keys} \
+                 ON CONFLICT ({keys}) DO UPDATE SET n = {counters}.n + EXCLUDED.n"
+            ))
+            .execute(self.pool())
+            .await?;
+        }
         sqlx::query("DELETE FROM failure_counts WHERE n = 0")
             .execute(self.pool())
             .await?;

@@ -1,16 +1,12 @@
-//! The dashboard: is anything broken, and where? Operations by status per channel, failures
-//! per hour (48 hours) and per day (30 days) with their channels and causes, the channel API's
-//! calls and errors, the oldest waiting work of each channel, and the jobs' runs. Each chart (SVG drawn on the server) has
-//! a sentence that says what it shows, a legend, and its figures as a table whose every number
-//! opens the status list filtered to it. Every role may read it; it is live like the status
-//! page.
+//! The dashboard's sections: operations by status, failures over time, the channel API's
+//! calls, the oldest waiting work and the job runs, each a chart (or a table) in the frame of
+//! [`super::Chart`].
 
 use chrono::{DateTime, Utc};
 use leptos::prelude::*;
 
+use super::{list_href, Chart, FiguresTable, Legend};
 use crate::{
-    components::error_box::ErrorBox,
-    functions::dashboard::{load_dashboard, DashboardView},
     locale::{
         format_day, format_timestamp, group_thousands, job_label, status_label, td_string,
         tu_string, use_i18n, use_zone, Locale,
@@ -22,43 +18,8 @@ use crate::{
     },
 };
 
-#[component]
-pub fn DashboardPage() -> impl IntoView {
-    let i18n = use_i18n();
-    let lang = match i18n.get_locale_untracked() {
-        Locale::en => "en",
-        Locale::nb => "nb",
-    };
-    let page = OnceResource::new(load_dashboard(lang.to_owned()));
-    view! {
-        <main class="dashboard-page">
-            <h1>{tu_string!(i18n, dashboard.title)}</h1>
-            <p class="muted">{tu_string!(i18n, dashboard.lead)}</p>
-            <Transition fallback=move || view! { <p class="loading" role="status">"…"</p> }>
-                {move || Suspend::new(async move {
-                    match page.await {
-                        Ok(view) => view! { <Figures view /> }.into_any(),
-                        Err(error) => view! { <ErrorBox error /> }.into_any(),
-                    }
-                })}
-            </Transition>
-        </main>
-    }
-}
-
 /// How many causes the daily chart lists (most failures first); the failures page has them all.
 const CAUSES_SHOWN: usize = 8;
-
-/// The status list filtered to `status` of `channel`, oldest first when asked.
-fn list_href(status: Option<SyncStatus>, channel: Option<i64>, oldest_first: bool) -> String {
-    let mut filter = OperationFilter {
-        status,
-        channel,
-        ..OperationFilter::default()
-    };
-    filter.view.oldest_first = oldest_first;
-    filter.href(&[])
-}
 
 /// How long ago `at` was, in the largest whole unit that reads well.
 fn age(locale: Locale, now: DateTime<Utc>, at: DateTime<Utc>) -> String {
@@ -72,104 +33,9 @@ fn age(locale: Locale, now: DateTime<Utc>, at: DateTime<Utc>) -> String {
     }
 }
 
-/// A chart: its title, a sentence of what it shows (also the picture's text alternative), the
-/// picture, its legend and its table (`children`).
-#[component]
-fn Chart(
-    id: &'static str,
-    title: String,
-    summary: String,
-    svg: String,
-    children: Children,
-) -> impl IntoView {
-    let title_id = format!("{id}-title");
-    view! {
-        <figure class="chart" id=id aria-labelledby=title_id.clone()>
-            <figcaption>
-                <h2 class="chart-title" id=title_id.clone()>{title}</h2>
-                <p class="chart-summary">{summary.clone()}</p>
-            </figcaption>
-            <div class="chart-svg" role="img" aria-label=summary inner_html=svg></div>
-            {children()}
-        </figure>
-    }
-}
-
-/// A legend: a swatch and a name per series.
-#[component]
-fn Legend(entries: Vec<(String, String)>) -> impl IntoView {
-    view! {
-        <ul class="chart-legend">
-            {entries.into_iter().map(|(name, colour)| view! {
-                <li>
-                    <span class="chart-swatch" aria-hidden="true" style=format!("background: {colour}")></span>
-                    {name}
-                </li>
-            }).collect_view()}
-        </ul>
-    }
-}
-
-/// A table behind a chart, folded away until asked for.
-#[component]
-fn FiguresTable(children: Children) -> impl IntoView {
-    let i18n = use_i18n();
-    view! {
-        <details class="chart-table">
-            <summary>{tu_string!(i18n, dashboard.as_table)}</summary>
-            // A table wider than a phone scrolls: by keyboard too.
-            <div class="table-scroll" tabindex="0" role="region" aria-label=tu_string!(i18n, dashboard.as_table)>
-                {children()}
-            </div>
-        </details>
-    }
-}
-
-#[component]
-fn Figures(view: DashboardView) -> impl IntoView {
-    let figures = view.figures;
-    view! {
-        <div class="dashboard">
-            <Statuses channels=figures.channels.clone() svg=view.statuses colours=view.status_colours />
-            <FailuresOverTime
-                id="hourly"
-                points=figures.hourly
-                svg=view.hourly
-                daily=false
-                by_channel=Vec::new()
-                by_group=Vec::new()
-                channels=Vec::new()
-            />
-            <FailuresOverTime
-                id="daily"
-                points=figures.daily
-                svg=view.daily
-                daily=true
-                by_channel=figures.failures_by_channel
-                by_group=figures.failures_by_group
-                channels=figures.channels.iter().map(|c| (c.id, c.name.clone())).collect()
-            />
-            <ApiCalls
-                hourly=figures.api_hourly
-                by_channel=figures.api_by_channel
-                channels=figures.channels.iter().map(|c| (c.id, c.name.clone())).collect()
-                svg=view.api
-                colours=view.api_colours
-            />
-            <Backlog channels=figures.channels now=figures.at />
-            <Runs
-                runs=figures.runs
-                seconds=view.run_seconds
-                operations=view.run_operations
-                colours=view.job_colours
-            />
-        </div>
-    }
-}
-
 /// Operations by status, a row per channel.
 #[component]
-fn Statuses(
+pub(super) fn Statuses(
     channels: Vec<ChannelFigures>,
     svg: String,
     colours: Vec<(SyncStatus, String)>,
@@ -225,7 +91,7 @@ fn Statuses(
 
 /// Failures per hour (`daily` false) or per day, with (per day) the channels and causes.
 #[component]
-fn FailuresOverTime(
+pub(super) fn FailuresOverTime(
     id: &'static str,
     points: Vec<(DateTime<Utc>, i64)>,
     svg: String,
@@ -348,7 +214,7 @@ fn FailuresOverTime(
 
 /// The channel API's calls per hour, answered and refused, and per channel.
 #[component]
-fn ApiCalls(
+pub(super) fn ApiCalls(
     hourly: Vec<(DateTime<Utc>, i64, i64)>,
     by_channel: Vec<(i64, i64, i64)>,
     channels: Vec<(i64, String)>,
@@ -423,7 +289,7 @@ fn ApiCalls(
 
 /// The oldest Pending and Failed operation of each channel, by age.
 #[component]
-fn Backlog(channels: Vec<ChannelFigures>, now: DateTime<Utc>) -> impl IntoView {
+pub(super) fn Backlog(channels: Vec<ChannelFigures>, now: DateTime<Utc>) -> impl IntoView {
     let i18n = use_i18n();
     let locale = i18n.get_locale_untracked();
     let zone = use_zone();
@@ -468,7 +334,7 @@ fn Backlog(channels: Vec<ChannelFigures>, now: DateTime<Utc>) -> impl IntoView {
 
 /// The jobs' runs: time and operations per run, and a table per job.
 #[component]
-fn Runs(
+pub(super) fn Runs(
     runs: Vec<RunFigures>,
     seconds: String,
     operations: String,
