@@ -2,6 +2,7 @@
 //! WebAssembly client (feature `hydrate`).
 //!
 //! - [`access`] (server only): who is asking and what their role allows.
+//! - [`alerts`] (server only): the alert rules looked at, episodes opened and resolved.
 //! - [`model`]: plain domain types (operations, channels, customers, attributes, jobs).
 //! - [`validate`]: pure field validation, the same code on the server and in the browser.
 //! - [`storage`] (server only): every SQL statement, for SQLite and PostgreSQL.
@@ -15,6 +16,8 @@
 
 #[cfg(feature = "ssr")]
 pub mod access;
+#[cfg(feature = "ssr")]
+pub mod alerts;
 pub mod answer_codec;
 #[cfg(feature = "ssr")]
 pub mod bulk_runs;
@@ -130,6 +133,7 @@ fn Frame() -> impl IntoView {
         <Router>
             <div class="app">
                 <components::top_bar::TopBar />
+                <components::alert_banner::AlertBanner />
                 <Routes fallback=pages::not_found::NotFound>
                     <Route path=StaticSegment("") view=pages::status::StatusPage ssr=SsrMode::Async />
                     <Route path=StaticSegment("sign-in") view=pages::sign_in::SignInPage ssr=SsrMode::Async />

@@ -145,6 +145,19 @@ pub struct ServeArgs {
     #[arg(long, env = "CUSTSYNC_TRUSTED_PROXY_HEADER")]
     pub trusted_proxy_header: Option<axum::http::HeaderName>,
 
+    /// How often the alert rules are looked at.
+    #[arg(long, env = "CUSTSYNC_ALERT_EVERY", default_value = "15s", value_parser = humantime::parse_duration)]
+    pub alert_every: std::time::Duration,
+
+    /// The wait before a failed webhook call is tried again (doubled for each retry after it).
+    #[arg(long, env = "CUSTSYNC_WEBHOOK_FIRST_RETRY", default_value = "30s", value_parser = humantime::parse_duration)]
+    pub webhook_first_retry: std::time::Duration,
+
+    /// This site's address as people reach it (e.g. `https://custsync.example.no`), for the
+    /// links in webhook calls; `http://<listen>` when not set.
+    #[arg(long, env = "CUSTSYNC_SITE_URL")]
+    pub site_url: Option<String>,
+
     #[command(flatten)]
     pub timeouts: Timeouts,
 }

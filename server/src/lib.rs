@@ -3,6 +3,7 @@
 //! simulator and the benchmarks are tools beside it (`tools/`).
 
 pub mod access;
+pub mod alerts;
 pub mod api;
 pub mod bulk_runner;
 pub mod cli;

@@ -3,6 +3,8 @@
 //! - `custsync_operations{channel, status}` — operations by channel and status, read from the
 //!   database at each scrape (so every instance on one PostgreSQL reports the same truth);
 //! - `custsync_database_up` — 1 when the database answered that read, 0 when it did not;
+//! - `custsync_alerts_firing{rule, kind}` — how many subjects each alert rule fires for now
+//!   (0 when it is quiet), read from the database like the operations;
 //! - `custsync_job_runs_total{job, result}`, `custsync_job_run_duration_seconds{job}` and
 //!   `custsync_job_operations_total{job, outcome}` — this instance's job runs (counted by
 //!   `app::jobs::metrics`);
@@ -26,6 +28,7 @@ use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
 
 const OPERATIONS: &str = "custsync_operations";
 const DATABASE_UP: &str = "custsync_database_up";
+const ALERTS_FIRING: &str = "custsync_alerts_firing";
 const API_REQUESTS: &str = "custsync_api_requests_total";
 const API_REQUEST_DURATION: &str = "custsync_api_request_duration_seconds";
 
@@ -71,6 +74,10 @@ fn describe() {
         DATABASE_UP,
         "1 when the database answered the last scrape, 0 when it did not"
     );
+    metrics::describe_gauge!(
+        ALERTS_FIRING,
+        "Subjects (channels, jobs) each alert rule fires for now; 0 when it is quiet"
+    );
     metrics::describe_counter!(JOB_RUNS, "Job runs by job and result");
     metrics::describe_histogram!(
         JOB_RUN_DURATION,
@@ -103,6 +110,7 @@ pub async fn scrape(State(db): State<Db>) -> Response {
         Ok(counts) => {
             metrics::gauge!(DATABASE_UP).set(1.0);
             set_operation_gauges(&db, counts).await;
+            set_alert_gauges(&db).await;
         }
         Err(error) => {
             tracing::warn!(%error, "metrics: database unreachable");
@@ -132,6 +140,18 @@ async fn set_operation_gauges(db: &Db, counts: Vec<(String, SyncStatus, i64)>) {
             metrics::gauge!(OPERATIONS, "channel" => channel.code.clone(), "status" => status.as_str())
                 .set(n as f64);
         }
+    }
+}
+
+/// Sets each rule's firing gauge, zeros included, so an alert that resolves reads 0.
+async fn set_alert_gauges(db: &Db) {
+    let (Ok(rules), Ok(open)) = (db.alert_rules().await, db.open_episodes().await) else {
+        return;
+    };
+    for rule in &rules {
+        let firing = open.iter().filter(|e| e.rule_id == rule.id).count();
+        metrics::gauge!(ALERTS_FIRING, "rule" => rule.id.to_string(), "kind" => rule.kind.as_str())
+            .set(firing as f64);
     }
 }
 

@@ -206,9 +206,20 @@ pub async fn serve(db: Db, args: &ServeArgs) -> anyhow::Result<()> {
         jobs.sync_workers = args.sync_workers;
         let bulk_runner =
             crate::bulk_runner::spawn(db.clone(), instance_name(), args.job_lease, stopped.clone());
+        let alerts = crate::alerts::spawn(
+            db.clone(),
+            crate::alerts::AlertSettings {
+                look_every: args.alert_every,
+                first_retry: args.webhook_first_retry,
+                site_url: site_url(args.site_url.as_deref(), addr),
+                instance: instance_name(),
+            },
+            stopped.clone(),
+        );
         (
             crate::scheduler::spawn(jobs, stopped, settings.scheduler.clone()),
             bulk_runner,
+            alerts,
         )
     });
     let app = router(db.clone(), options, &settings);
@@ -224,9 +235,12 @@ pub async fn serve(db: Db, args: &ServeArgs) -> anyhow::Result<()> {
     tracing::info!(%addr, "listening");
     serve_connections(listener, app, args.timeouts, &settings.shutdown).await;
     let _ = stop.send(true);
-    if let Some((scheduler, bulk_runner)) = scheduler {
+    if let Some((scheduler, bulk_runner, alerts)) = scheduler {
         let _ = scheduler.await;
         let _ = bulk_runner.await;
+        for task in alerts {
+            let _ = task.await;
+        }
     }
     db.close().await;
     tracing::info!("stopped");
@@ -300,6 +314,14 @@ async fn serve_connections(
     {
         tracing::warn!("connections still open after the shutdown's grace period; closing them");
     }
+}
+
+/// The site's address for links sent elsewhere: the one set, without a trailing slash, or the
+/// address this instance listens on.
+pub fn site_url(set: Option<&str>, listening: SocketAddr) -> String {
+    set.map(|url| url.trim().trim_end_matches('/').to_owned())
+        .filter(|url| !url.is_empty())
+        .unwrap_or_else(|| format!("http://{listening}"))
 }
 
 /// This instance's name in job leases and run history: host and process.

@@ -95,10 +95,13 @@ export async function withPage(browser, t, path, body, viewport) {
   await guarded(t, page, () => body({ page, errors }), () => page.close());
 }
 
-/** The page's console errors and uncaught exceptions, as they happen. */
+/** The page's console errors and uncaught exceptions, as they happen, each with the address of
+ * the document that printed it (a failure in CI must say which page it met). */
 export function collectErrors(page) {
   const errors = [];
-  page.on('console', (msg) => { if (msg.type() === 'error') errors.push(msg.text()); });
+  page.on('console', (msg) => {
+    if (msg.type() === 'error') errors.push(`${msg.text()} [at ${msg.location().url || page.url()}]`);
+  });
   page.on('pageerror', (err) => errors.push(String(err)));
   return errors;
 }

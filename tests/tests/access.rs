@@ -137,6 +137,12 @@ const MATRIX: &[Entry] = &[
     e("POST", "/rpc/admin/change-user", "/rpc/admin/change-user", "id=999999&role=viewer", Need::Role(Role::Admin)),
     e("POST", "/rpc/admin/create-token", "/rpc/admin/create-token", "channel_id=1&label=matrix", Need::Role(Role::Admin)),
     e("POST", "/rpc/admin/revoke-token", "/rpc/admin/revoke-token", "id=999999", Need::Role(Role::Admin)),
+    e("POST", "/rpc/alerts/overview", "/rpc/alerts/overview", "", Need::Role(Role::Admin)),
+    e("POST", "/rpc/alerts/firing", "/rpc/alerts/firing", "", Need::Role(Role::Viewer)),
+    e("POST", "/rpc/alerts/create-rule", "/rpc/alerts/create-rule", "kind=failures_per_hour&failure_group=&job=&threshold=50", Need::Role(Role::Admin)),
+    e("POST", "/rpc/alerts/change-rule", "/rpc/alerts/change-rule", "id=999999&enabled=false", Need::Role(Role::Admin)),
+    e("POST", "/rpc/alerts/create-webhook", "/rpc/alerts/create-webhook", "url=https%3A%2F%2Fhooks.example.no%2Fx&secret=matrix-secret-0123456789", Need::Role(Role::Admin)),
+    e("POST", "/rpc/alerts/delete-webhook", "/rpc/alerts/delete-webhook", "id=999999", Need::Role(Role::Admin)),
     // The channel API.
     e("GET", "/api/v1/openapi.json", "/api/v1/openapi.json", "", Need::Public),
     e("POST", "/api/v1/operations", "/api/v1/operations", r#"{"operations":[]}"#, Need::AnyChannel),

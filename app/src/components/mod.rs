@@ -1,6 +1,7 @@
 //! Reusable pieces of the pages: rendered by the server; the `#[island]`s among them also
 //! come alive in the browser.
 
+pub mod alert_banner;
 pub mod bulk_bar;
 pub mod correction;
 pub mod error_box;

@@ -4,6 +4,7 @@
 //! literal), apart from the channel API under `/api/v1`.
 
 pub mod admin;
+pub mod alerts;
 pub mod bulk_runs;
 pub mod corrections;
 pub mod dashboard;

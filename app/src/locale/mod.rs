@@ -3,7 +3,8 @@
 //! module, so a key missing in either language fails the build. The chosen language is kept in
 //! a cookie; without one, the browser's `Accept-Language` decides.
 //!
-//! What a person reads of a model value is written here: [`bulk_runs`] (a bulk run, its rule
+//! What a person reads of a model value is written here: [`alerts`] (an alert that fired),
+//! [`bulk_runs`] (a bulk run, its rule
 //! and its skips), [`descriptions`] (the change
 //! description of an operation), [`failures`] (a failure group's cause), [`mistakes`] (what is
 //! wrong with a filter) and [`reasons`]
@@ -25,6 +26,7 @@ mod generated {
 
 pub use generated::i18n;
 
+mod alerts;
 mod bulk_runs;
 mod descriptions;
 mod failures;
@@ -33,6 +35,7 @@ mod reasons;
 mod values;
 mod zone;
 
+pub use alerts::alert_kind_label;
 pub use values::readable_value;
 #[cfg(feature = "ssr")]
 pub use zone::request_zone;

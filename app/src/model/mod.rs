@@ -2,6 +2,7 @@
 //! One name per concept, in code, UI and API. Types only: what a person reads of them is written
 //! in `crate::locale`, and the rules that check them are in `crate::validate`.
 
+pub mod alert;
 pub mod attribute;
 pub mod bulk_run;
 pub mod changes;

@@ -6,6 +6,7 @@
 //! databases really differ branch on [`Backend`] inside this module: connection set-up,
 //! migrations, bulk loading ([`bulk`]) and, later, claiming work.
 
+pub mod alerts;
 pub mod bulk;
 pub mod bulk_runs;
 pub mod change_log;

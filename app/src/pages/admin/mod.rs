@@ -1,7 +1,9 @@
 //! The admin page: users and their roles, channel API tokens (created and shown once, revoked),
-//! and the audit log. Only an admin sees its content: the server refuses its calls to anyone
-//! else. The server draws it; each control is a small island that asks the server and then
-//! draws the page again.
+//! the alerts ([`alerts`]: rules and webhooks) and the audit log. Only an admin sees its
+//! content: the server refuses its calls to anyone else. The server draws it; each control is a
+//! small island that asks the server and then draws the page again.
+
+mod alerts;
 
 use leptos::{prelude::*, server_fn::ServerFn};
 
@@ -49,6 +51,7 @@ fn AdminSections(view: AdminView) -> impl IntoView {
     view! {
         <UsersSection users />
         <TokensSection tokens channels />
+        <alerts::AlertsSection />
         <AuditSection audit />
     }
 }
