@@ -24,7 +24,10 @@ use std::{
 
 use anyhow::{bail, Context};
 use app::{
-    model::{JobName, Role},
+    model::{
+        alert::{AlertKind, NewAlertRule},
+        JobName, Role,
+    },
     storage::{to_micros, Db},
     validate::ValidationContext,
 };
@@ -112,6 +115,31 @@ async fn demo_users(db: &Db, now: i64) -> anyhow::Result<()> {
     for (name, role, password) in DEMO_USERS {
         let hash = app::access::secrets::hash_password_off_thread(password.to_owned()).await;
         db.insert_user(name, &hash, role, now).await?;
+    }
+    Ok(())
+}
+
+/// The alert rules the demo starts with, each watching every channel or job: more than 25
+/// failures of a channel in an hour, a Pending operation older than 30 minutes, a job without a
+/// finished run for 3 of its intervals, more than 20 % of a channel's API answers errors.
+pub const DEMO_ALERT_RULES: [(AlertKind, i64); 4] = [
+    (AlertKind::FailuresPerHour, 25),
+    (AlertKind::OldestPending, 30),
+    (AlertKind::JobStalled, 3),
+    (AlertKind::ApiErrorRate, 20),
+];
+
+async fn demo_alert_rules(db: &Db, now: i64) -> anyhow::Result<()> {
+    for (kind, threshold) in DEMO_ALERT_RULES {
+        let rule = NewAlertRule {
+            kind,
+            channel_id: None,
+            failure_group: None,
+            job: None,
+            threshold,
+        };
+        db.insert_alert_rule(&rule, "admin", app::storage::from_micros(now))
+            .await?;
     }
     Ok(())
 }
@@ -263,6 +291,7 @@ pub async fn seed_demo(db: &Db, config: &DemoConfig, progress: bool) -> anyhow::
         .context("committing the demo retailer")?;
     db.ensure_job_schedules(60).await?;
     demo_users(db, now).await?;
+    demo_alert_rules(db, now).await?;
 
     // The channels' operations through the real pipeline; the last minutes' uploads are left
     // to the running server's jobs.
