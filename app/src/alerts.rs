@@ -142,7 +142,6 @@ pub async fn look(db: &Db, now: DateTime<Utc>, site_url: &str) -> Result<LookOut
 }
 
 /// A webhook call's body for `alert`, as episode `id`.
-#[expect(clippy::too_many_arguments, reason = "one call's parts, each named")]
 fn body(
     rule: &AlertRule,
     rule_channel: Option<&str>,
