@@ -107,8 +107,17 @@ pub async fn look(db: &Db, now: DateTime<Utc>, site_url: &str) -> Result<LookOut
                 started_at: now,
             });
             let summary = alert.summary(Locale::en);
-            let body =
-                |id: i64| body(rule, rule_channel, &alert, id, "alert.fired", None, site_url);
+            let body = |id: i64| {
+                body(
+                    rule,
+                    rule_channel,
+                    &alert,
+                    id,
+                    "alert.fired",
+                    None,
+                    site_url,
+                )
+            };
             let news = AlertNews {
                 audit_subject: &summary,
                 body: &body,
@@ -126,7 +135,15 @@ pub async fn look(db: &Db, now: DateTime<Utc>, site_url: &str) -> Result<LookOut
             let alert = alert_of(episode.clone());
             let summary = format!("resolved: {}", alert.summary(Locale::en));
             let body = |id: i64| {
-                body(rule, rule_channel, &alert, id, "alert.resolved", Some(now), site_url)
+                body(
+                    rule,
+                    rule_channel,
+                    &alert,
+                    id,
+                    "alert.resolved",
+                    Some(now),
+                    site_url,
+                )
             };
             let news = AlertNews {
                 audit_subject: &summary,

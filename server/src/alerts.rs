@@ -63,7 +63,11 @@ pub fn signature(secret: &str, timestamp: i64, body: &str) -> String {
 }
 
 /// Starts the watcher and the courier; both end when `stop` turns true.
-pub fn spawn(db: Db, settings: AlertSettings, stop: watch::Receiver<bool>) -> [tokio::task::JoinHandle<()>; 2] {
+pub fn spawn(
+    db: Db,
+    settings: AlertSettings,
+    stop: watch::Receiver<bool>,
+) -> [tokio::task::JoinHandle<()>; 2] {
     [
         tokio::spawn(watch_rules(db.clone(), settings.clone(), stop.clone())),
         tokio::spawn(carry_calls(db, settings, stop)),
@@ -73,6 +77,12 @@ pub fn spawn(db: Db, settings: AlertSettings, stop: watch::Receiver<bool>) -> [t
 /// Looks at the rules every `look_every` until `stop`.
 async fn watch_rules(db: Db, settings: AlertSettings, mut stop: watch::Receiver<bool>) {
     let mut failing = false;
+    // The first look after one interval: by then the scheduler has started the jobs that
+    // came due while custsync was stopped, so a restart does not fire "job stalled" at once.
+    tokio::select! {
+        () = tokio::time::sleep(settings.look_every) => {}
+        _ = stop.changed() => {}
+    }
     while !*stop.borrow() {
         match app::alerts::look(&db, Utc::now(), &settings.site_url).await {
             Ok(_) => failing = false,
@@ -136,7 +146,8 @@ pub async fn deliver_due(
         .lease_deliveries(&settings.instance, now, until, CALLS_AT_ONCE)
         .await?;
     let made = calls.len();
-    let outcomes = futures::future::join_all(calls.iter().map(|call| call_once(client, call))).await;
+    let outcomes =
+        futures::future::join_all(calls.iter().map(|call| call_once(client, call))).await;
     for (call, outcome) in calls.iter().zip(outcomes) {
         let settled = now.max(Utc::now());
         let outcome = outcome.map_err(|error| {
@@ -148,8 +159,15 @@ pub async fn deliver_due(
             }
             (error, retry)
         });
-        db.settle_delivery(call.id, settled, outcome.as_ref().map(|_| ()).map_err(|(e, r)| (e.as_str(), *r)))
-            .await?;
+        db.settle_delivery(
+            call.id,
+            settled,
+            outcome
+                .as_ref()
+                .map(|_| ())
+                .map_err(|(e, r)| (e.as_str(), *r)),
+        )
+        .await?;
     }
     Ok(made)
 }
@@ -163,17 +181,19 @@ async fn call_once(client: &reqwest::Client, call: &Delivery) -> Result<(), Stri
         .header("X-Custsync-Event", &call.event)
         .header("X-Custsync-Delivery", call.id.to_string())
         .header("X-Custsync-Timestamp", timestamp.to_string())
-        .header("X-Custsync-Signature", signature(&call.secret, timestamp, &call.body))
+        .header(
+            "X-Custsync-Signature",
+            signature(&call.secret, timestamp, &call.body),
+        )
         .body(call.body.clone())
         .send()
         .await;
     match answer {
         Ok(answer) if answer.status().is_success() => Ok(()),
         Ok(answer) => Err(format!("HTTP {}", answer.status().as_u16())),
-        Err(error) if error.is_timeout() => Err(format!(
-            "no answer within {} s",
-            CALL_TIMEOUT.as_secs()
-        )),
+        Err(error) if error.is_timeout() => {
+            Err(format!("no answer within {} s", CALL_TIMEOUT.as_secs()))
+        }
         Err(error) if error.is_connect() => Err("could not connect".to_owned()),
         Err(_) => Err("the call failed".to_owned()),
     }
@@ -202,7 +222,11 @@ mod tests {
         // Computed apart: python3 -c "import hmac, hashlib; print(hmac.new(b'a-secret-of-24-
         // characters', b'1700000000.{\"event\":\"alert.fired\"}', hashlib.sha256).hexdigest())"
         assert_eq!(
-            signature("a-secret-of-24-characters", 1_700_000_000, r#"{"event":"alert.fired"}"#),
+            signature(
+                "a-secret-of-24-characters",
+                1_700_000_000,
+                r#"{"event":"alert.fired"}"#
+            ),
             "sha256=81af2678842c2f155a79c8f8f6dc1f37b523d5924d64a5451bde0df4c3868a9b"
         );
     }

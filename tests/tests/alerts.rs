@@ -77,10 +77,15 @@ impl Receiver {
             .iter()
             .map(|(headers, body)| {
                 let header = |name: &str| headers.get(name).unwrap().to_str().unwrap().to_owned();
-                let mut mac = <Hmac<sha2::Sha256> as Mac>::new_from_slice(SECRET.as_bytes()).unwrap();
+                let mut mac =
+                    <Hmac<sha2::Sha256> as Mac>::new_from_slice(SECRET.as_bytes()).unwrap();
                 mac.update(format!("{}.{body}", header("x-custsync-timestamp")).as_bytes());
                 let expected = format!("sha256={}", hex::encode(mac.finalize().into_bytes()));
-                assert_eq!(header("x-custsync-signature"), expected, "signed with the secret");
+                assert_eq!(
+                    header("x-custsync-signature"),
+                    expected,
+                    "signed with the secret"
+                );
                 let json: serde_json::Value = serde_json::from_str(body).unwrap();
                 assert_eq!(json["event"].as_str().unwrap(), header("x-custsync-event"));
                 (header("x-custsync-delivery"), json)
@@ -119,7 +124,9 @@ async fn deliver_all(db: &Db) {
             return;
         }
         // The looks ran up to hours ahead: so do the calls.
-        deliver_due(db, &client, &settings(), Utc::now() + Span::days(1)).await.unwrap();
+        deliver_due(db, &client, &settings(), Utc::now() + Span::days(1))
+            .await
+            .unwrap();
         tokio::time::sleep(Duration::from_millis(5)).await;
     }
     let errors: Vec<String> = sqlx::query_scalar(
@@ -368,5 +375,33 @@ storage_test! {
         plain::change_rule(&db, &admin(), failures, Some(false), false).await.unwrap();
         look(&db, Utc::now(), SITE).await.unwrap();
         assert!(!page("/").await.contains("alert-banner"), "gone when resolved");
+    }
+}
+
+storage_test! {
+    async fn a_call_refused_every_time_is_given_up_after_the_last_attempt_and_the_admin_page_says_so(db) {
+        let shop = retailer(&db).await;
+        let receiver = Receiver::default();
+        receiver.refuse.store(usize::MAX, Ordering::SeqCst);
+        plain::create_webhook(&db, &admin(), &receiver.start().await, SECRET).await.unwrap();
+        rule(&db, "failures_per_hour", None, "", "1").await;
+        receive(&db, &shop.oslo, &doubled_at_creates("f", 2)).await;
+        run_pipeline(&db).await;
+        look(&db, Utc::now(), SITE).await.unwrap();
+        let client = reqwest::Client::new();
+        // Each round is far enough ahead for the next retry to be due.
+        for round in 1..=12 {
+            let ahead = Utc::now() + Span::days(round);
+            deliver_due(&db, &client, &settings(), ahead).await.unwrap();
+        }
+        assert_eq!(receiver.events().len(), server::alerts::MAX_ATTEMPTS as usize);
+        let hooks = db.webhooks().await.unwrap();
+        match &hooks[0].last_delivery {
+            Some(app::model::alert::DeliveryState::GivenUp { attempts, error, .. }) => {
+                assert_eq!(*attempts, server::alerts::MAX_ATTEMPTS);
+                assert_eq!(error, "HTTP 500");
+            }
+            other => panic!("not given up: {other:?}"),
+        }
     }
 }

@@ -54,9 +54,17 @@ pub async fn create_alert_rule(
 ) -> Result<i64, AppError> {
     let admin = crate::access::require(crate::model::Role::Admin).map_err(super::with_status)?;
     let db = super::db()?;
-    plain::create_rule(&db, &admin, &kind, channel_id, &failure_group, &job, &threshold)
-        .await
-        .map_err(super::with_status)
+    plain::create_rule(
+        &db,
+        &admin,
+        &kind,
+        channel_id,
+        &failure_group,
+        &job,
+        &threshold,
+    )
+    .await
+    .map_err(super::with_status)
 }
 
 /// Turns a rule on or off, or deletes it.
@@ -152,8 +160,13 @@ pub mod plain {
             alert_kind_label(Locale::en, rule.kind),
             rule.threshold
         );
-        db.audit(&admin.name, "alert_rule.create", &subject, crate::storage::to_micros(now))
-            .await?;
+        db.audit(
+            &admin.name,
+            "alert_rule.create",
+            &subject,
+            crate::storage::to_micros(now),
+        )
+        .await?;
         Ok(id)
     }
 

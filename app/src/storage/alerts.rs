@@ -109,7 +109,11 @@ impl Db {
     /// Turns a rule on or off; false if there is no such rule. Its open episodes are left to
     /// the next look, which resolves them (a rule turned off fires nothing).
     #[tracing::instrument(skip(self), err)]
-    pub async fn set_alert_rule_enabled(&self, id: i64, enabled: bool) -> Result<bool, sqlx::Error> {
+    pub async fn set_alert_rule_enabled(
+        &self,
+        id: i64,
+        enabled: bool,
+    ) -> Result<bool, sqlx::Error> {
         let update = sqlx::query("UPDATE alert_rules SET enabled = $2 WHERE id = $1")
             .bind(id)
             .bind(i64::from(enabled));
@@ -196,7 +200,9 @@ impl Db {
         let schedules = sqlx::query(
             "SELECT s.job, s.interval_seconds, s.paused, s.updated_at, \
              (SELECT r.finished_at FROM job_runs r WHERE r.job = s.job \
-              AND r.finished_at IS NOT NULL ORDER BY r.started_at DESC LIMIT 1) AS last_finished \
+              AND r.finished_at IS NOT NULL ORDER BY r.started_at DESC LIMIT 1) AS last_finished, \
+             (SELECT r.started_at FROM job_runs r WHERE r.job = s.job \
+              ORDER BY r.started_at DESC LIMIT 1) AS last_started \
              FROM job_schedules s",
         )
         .fetch_all(self.pool())
@@ -208,12 +214,19 @@ impl Db {
             };
             let set_at: i64 = col(row, "updated_at")?;
             let finished: Option<i64> = col(row, "last_finished")?;
+            let started: Option<i64> = col(row, "last_started")?;
             jobs.push(JobPulse {
                 job,
                 interval_seconds: col(row, "interval_seconds")?,
                 paused: col::<i64>(row, "paused")? != 0,
-                // Paused and resumed, or given a new interval: counted from then.
-                last_finished: from_micros(finished.map_or(set_at, |f| f.max(set_at))),
+                // The latest run's end, or its start while it runs (a run that goes on for K
+                // intervals is stalled too); paused and resumed, or given a new interval:
+                // counted from then.
+                last_active: from_micros(
+                    set_at
+                        .max(finished.unwrap_or_default())
+                        .max(started.unwrap_or_default()),
+                ),
             });
         }
         let mut api: Vec<ApiCount> = Vec::new();
@@ -386,7 +399,9 @@ impl Db {
                 let error: Option<String> = col(row, "last_error")?;
                 let next: Option<i64> = col(row, "next_attempt_at")?;
                 let last_delivery = attempts.map(|attempts| match (delivered, given_up) {
-                    (Some(at), _) => DeliveryState::Delivered { at: from_micros(at) },
+                    (Some(at), _) => DeliveryState::Delivered {
+                        at: from_micros(at),
+                    },
                     (None, Some(at)) => DeliveryState::GivenUp {
                         attempts,
                         error: error.clone().unwrap_or_default(),

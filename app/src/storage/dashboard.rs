@@ -19,7 +19,8 @@ use crate::model::{
 };
 
 /// The failures per hour and the deltas not yet folded into them, as one relation.
-pub(super) const FAILURE_EVENTS: &str = "(SELECT hour, channel_id, failure_group, n FROM failure_events \
+pub(super) const FAILURE_EVENTS: &str =
+    "(SELECT hour, channel_id, failure_group, n FROM failure_events \
      UNION ALL SELECT hour, channel_id, failure_group, n FROM failure_event_deltas) e";
 
 const HOUR_MICROS: i64 = 3_600_000_000;

@@ -16,7 +16,8 @@ pub enum AlertKind {
     FailuresPerHour,
     /// A channel's oldest Pending operation, received more than M minutes ago.
     OldestPending,
-    /// A job that has not finished a run for K of its intervals (a paused job is left alone).
+    /// A job that has not finished a run for K of its intervals: none started, or the one
+    /// going on started that long ago (a paused job is left alone).
     JobStalled,
     /// The channel API's share of answers that are errors (400 and above) in the last hour,
     /// above X %.
@@ -151,14 +152,15 @@ pub struct ApiCount {
     pub last_hour: (i64, i64),
 }
 
-/// A job's schedule and when a run of it last ended.
+/// A job's schedule and when it last did something.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct JobPulse {
     pub job: JobName,
     pub interval_seconds: i64,
     pub paused: bool,
-    /// When its last run ended, or (never run) when its schedule was last set.
-    pub last_finished: DateTime<Utc>,
+    /// When its latest run ended, or started if it is still running; when its schedule was
+    /// last set, if that is later (or it never ran).
+    pub last_active: DateTime<Utc>,
 }
 
 /// Everything the rules measure, read at one moment.
@@ -207,12 +209,11 @@ impl AlertInputs {
     pub fn firing(&self, rule: &AlertRule) -> Vec<Reading> {
         let in_scope = |channel_id: i64| rule.channel_id.is_none_or(|id| id == channel_id);
         let mut measures: Vec<(String, i64)> = Vec::new();
-        let mut add = |subject: &str, value: i64| {
-            match measures.iter_mut().find(|(s, _)| s == subject) {
+        let mut add =
+            |subject: &str, value: i64| match measures.iter_mut().find(|(s, _)| s == subject) {
                 Some((_, total)) => *total += value,
                 None => measures.push((subject.to_owned(), value)),
-            }
-        };
+            };
         match rule.kind {
             AlertKind::FailuresPerHour => {
                 for count in &self.failures {
@@ -241,14 +242,15 @@ impl AlertInputs {
                     if pulse.paused || rule.job.is_some_and(|job| job != pulse.job) {
                         continue;
                     }
-                    let idle = (self.now - pulse.last_finished).num_seconds();
+                    let idle = (self.now - pulse.last_active).num_seconds();
                     add(pulse.job.as_str(), idle / pulse.interval_seconds.max(1));
                 }
             }
             AlertKind::ApiErrorRate => {
                 let mut totals: Vec<(&str, i64, i64)> = Vec::new();
                 for count in &self.api {
-                    let (Some(code), true) = (self.code_of(count.channel_id), in_scope(count.channel_id))
+                    let (Some(code), true) =
+                        (self.code_of(count.channel_id), in_scope(count.channel_id))
                     else {
                         continue;
                     };
@@ -390,8 +392,12 @@ pub fn check_webhook(url: &str, secret: &str) -> Result<(String, String), (&'sta
     if url.chars().count() > MAX_URL {
         return Err(("url", format!("is longer than {MAX_URL} characters")));
     }
-    let parsed = url::Url::parse(url)
-        .map_err(|_| ("url", "is not a web address (http://… or https://…)".to_owned()))?;
+    let parsed = url::Url::parse(url).map_err(|_| {
+        (
+            "url",
+            "is not a web address (http://… or https://…)".to_owned(),
+        )
+    })?;
     if !matches!(parsed.scheme(), "http" | "https") {
         return Err(("url", "must start with http:// or https://".to_owned()));
     }

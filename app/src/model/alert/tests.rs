@@ -109,7 +109,7 @@ fn a_job_stalls_after_k_of_its_intervals_without_a_finished_run_unless_it_is_pau
         job,
         interval_seconds: 60,
         paused,
-        last_finished: quarter_past() - Duration::minutes(minutes_ago),
+        last_active: quarter_past() - Duration::minutes(minutes_ago),
     };
     at.jobs = vec![
         pulse(JobName::PJob, 10, false),
@@ -175,14 +175,43 @@ fn a_new_rule_names_the_field_that_is_wrong() {
     let check = |kind, channel, group, job, threshold| {
         NewAlertRule::check(kind, channel, group, job, threshold, &[1, 2])
     };
-    assert_eq!(check("failures_per_hour", None, "", "", "-3").unwrap_err().0, "threshold");
-    assert_eq!(check("failures_per_hour", None, "", "", "0").unwrap_err().0, "threshold");
-    assert_eq!(check("failures_per_hour", None, "", "", "ten").unwrap_err().0, "threshold");
-    assert_eq!(check("api_error_rate", None, "", "", "100").unwrap_err().0, "threshold");
+    assert_eq!(
+        check("failures_per_hour", None, "", "", "-3")
+            .unwrap_err()
+            .0,
+        "threshold"
+    );
+    assert_eq!(
+        check("failures_per_hour", None, "", "", "0").unwrap_err().0,
+        "threshold"
+    );
+    assert_eq!(
+        check("failures_per_hour", None, "", "", "ten")
+            .unwrap_err()
+            .0,
+        "threshold"
+    );
+    assert_eq!(
+        check("api_error_rate", None, "", "", "100").unwrap_err().0,
+        "threshold"
+    );
     assert_eq!(check("sometimes", None, "", "", "5").unwrap_err().0, "kind");
-    assert_eq!(check("oldest_pending", Some(9), "", "", "5").unwrap_err().0, "channel_id");
-    assert_eq!(check("failures_per_hour", None, "no dots", "", "5").unwrap_err().0, "failure_group");
-    assert_eq!(check("job_stalled", None, "", "nightly", "3").unwrap_err().0, "job");
+    assert_eq!(
+        check("oldest_pending", Some(9), "", "", "5").unwrap_err().0,
+        "channel_id"
+    );
+    assert_eq!(
+        check("failures_per_hour", None, "no dots", "", "5")
+            .unwrap_err()
+            .0,
+        "failure_group"
+    );
+    assert_eq!(
+        check("job_stalled", None, "", "nightly", "3")
+            .unwrap_err()
+            .0,
+        "job"
+    );
     let rule = check("job_stalled", Some(1), "x.y.z", "p_job", " 3 ").unwrap();
     assert_eq!(
         rule,
@@ -203,8 +232,16 @@ fn a_webhook_needs_an_http_address_and_a_secret_long_enough_to_sign_with() {
     let secret = "a-secret-of-24-characters";
     assert!(check_webhook("https://hooks.example.no/custsync", secret).is_ok());
     assert!(check_webhook("http://127.0.0.1:9000/hook", secret).is_ok());
-    for bad in ["ftp://example.no/x", "example.no/hook", "javascript:alert(1)", "https://user:pw@example.no/"] {
+    for bad in [
+        "ftp://example.no/x",
+        "example.no/hook",
+        "javascript:alert(1)",
+        "https://user:pw@example.no/",
+    ] {
         assert_eq!(check_webhook(bad, secret).unwrap_err().0, "url", "{bad}");
     }
-    assert_eq!(check_webhook("https://example.no/", "short").unwrap_err().0, "secret");
+    assert_eq!(
+        check_webhook("https://example.no/", "short").unwrap_err().0,
+        "secret"
+    );
 }

@@ -9,8 +9,7 @@ use super::{after, form_value};
 use crate::{
     components::{error_box::ErrorBox, time::Time},
     functions::alerts::{
-        alerts_overview, AlertsView, ChangeAlertRule, CreateAlertRule, CreateWebhook,
-        DeleteWebhook,
+        alerts_overview, AlertsView, ChangeAlertRule, CreateAlertRule, CreateWebhook, DeleteWebhook,
     },
     locale::{alert_kind_label, job_label, td_string, tu_string, use_i18n, Locale},
     model::{
@@ -120,8 +119,10 @@ fn rule_row(
         .filter(|a| a.episode.rule_id == rule.id)
         .map(|a| {
             if a.subject_name.is_empty() {
-                JobName::parse(&a.episode.subject)
-                    .map_or_else(|| a.episode.subject.clone(), |j| job_label(locale, j).0.to_owned())
+                JobName::parse(&a.episode.subject).map_or_else(
+                    || a.episode.subject.clone(),
+                    |j| job_label(locale, j).0.to_owned(),
+                )
             } else {
                 a.subject_name.clone()
             }
