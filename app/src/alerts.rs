@@ -10,7 +10,10 @@ use serde::Serialize;
 
 use crate::{
     locale::Locale,
-    model::alert::{changes, ActiveAlert, AlertRule, OpenEpisode},
+    model::{
+        alert::{changes, ActiveAlert, OpenEpisode},
+        JobName,
+    },
     storage::{alerts::AlertNews, Db},
 };
 
@@ -38,7 +41,7 @@ pub struct WebhookBody<'a> {
 pub struct AlertBody<'a> {
     /// The episode's id: a fired and a resolved call of one episode carry the same.
     pub id: i64,
-    pub rule: RuleBody<'a>,
+    pub rule: &'a RuleBody<'a>,
     /// A channel's code or a job's name.
     pub subject: &'a str,
     pub value: i64,
@@ -83,10 +86,17 @@ pub async fn look(db: &Db, now: DateTime<Utc>, site_url: &str) -> Result<LookOut
                 db.update_episode_value(episode.id, reading.value).await?;
             }
         }
-        let rule_channel = rule
-            .channel_id
-            .and_then(|id| channels.iter().find(|c| c.id == id))
-            .map(|c| c.code.as_str());
+        let rule_body = RuleBody {
+            id: rule.id,
+            kind: rule.kind.as_str(),
+            threshold: rule.threshold,
+            channel: rule
+                .channel_id
+                .and_then(|id| channels.iter().find(|c| c.id == id))
+                .map(|c| c.code.as_str()),
+            failure_group: rule.failure_group.as_deref(),
+            job: rule.job.map(JobName::as_str),
+        };
         let alert_of = |episode: OpenEpisode| {
             let channel = channels.iter().find(|c| c.code == episode.subject);
             ActiveAlert {
@@ -107,17 +117,7 @@ pub async fn look(db: &Db, now: DateTime<Utc>, site_url: &str) -> Result<LookOut
                 started_at: now,
             });
             let summary = alert.summary(Locale::en);
-            let body = |id: i64| {
-                body(
-                    rule,
-                    rule_channel,
-                    &alert,
-                    id,
-                    "alert.fired",
-                    None,
-                    site_url,
-                )
-            };
+            let body = |id| body(&rule_body, &alert, id, "alert.fired", None, site_url);
             let news = AlertNews {
                 audit_subject: &summary,
                 body: &body,
@@ -134,10 +134,9 @@ pub async fn look(db: &Db, now: DateTime<Utc>, site_url: &str) -> Result<LookOut
         for episode in to_resolve {
             let alert = alert_of(episode.clone());
             let summary = format!("resolved: {}", alert.summary(Locale::en));
-            let body = |id: i64| {
+            let body = |id| {
                 body(
-                    rule,
-                    rule_channel,
+                    &rule_body,
                     &alert,
                     id,
                     "alert.resolved",
@@ -160,8 +159,7 @@ pub async fn look(db: &Db, now: DateTime<Utc>, site_url: &str) -> Result<LookOut
 
 /// A webhook call's body for `alert`, as episode `id`.
 fn body(
-    rule: &AlertRule,
-    rule_channel: Option<&str>,
+    rule: &RuleBody,
     alert: &ActiveAlert,
     id: i64,
     event: &str,
@@ -172,14 +170,7 @@ fn body(
         event,
         alert: AlertBody {
             id,
-            rule: RuleBody {
-                id: rule.id,
-                kind: rule.kind.as_str(),
-                threshold: rule.threshold,
-                channel: rule_channel,
-                failure_group: rule.failure_group.as_deref(),
-                job: rule.job.map(|j| j.as_str()),
-            },
+            rule,
             subject: &alert.episode.subject,
             value: alert.episode.value,
             started_at: alert.episode.started_at,

@@ -120,26 +120,33 @@ impl Db {
         Ok(self.write_one(update).await? == 1)
     }
 
-    /// Deletes a rule with its episodes and their calls not yet made; false if there is none.
+    /// Deletes a rule with its episodes and their calls; false if there is none.
     #[tracing::instrument(skip(self), err)]
     pub async fn delete_alert_rule(&self, id: i64) -> Result<bool, sqlx::Error> {
-        let mut tx = self.begin_write().await?;
-        sqlx::query(
-            "DELETE FROM webhook_deliveries WHERE episode_id IN \
-             (SELECT id FROM alert_episodes WHERE rule_id = $1)",
+        self.delete_with(
+            &[
+                "DELETE FROM webhook_deliveries WHERE episode_id IN \
+                 (SELECT id FROM alert_episodes WHERE rule_id = $1)",
+                "DELETE FROM alert_episodes WHERE rule_id = $1",
+                "DELETE FROM alert_rules WHERE id = $1",
+            ],
+            id,
         )
-        .bind(id)
-        .execute(&mut *tx)
-        .await?;
-        sqlx::query("DELETE FROM alert_episodes WHERE rule_id = $1")
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
-        let deleted = sqlx::query("DELETE FROM alert_rules WHERE id = $1")
-            .bind(id)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
+        .await
+    }
+
+    /// Runs `statements`, each of `id`, in one write transaction; whether the last one deleted
+    /// a row (the others take what depends on it first).
+    async fn delete_with(&self, statements: &[&str], id: i64) -> Result<bool, sqlx::Error> {
+        let mut tx = self.begin_write().await?;
+        let mut deleted = 0;
+        for statement in statements {
+            deleted = sqlx::query(statement)
+                .bind(id)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+        }
         tx.commit().await?;
         Ok(deleted == 1)
     }
@@ -448,27 +455,23 @@ impl Db {
         Ok(id)
     }
 
-    /// Deletes a webhook and its calls not yet made; false if there is none.
+    /// Deletes a webhook and its calls; false if there is none.
     #[tracing::instrument(skip(self), err)]
     pub async fn delete_webhook(&self, id: i64) -> Result<bool, sqlx::Error> {
-        let mut tx = self.begin_write().await?;
-        sqlx::query("DELETE FROM webhook_deliveries WHERE webhook_id = $1")
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
-        let deleted = sqlx::query("DELETE FROM webhooks WHERE id = $1")
-            .bind(id)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
-        tx.commit().await?;
-        Ok(deleted == 1)
+        self.delete_with(
+            &[
+                "DELETE FROM webhook_deliveries WHERE webhook_id = $1",
+                "DELETE FROM webhooks WHERE id = $1",
+            ],
+            id,
+        )
+        .await
     }
 
     /// Takes up to `limit` webhook calls that are due and that nobody holds, for `owner`, until
     /// `until` (a call whose instance stopped mid-way is taken again after that); an episode's
-    /// calls to one webhook in the order they were written. On PostgreSQL
-    /// two instances asking at once never get the same call.
+    /// calls to one webhook in the order they were written. On PostgreSQL two instances asking
+    /// at once never get the same call.
     #[tracing::instrument(skip(self), err)]
     pub async fn lease_deliveries(
         &self,
