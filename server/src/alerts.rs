@@ -11,7 +11,7 @@
 
 use std::time::Duration;
 
-use app::storage::{alerts::Delivery, Db};
+use app::storage::{webhooks::Delivery, Db};
 use chrono::Utc;
 use hmac::{Hmac, Mac};
 use sha2::Sha256;

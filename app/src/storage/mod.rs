@@ -32,6 +32,7 @@ mod sqlite;
 pub mod tokens;
 pub mod users;
 mod values;
+pub mod webhooks;
 
 pub use json::{
     json_group, json_int, json_ints, json_param, json_rows, json_text, json_texts,
@@ -272,6 +273,26 @@ impl Db {
         let changed = statement.execute(&mut *tx).await?.rows_affected();
         tx.commit().await?;
         Ok(changed)
+    }
+
+    /// Runs `statements`, each of `id`, in one write transaction; whether the last one deleted
+    /// a row (the others take what depends on it first).
+    pub(crate) async fn delete_with(
+        &self,
+        statements: &[&str],
+        id: i64,
+    ) -> Result<bool, sqlx::Error> {
+        let mut tx = self.begin_write().await?;
+        let mut deleted = 0;
+        for statement in statements {
+            deleted = sqlx::query(statement)
+                .bind(id)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+        }
+        tx.commit().await?;
+        Ok(deleted == 1)
     }
 
     /// `FOR UPDATE SKIP LOCKED` on PostgreSQL, so several instances never take the same rows;
