@@ -15,7 +15,7 @@ use app::{
     export::{sheet::Sheet, ExportRequest},
     locale::{request_locale, request_zone, Locale},
     model::{filter::FilterField, user::SignedIn, AttributeDefinition, OperationCursor},
-    storage::{to_micros, Db},
+    storage::{export::OperationWithFields, to_micros, Db},
 };
 use axum::{
     body::{Body, Bytes},
@@ -27,7 +27,7 @@ use axum::{
 use chrono_tz::Tz;
 use tokio::sync::mpsc;
 use tokio_stream::wrappers::ReceiverStream;
-use tokio_util::sync::CancellationToken;
+use tokio_util::{sync::CancellationToken, task::AbortOnDropHandle};
 
 /// Operations read per page of the walk.
 const PAGE: i64 = 2_000;
@@ -134,6 +134,9 @@ enum Ended {
 
 type Chunk = Result<Bytes, std::io::Error>;
 
+/// A page of the export and the cursor after it (`None`: the last page).
+type Page = (Vec<OperationWithFields>, Option<OperationCursor>);
+
 impl Export {
     /// Writes the header and every page of rows into `rows`, then the audit line.
     async fn write(self, rows: mpsc::Sender<Chunk>, shutdown: CancellationToken) {
@@ -183,16 +186,14 @@ impl Export {
         if rows.send(Ok(header.into())).await.is_err() {
             return Ended::Abandoned;
         }
-        let with_fields = self.request.needs_fields();
-        let mut before: Option<OperationCursor> = None;
-        loop {
-            let page = self
-                .db
-                .filtered_batch(&self.request.filter, before, PAGE, with_fields)
-                .await;
-            let Ok((operations, next)) = page else {
+        // The next page is read while this one is written (the database and the runtime
+        // each on a core): one page ahead, never more.
+        let mut reading = Some(self.read_page(None));
+        while let Some(page) = reading.take() {
+            let Ok(Ok((operations, next))) = page.await else {
                 return Ended::Stopped("the database did not answer");
             };
+            reading = next.map(|next| self.read_page(Some(next)));
             let Ok(bytes) = sheet.rows(&operations) else {
                 return Ended::Stopped("a row cannot be written");
             };
@@ -200,10 +201,20 @@ impl Export {
                 return Ended::Abandoned;
             }
             *written += operations.len() as u64;
-            match next {
-                Some(next) => before = Some(next),
-                None => return Ended::Whole,
-            }
         }
+        Ended::Whole
+    }
+
+    /// Reads the page after `before`, on its own task (stopped if the export stops first).
+    fn read_page(
+        &self,
+        before: Option<OperationCursor>,
+    ) -> AbortOnDropHandle<Result<Page, sqlx::Error>> {
+        let db = self.db.clone();
+        let filter = self.request.filter.clone();
+        let with_fields = self.request.needs_fields();
+        AbortOnDropHandle::new(tokio::spawn(async move {
+            db.filtered_batch(&filter, before, PAGE, with_fields).await
+        }))
     }
 }

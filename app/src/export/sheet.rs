@@ -17,7 +17,7 @@ use crate::{
         detail::FieldName, filter::FilterField, AttributeDefinition, ChangeDescription, GridRow,
         OperationField, OperationState,
     },
-    storage::list::OperationWithFields,
+    storage::export::OperationWithFields,
 };
 
 /// The byte order mark Excel needs to read a CSV file as UTF-8.

@@ -46,12 +46,20 @@ pub fn json_int(i: usize) -> String {
 /// An aggregate of a group's rows as the JSON text of an array of arrays of `exprs`: one
 /// value per group instead of a row each (every row SQLite returns is a hop between threads).
 pub fn json_group(backend: Backend, exprs: &[&str]) -> String {
+    json_group_in_order(backend, exprs, "")
+}
+
+/// Like [`json_group`], the rows in `order` (an `ORDER BY`'s terms; empty: any order).
+pub fn json_group_in_order(backend: Backend, exprs: &[&str], order: &str) -> String {
+    let exprs = exprs.join(", ");
+    let order = if order.is_empty() {
+        String::new()
+    } else {
+        format!(" ORDER BY {order}")
+    };
     match backend {
-        Backend::Sqlite => format!("json_group_array(json_array({}))", exprs.join(", ")),
-        Backend::Postgres => format!(
-            "CAST(json_agg(json_build_array({})) AS TEXT)",
-            exprs.join(", ")
-        ),
+        Backend::Sqlite => format!("json_group_array(json_array({exprs}){order})"),
+        Backend::Postgres => format!("CAST(json_agg(json_build_array({exprs}){order}) AS TEXT)"),
     }
 }
 

@@ -21,8 +21,8 @@ use super::{
 };
 use crate::model::{
     filter::{parse_bound, value_key, Bound, COUNT_CAP},
-    FieldFilter, FilterCounts, FilterOp, OperationCursor, OperationField, OperationFilter,
-    OperationPage, OperationState, OperationSummary,
+    FieldFilter, FilterCounts, FilterOp, OperationCursor, OperationFilter, OperationPage,
+    OperationSummary,
 };
 
 /// The walk's source: which table and index lead, and the name of its timestamp and id.
@@ -32,12 +32,9 @@ pub(super) struct Walk {
     id: &'static str,
 }
 
-/// An operation and the fields it carries, as the export reads them.
-pub type OperationWithFields = (OperationState, Vec<OperationField>);
-
 /// The first `limit` of `rows` (read one more than wanted) and, when there were more, the
 /// cursor after the last one kept.
-fn keep_page<T>(
+pub(super) fn keep_page<T>(
     mut rows: Vec<T>,
     limit: i64,
     summary: impl Fn(&T) -> &OperationSummary,
@@ -51,7 +48,7 @@ fn keep_page<T>(
 }
 
 /// The SQL order of the list: newest first, or oldest first.
-fn direction(oldest_first: bool) -> &'static str {
+pub(super) fn direction(oldest_first: bool) -> &'static str {
     if oldest_first {
         "ASC"
     } else {
@@ -70,7 +67,15 @@ impl Db {
         limit: i64,
     ) -> Result<OperationPage, sqlx::Error> {
         let limit = limit.clamp(1, super::operations::MAX_PAGE_SIZE);
-        let rows = self.filtered_rows(filter, before, limit + 1, "").await?;
+        let rows = match self.filtered_sql(filter, before, limit + 1).await? {
+            Some((sql, clause)) => {
+                clause
+                    .bind(sqlx::query(&sql))
+                    .fetch_all(self.pool())
+                    .await?
+            }
+            None => Vec::new(),
+        };
         let operations = rows
             .iter()
             .map(super::operations::state_from_row)
@@ -79,68 +84,31 @@ impl Db {
         Ok(OperationPage { operations, next })
     }
 
-    /// Like [`Db::filtered_page`], a page of any size, with each operation's fields beside
-    /// it when `with_fields` (else none): what the CSV export walks through.
-    #[tracing::instrument(skip(self), err)]
-    pub async fn filtered_batch(
+    /// The query of at most `limit` operations `filter` lets through after `before`, in its
+    /// order, with the columns of an [`crate::model::OperationState`] and the walk's timestamp
+    /// (`walk_at`), and its parameters; `None` when the filter lets nothing through.
+    pub(super) async fn filtered_sql(
         &self,
         filter: &OperationFilter,
         before: Option<OperationCursor>,
         limit: i64,
-        with_fields: bool,
-    ) -> Result<(Vec<OperationWithFields>, Option<OperationCursor>), sqlx::Error> {
-        let limit = limit.max(1);
-        let fields = if with_fields {
-            format!(
-                ", (SELECT {} FROM operation_fields f WHERE f.operation_id = o.id) AS fields",
-                super::json_group(self.backend(), &["f.field", "f.old_value", "f.new_value"])
-            )
-        } else {
-            String::new()
-        };
-        let rows = self
-            .filtered_rows(filter, before, limit + 1, &fields)
-            .await?;
-        let operations = rows
-            .iter()
-            .map(|row| {
-                let fields = if with_fields {
-                    super::operation_fields_from_json(super::col(row, "fields")?)?
-                } else {
-                    Vec::new()
-                };
-                Ok((super::operations::state_from_row(row)?, fields))
-            })
-            .collect::<Result<Vec<_>, sqlx::Error>>()?;
-        Ok(keep_page(operations, limit, |(o, _)| &o.summary))
-    }
-
-    /// At most `limit` rows of the operations `filter` lets through after `before`, in its
-    /// order, with the columns of an [`OperationState`] and `extra` (`, <expr> AS <name>…`
-    /// over `operations o`).
-    async fn filtered_rows(
-        &self,
-        filter: &OperationFilter,
-        before: Option<OperationCursor>,
-        limit: i64,
-        extra: &str,
-    ) -> Result<Vec<sqlx::any::AnyRow>, sqlx::Error> {
+    ) -> Result<Option<(String, Clause)>, sqlx::Error> {
         let plan = self.plan(filter, limit).await?;
         if plan == Plan::Nothing {
-            return Ok(Vec::new());
+            return Ok(None);
         }
         let mut clause = Clause::default();
         let walked = self.walk(filter, &plan, &mut clause, true, before, limit);
         let n = clause.int(limit);
         let sql = format!(
-            "SELECT {cols}, {state}{extra} FROM ({walked}) m JOIN operations o ON o.id = m.id \
-             JOIN channels c ON c.id = o.channel_id \
+            "SELECT {cols}, {state}, m.walk_at FROM ({walked}) m \
+             JOIN operations o ON o.id = m.id JOIN channels c ON c.id = o.channel_id \
              ORDER BY m.walk_at {dir}, m.id {dir} LIMIT {n}",
             cols = super::operations::SUMMARY_COLUMNS,
             state = super::operations::STATE_COLUMNS,
             dir = direction(filter.view.oldest_first),
         );
-        clause.bind(sqlx::query(&sql)).fetch_all(self.pool()).await
+        Ok(Some((sql, clause)))
     }
 
     /// Counts per status under `filter` without its status (the status chips): exact from the
