@@ -45,6 +45,49 @@ pub enum Command {
     /// Users who sign in to the status page.
     #[command(subcommand)]
     User(UserCommand),
+    /// A customer's personal data.
+    #[command(subcommand)]
+    Customer(CustomerCommand),
+}
+
+/// What to do with a customer's personal data.
+#[derive(Debug, Subcommand)]
+pub enum CustomerCommand {
+    /// Print everything custsync holds about one customer as JSON (GDPR article 15). Name
+    /// the customer by exactly one of the options.
+    Export(CustomerLookupArgs),
+}
+
+/// Which customer: exactly one of these.
+#[derive(Debug, Args)]
+pub struct CustomerLookupArgs {
+    /// The customer's account (e.g. NO0103101).
+    #[arg(long)]
+    pub account: Option<String>,
+    /// One of the customer's temporary accounts (a GUID).
+    #[arg(long)]
+    pub async_account: Option<String>,
+    /// An email the customer or one of their operations holds.
+    #[arg(long)]
+    pub email: Option<String>,
+    /// A phone or mobile number of the customer.
+    #[arg(long)]
+    pub phone: Option<String>,
+}
+
+impl CustomerLookupArgs {
+    /// The options given, as the lookup's parameters.
+    pub fn pairs(&self) -> Vec<(&str, &str)> {
+        [
+            ("account", &self.account),
+            ("async_account", &self.async_account),
+            ("email", &self.email),
+            ("phone", &self.phone),
+        ]
+        .into_iter()
+        .filter_map(|(key, value)| value.as_deref().map(|v| (key, v)))
+        .collect()
+    }
 }
 
 /// What to do with channel API tokens.

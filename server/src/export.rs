@@ -11,6 +11,7 @@
 //! Customer data is personal data: each export is a line of the audit log (who, when, the
 //! filter, how many rows; or that it stopped, and after how many).
 
+use crate::message_page::plain;
 use app::{
     export::{sheet::Sheet, ExportRequest},
     locale::{request_locale, request_zone, Locale},
@@ -97,16 +98,6 @@ pub async fn export_csv(
             (header::CACHE_CONTROL, "no-store".to_owned()),
         ],
         Body::from_stream(ReceiverStream::new(body)),
-    )
-        .into_response()
-}
-
-/// A short plain-text answer (ours, never the database's words).
-fn plain(status: StatusCode, text: String) -> Response {
-    (
-        status,
-        [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
-        text,
     )
         .into_response()
 }

@@ -7,6 +7,7 @@ pub mod alerts;
 pub mod api;
 pub mod bulk_runner;
 pub mod cli;
+pub mod dossier;
 pub mod edit_holds;
 pub mod events;
 pub mod export;
@@ -63,6 +64,19 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 channel.name, channel.code
             );
             println!("{token}");
+            db.close().await;
+            Ok(())
+        }
+        Command::Customer(cli::CustomerCommand::Export(args)) => {
+            let db = open_database(&cli.global.database_url).await?;
+            let lookup = app::model::dossier::CustomerLookup::from_pairs(args.pairs())
+                .map_err(|m| anyhow::anyhow!("{}", m.text()))?;
+            let document = match dossier::dossier(&db, &lookup, dossier::CLI_ACTOR).await {
+                Ok(document) => document,
+                Err(dossier::DossierError::Mistake(mistake)) => anyhow::bail!("{}", mistake.text()),
+                Err(dossier::DossierError::Database(error)) => return Err(error.into()),
+            };
+            println!("{}", serde_json::to_string_pretty(&document)?);
             db.close().await;
             Ok(())
         }

@@ -1,6 +1,7 @@
 //! The plain page custsync answers with when it cannot draw the real one (the database is
 //! unreachable, a request panicked): a sentence in English and in Norwegian, with the site's
-//! style sheet, and nothing of what went wrong inside.
+//! style sheet, and nothing of what went wrong inside; and [`plain`], the one-sentence answer
+//! of the downloads (`/export.csv`, `/customer-data.json`).
 
 use axum::{
     http::{header, StatusCode},
@@ -25,6 +26,16 @@ pub fn message_page(status: StatusCode, title: &str, english: &str, norwegian: &
             (header::CACHE_CONTROL, "no-store"),
         ],
         page,
+    )
+        .into_response()
+}
+
+/// A short plain-text answer of `status` (a text of ours, never the database's words).
+pub fn plain(status: StatusCode, text: String) -> Response {
+    (
+        status,
+        [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+        text,
     )
         .into_response()
 }

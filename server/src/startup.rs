@@ -65,6 +65,11 @@ pub fn endpoints() -> Vec<(Method, &'static str, MethodRouter<AppState>)> {
             app::export::EXPORT_PATH,
             get(crate::export::export_csv),
         ),
+        (
+            Method::GET,
+            crate::dossier::CUSTOMER_DATA_PATH,
+            get(crate::dossier::customer_data),
+        ),
         (Method::POST, "/sign-in", post(access::sign_in::sign_in)),
         (Method::POST, "/sign-out", post(access::sign_in::sign_out)),
     ]

@@ -102,6 +102,7 @@ const MATRIX: &[Entry] = &[
     e("GET", "/metrics", "/metrics", "", Need::Public),
     e("GET", "/events", "/events", "", Need::Role(Role::Viewer)),
     e("GET", "/export.csv", "/export.csv?status=failed", "", Need::Role(Role::Viewer)),
+    e("GET", "/customer-data.json", "/customer-data.json?account=NO0100001", "", Need::Role(Role::Admin)),
     e("POST", "/sign-in", "/sign-in", "name=nobody&password=wrong-password", Need::ThisSite),
     e("POST", "/sign-out", "/sign-out", "", Need::ThisSite),
     // Server functions.

@@ -12,6 +12,7 @@ pub mod correction;
 pub mod customer;
 pub mod dashboard;
 pub mod detail;
+pub mod dossier;
 pub mod failure_group;
 pub mod field;
 pub mod filter;

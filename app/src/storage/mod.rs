@@ -18,6 +18,7 @@ pub mod counts;
 pub mod customers;
 pub mod dashboard;
 pub mod detail;
+pub mod dossier;
 pub mod export;
 pub mod failures;
 pub mod feed;
