@@ -56,6 +56,20 @@ pub enum CustomerCommand {
     /// Print everything custsync holds about one customer as JSON (GDPR article 15). Name
     /// the customer by exactly one of the options.
     Export(CustomerLookupArgs),
+    /// Erase one customer's personal data (GDPR article 17): every value in the customer
+    /// master, their operations, the inbox, the 1010 feed and the change log becomes
+    /// [erased]; the records stay. The channels learn it through the feed.
+    Erase(CustomerEraseArgs),
+}
+
+/// Options of `customer erase`.
+#[derive(Debug, Args)]
+pub struct CustomerEraseArgs {
+    #[command(flatten)]
+    pub lookup: CustomerLookupArgs,
+    /// The customer's account (their GUID when they have none), typed again to confirm.
+    #[arg(long, default_value = "")]
+    pub confirm: String,
 }
 
 /// Which customer: exactly one of these.

@@ -25,8 +25,7 @@ use serde_json::{json, Value};
 /// Who the audit log names for an export made on the command line.
 pub const CLI_ACTOR: &str = "command line";
 
-/// Where an admin downloads a customer's data.
-pub const CUSTOMER_DATA_PATH: &str = "/customer-data.json";
+pub use app::functions::customer_data::plain::CUSTOMER_DATA_PATH;
 
 /// Why a dossier could not be made.
 #[derive(Debug)]

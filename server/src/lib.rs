@@ -80,6 +80,29 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             db.close().await;
             Ok(())
         }
+        Command::Customer(cli::CustomerCommand::Erase(args)) => {
+            let db = open_database(&cli.global.database_url).await?;
+            let lookup = app::model::dossier::CustomerLookup::from_pairs(args.lookup.pairs())
+                .map_err(|m| anyhow::anyhow!("{}", m.text()))?;
+            let now = app::storage::to_micros(chrono::Utc::now());
+            let erased = db
+                .erase_customer(&lookup, &args.confirm, dossier::CLI_ACTOR, now)
+                .await;
+            db.close().await;
+            match erased {
+                Ok((_, erasure)) => {
+                    println!(
+                        "erased: {} operations kept as records, {} of them stopped",
+                        erasure.operations, erasure.stopped
+                    );
+                    Ok(())
+                }
+                Err(error) => match error.refusal() {
+                    Some((param, text)) => anyhow::bail!("{param}: {text}"),
+                    None => Err(anyhow::anyhow!("the database failed: {error:?}")),
+                },
+            }
+        }
         Command::User(cli::UserCommand::Create(args)) => {
             let db = open_database(&cli.global.database_url).await?;
             user_commands::create_from_cli(&db, &args).await?;

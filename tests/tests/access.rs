@@ -138,6 +138,8 @@ const MATRIX: &[Entry] = &[
     e("POST", "/rpc/admin/change-user", "/rpc/admin/change-user", "id=999999&role=viewer", Need::Role(Role::Admin)),
     e("POST", "/rpc/admin/create-token", "/rpc/admin/create-token", "channel_id=1&label=matrix", Need::Role(Role::Admin)),
     e("POST", "/rpc/admin/revoke-token", "/rpc/admin/revoke-token", "id=999999", Need::Role(Role::Admin)),
+    e("POST", "/rpc/customer-data/find", "/rpc/customer-data/find", "by=account&value=NO0100001", Need::Role(Role::Admin)),
+    e("POST", "/rpc/customer-data/erase", "/rpc/customer-data/erase", "by=account&value=NO0199999&confirm=NO0199999", Need::Role(Role::Admin)),
     e("POST", "/rpc/alerts/overview", "/rpc/alerts/overview", "", Need::Role(Role::Admin)),
     e("POST", "/rpc/alerts/firing", "/rpc/alerts/firing", "", Need::Role(Role::Viewer)),
     e("POST", "/rpc/alerts/create-rule", "/rpc/alerts/create-rule", "kind=failures_per_hour&failure_group=&job=&threshold=50", Need::Role(Role::Admin)),

@@ -7,6 +7,7 @@ pub mod admin;
 pub mod alerts;
 pub mod bulk_runs;
 pub mod corrections;
+pub mod customer_data;
 pub mod dashboard;
 pub mod failures;
 pub mod jobs;

@@ -52,6 +52,7 @@ impl FailureGroup {
             "create_never_received" => {
                 td_string!(locale, failures.cause.create_never_received).to_owned()
             }
+            "customer_erased" => td_string!(locale, failures.cause.customer_erased).to_owned(),
             _ if self.code == "transient" => {
                 td_string!(locale, failures.cause.transient).to_owned()
             }
@@ -110,6 +111,7 @@ mod tests {
             Reason::SequenceExhausted { entity: "x".into() },
             Reason::CustomerNotSynced,
             Reason::CreateNeverReceived,
+            Reason::CustomerErased,
         ];
         for locale in [Locale::en, Locale::nb] {
             let fallback =

@@ -109,6 +109,7 @@ impl Reason {
             Self::CreateNeverReceived => {
                 td_string!(locale, reason.create_never_received).to_owned()
             }
+            Self::CustomerErased => td_string!(locale, reason.customer_erased).to_owned(),
         }
     }
 }

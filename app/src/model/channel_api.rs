@@ -81,18 +81,23 @@ pub struct BatchReceipt {
     pub received: Vec<ReceivedOperation>,
 }
 
-/// Whether the customer is new to the channels or changed.
+/// Whether the customer is new to the channels, changed, or erased.
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum CustomerChange {
     Created,
     Updated,
+    /// The customer's personal data was erased at HQ (GDPR article 17): erase what the channel
+    /// holds about this account and its async account too. `fields` and `attributes` are
+    /// empty, and the customer's earlier entries in the feed now are too.
+    Erased,
 }
 
 super::text_enum!(CustomerChange {
     Created => "created",
     Updated => "updated",
+    Erased => "erased",
 });
 
 /// One customer in the 1010 feed: what HQ holds now, and the async account it replaces.

@@ -2,6 +2,14 @@
 //! it: which customer an admin means ([`CustomerLookup`]: by account, async account, email or
 //! phone) and why a lookup is refused ([`LookupMistake`]). The storage layer gathers the rows
 //! (`storage::dossier`); the server hands them out as one JSON download and on the command line.
+//!
+//! Article 17 gives them the right to have it erased: every personal value becomes [`ERASED`]
+//! (`storage::erasure`), unless an [`ErasureRefusal`] says why not now.
+
+use chrono::{DateTime, Utc};
+
+/// What an erased personal value reads as, in every table that held it.
+pub const ERASED: &str = "[erased]";
 
 /// The longest value a lookup takes.
 const MAX_LOOKUP_LEN: usize = 200;
@@ -139,6 +147,46 @@ impl CustomerLookup {
             found = Some(lookup);
         }
         found.ok_or(LookupMistake::Missing)
+    }
+}
+
+/// Why a customer cannot be erased now (besides a lookup's [`LookupMistake`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ErasureRefusal {
+    /// Operations of the customer are open in the correction editor, by these people: an
+    /// erasure would pull the values from under them.
+    BeingCorrected { by: Vec<String> },
+    /// The customer (`who`: their account, or their GUID) was erased already, at `at`.
+    AlreadyErased { who: String, at: DateTime<Utc> },
+    /// The confirmation typed is not the customer's account (or GUID, `expected`).
+    NotConfirmed { expected: String },
+}
+
+impl ErasureRefusal {
+    /// The parameter it is about.
+    pub fn param(&self) -> &'static str {
+        match self {
+            Self::NotConfirmed { .. } => "confirm",
+            Self::BeingCorrected { .. } | Self::AlreadyErased { .. } => "account",
+        }
+    }
+
+    /// What an admin reads (English, as [`LookupMistake::text`]).
+    pub fn text(&self) -> String {
+        match self {
+            Self::BeingCorrected { by } => format!(
+                "Operations of this customer are open in the correction editor (by {}): \
+                 save or cancel them first.",
+                by.join(", ")
+            ),
+            Self::AlreadyErased { who, at } => format!(
+                "{who} was erased already, on {} UTC.",
+                at.format("%Y-%m-%d %H:%M")
+            ),
+            Self::NotConfirmed { expected } => {
+                format!("Type the customer's account, {expected}, to confirm the erasure.")
+            }
+        }
     }
 }
 

@@ -24,6 +24,7 @@ pub enum ErrorCode {
     InvalidCharacter,
     DuplicateEmail,
     CustomerNotSynced,
+    CustomerErased,
     AlreadyExists,
     NumberSequenceExhausted,
     Transient,
@@ -44,6 +45,7 @@ super::text_enum!(ErrorCode {
     InvalidCharacter => "invalid_character",
     DuplicateEmail => "duplicate_email",
     CustomerNotSynced => "customer_not_synced",
+    CustomerErased => "customer_erased",
     AlreadyExists => "already_exists",
     NumberSequenceExhausted => "number_sequence_exhausted",
     Transient => "transient",
@@ -152,6 +154,9 @@ pub enum Reason {
     },
     /// An edit whose customer HQ never received a create for.
     CreateNeverReceived,
+    /// The customer's personal data was erased (GDPR article 17): the operation's values are
+    /// gone, so it can no longer be applied.
+    CustomerErased,
 }
 
 impl Reason {
@@ -178,6 +183,7 @@ impl Reason {
             Self::SequenceExhausted { .. } => ErrorCode::NumberSequenceExhausted,
             Self::CustomerNotSynced | Self::CreateNeverReceived => ErrorCode::CustomerNotSynced,
             Self::ControlCharacter { .. } => ErrorCode::InvalidCharacter,
+            Self::CustomerErased => ErrorCode::CustomerErased,
         }
     }
 }

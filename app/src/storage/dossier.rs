@@ -21,6 +21,18 @@ pub struct CustomerKeys {
     pub async_accounts: Vec<String>,
 }
 
+/// How much custsync holds about a customer: what an admin sees before a download or an
+/// erasure.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Holdings {
+    /// The name in the customer master (none before the customer was made).
+    pub name: Option<String>,
+    pub operations: i64,
+    /// Operations not Succeeded.
+    pub unfinished: i64,
+    pub erased_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
 /// A lookup that cannot be answered: a mistake the admin reads, or the database's failure.
 #[derive(Debug)]
 pub enum LookupError {
@@ -84,8 +96,7 @@ const TABLES: [(&str, &str); 10] = [
     ),
     (
         "distribution_feed",
-        "SELECT t.* FROM distribution_feed t WHERE t.customer_account IN (C) \
-         OR t.async_account IN (G) ORDER BY t.id",
+        "SELECT t.* FROM distribution_feed t WHERE t.customer_account IN (C) ORDER BY t.id",
     ),
 ];
 
@@ -179,6 +190,38 @@ impl Db {
         Ok(CustomerKeys {
             account,
             async_accounts: guids,
+        })
+    }
+
+    /// How much is held about `keys`' customer (see [`Holdings`]).
+    pub async fn customer_holdings(&self, keys: &CustomerKeys) -> Result<Holdings, sqlx::Error> {
+        let account = keys.account.clone().unwrap_or_default();
+        let operations = sqlx::query(&format!(
+            "SELECT COUNT(*) AS n, COALESCE(SUM(CASE WHEN status <> 'succeeded' THEN 1 ELSE 0 \
+             END), 0) AS unfinished FROM operations \
+             WHERE customer_account = $1 OR async_account IN ({})",
+            json_texts(self.backend(), 2)
+        ))
+        .bind(&account)
+        .bind(json_param(&keys.async_accounts)?)
+        .fetch_one(self.pool())
+        .await?;
+        let customer = sqlx::query("SELECT name, erased_at FROM customers WHERE account = $1")
+            .bind(&account)
+            .fetch_optional(self.pool())
+            .await?;
+        let (name, erased_at) = match &customer {
+            Some(row) => (
+                super::col(row, "name")?,
+                super::col::<Option<i64>>(row, "erased_at")?.map(super::from_micros),
+            ),
+            None => (None, None),
+        };
+        Ok(Holdings {
+            name,
+            operations: super::col(&operations, "n")?,
+            unfinished: super::col(&operations, "unfinished")?,
+            erased_at,
         })
     }
 

@@ -12,9 +12,11 @@ use super::StorageError;
 ///   large retailer stay in it.
 /// - A commit checkpoints the WAL only past 10,000 pages (40 MiB); below that
 ///   [`checkpoint_in_background`] copies it back every second (see there).
+/// - `secure_delete`: what a delete or an update removes is overwritten with zeros, so an
+///   erased customer's values (`super::erasure`) do not stay readable in the file's free space.
 pub(super) const CONNECTION_PRAGMAS: &str = "PRAGMA foreign_keys = ON; \
      PRAGMA busy_timeout = 5000; PRAGMA synchronous = NORMAL; PRAGMA cache_size = -65536; \
-     PRAGMA wal_autocheckpoint = 10000;";
+     PRAGMA wal_autocheckpoint = 10000; PRAGMA secure_delete = ON;";
 
 /// How often the SQLite write-ahead log is copied back into the database file.
 const CHECKPOINT_EVERY: Duration = Duration::from_secs(1);
@@ -48,6 +50,22 @@ pub(super) fn checkpoint_in_background(checkpointer: AnyPool) {
             }
         }
     });
+}
+
+impl super::Db {
+    /// On SQLite, copies the write-ahead log back into the file and empties it (old page
+    /// images with erased values are in it until then); if readers keep it from finishing now,
+    /// the log's old frames are overwritten as it is reused. Nothing to do on PostgreSQL.
+    pub(super) async fn empty_write_ahead_log(&self) {
+        if let Some(checkpointer) = &self.checkpointer {
+            if let Err(error) = sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+                .execute(checkpointer)
+                .await
+            {
+                tracing::warn!(%error, "emptying the write-ahead log failed");
+            }
+        }
+    }
 }
 
 /// Creates the folder of a SQLite file and checks it can be written, so a bad path gives one

@@ -1,7 +1,14 @@
 //! The 1010 job's statements: each undistributed customer change written once into the feed of
 //! its legal entity, in the transaction that marks it distributed.
 
-use crate::storage::{col, customers::customer_values, Db};
+use crate::{
+    model::channel_api::CustomerChange,
+    storage::{
+        col,
+        customers::{customer_values, CustomerValues},
+        Db,
+    },
+};
 
 impl Db {
     /// Distributes up to `limit` undistributed customer changes, oldest first, in one
@@ -29,7 +36,12 @@ impl Db {
                 .bind(&account)
                 .fetch_one(&mut *tx)
                 .await?;
-            let payload = customer_values(&mut tx, &customer).await?;
+            // An erased customer is announced without values (see `storage::erasure`).
+            let payload = if kind == CustomerChange::Erased.as_str() {
+                CustomerValues::default()
+            } else {
+                customer_values(&mut tx, &customer).await?
+            };
             sqlx::query(
                 "INSERT INTO distribution_feed (legal_entity_id, customer_account, async_account, \
                  origin_channel_id, change, payload, created_at) \

@@ -7,9 +7,9 @@
 use std::collections::HashMap;
 
 use crate::{
-    model::{changes::CustomerChanges, Channel},
+    model::{changes::CustomerChanges, dossier::ERASED, Channel},
     storage::{to_micros, Db},
-    validate::{validate_operation, FieldError, ValidationContext},
+    validate::{validate_operation, FieldError, Reason, ValidationContext},
 };
 
 use super::Outcome;
@@ -149,6 +149,14 @@ impl Synchronize {
             .iter()
             .map(|op| {
                 let ctx = self.contexts.get(&op.legal_entity_id).unwrap_or(&empty);
+                // An erased customer's operation (retried, say) has no values left to apply.
+                if let Some(erased) = op
+                    .fields
+                    .iter()
+                    .find(|f| f.new_value.as_deref() == Some(ERASED))
+                {
+                    return Err(FieldError::because(&erased.field, Reason::CustomerErased));
+                }
                 match validate_operation(op.kind, &op.fields, ctx)
                     .into_iter()
                     .next()

@@ -1,9 +1,11 @@
 //! The admin page: users and their roles, channel API tokens (created and shown once, revoked),
-//! the alerts ([`alerts`]: rules and webhooks) and the audit log. Only an admin sees its
+//! the alerts ([`alerts`]: rules and webhooks), a customer's data ([`customer_data`]: download
+//! and erasure) and the audit log. Only an admin sees its
 //! content: the server refuses its calls to anyone else. The server draws it; each control is a
 //! small island that asks the server and then draws the page again.
 
 mod alerts;
+mod customer_data;
 
 use leptos::{prelude::*, server_fn::ServerFn};
 
@@ -52,6 +54,7 @@ fn AdminSections(view: AdminView) -> impl IntoView {
         <UsersSection users />
         <TokensSection tokens channels />
         <alerts::AlertsSection />
+        <customer_data::CustomerDataSection />
         <AuditSection audit />
     }
 }
