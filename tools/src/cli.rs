@@ -29,6 +29,19 @@ pub enum Command {
     BenchSave(SamplesArgs),
     /// Benchmark: the failures page, exact counts, and a flood fixed by one bulk correction.
     BenchTriage(BenchTriageArgs),
+    /// Benchmark: erasing customers (GDPR) of many operations each; it erases them.
+    BenchErasure(BenchErasureArgs),
+}
+
+/// Options of `bench-erasure`.
+#[derive(Debug, Args)]
+pub struct BenchErasureArgs {
+    /// Customers erased.
+    #[arg(long, default_value_t = 10)]
+    pub samples: usize,
+    /// Operations each has when erased (edits are added up to it).
+    #[arg(long, default_value_t = 200)]
+    pub operations: usize,
 }
 
 /// Options of `bench-triage`.

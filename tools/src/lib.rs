@@ -62,6 +62,12 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             );
             Ok(())
         }
+        Command::BenchErasure(args) => {
+            print_heading(&db, "bench-erasure", args.samples).await?;
+            let case = bench::erasure::erasure_bench(&db, args.operations, args.samples).await?;
+            println!("{case}");
+            Ok(())
+        }
     };
     db.close().await;
     result

@@ -17,6 +17,7 @@ use rand_chacha::ChaCha8Rng;
 use sqlx::Row;
 
 mod bare;
+pub mod erasure;
 pub mod page;
 pub mod save;
 pub mod triage;
