@@ -374,8 +374,8 @@ storage_test! {
 }
 
 storage_test! {
-    async fn an_erasure_is_refused_in_the_editor_unconfirmed_or_twice_and_what_is_left_is_never_applied(db) {
-        let (account, _, kari_again) = shop(&db).await;
+    async fn an_erasure_is_refused_in_the_editor_unconfirmed_or_twice_and_an_erased_customer_takes_no_edits(db) {
+        let (account, kari, kari_again) = shop(&db).await;
         let operator = SignedIn { id: 1, name: "kari-operator".into(), role: Role::Operator };
         let refused_id = db.async_customer_history(&kari_again).await.unwrap()[0].id;
         let now = to_micros(chrono::Utc::now());
@@ -405,6 +405,15 @@ storage_test! {
         assert!(matches!(gone, Err(ErasureError::Lookup(LookupMistake::NotFound { param: "email" }))), "{gone:?}");
         let again = customer_data::plain::find(&db, "account", &account).await.unwrap();
         assert!(again.erased_at.is_some());
+
+        // A till that has not read the feed yet sends an edit: the erased customer takes none.
+        let edit = incoming("k-late", &kari, OperationKind::Update, &[("phone", "+47 99 88 77 66")]);
+        let oslo = scalar(&db, &format!("SELECT channel_id FROM operations WHERE async_account = '{kari}' LIMIT 1")).await;
+        let channel = db.channels().await.unwrap().into_iter().find(|c| c.id == oslo).unwrap();
+        receive(&db, &channel, &[edit]).await;
+        run_pipeline(&db).await;
+        assert_eq!(status_of(&db, &kari).await.last(), Some(&SyncStatus::Failed));
+        assert!(where_held(&db, &["99 88 77 66"]).await.iter().all(|(table, _)| table != "customers"));
 
         // Sent to the Synchronize job again (by a bulk run picked before the erasure, say),
         // what is left of an erased operation fails as erased, not as a bad value.

@@ -20,6 +20,7 @@
 use std::collections::BTreeSet;
 
 use serde_json::Value;
+use sqlx::{Any, Transaction};
 
 use super::{
     col,
@@ -130,7 +131,8 @@ impl Db {
     /// write-ahead log. Refused for a customer erased already, while an operation of theirs is
     /// in the correction editor, and unless `confirm` is their account (their GUID when they
     /// have none). Returns whom it erased and what changed.
-    #[tracing::instrument(skip(self), err(Debug))]
+    /// (A refusal is an answer, not an error: not logged as one.)
+    #[tracing::instrument(skip(self))]
     pub async fn erase_customer(
         &self,
         lookup: &CustomerLookup,
@@ -216,197 +218,11 @@ impl Db {
             }));
         }
         let ids_param = json_param(&ids)?;
-        let in_ids = json_ints(backend, 1);
-
-        // The value dictionary: count the values out, forget those nobody else carries.
-        let values = sqlx::query(&format!(
-            "SELECT field, value_key, COUNT(*) AS n FROM operation_fields \
-             WHERE operation_id IN ({in_ids}) AND value_key IS NOT NULL AND value_key <> '' \
-             GROUP BY field, value_key"
-        ))
-        .bind(&ids_param)
-        .fetch_all(&mut *tx)
-        .await?;
-        let values = values
-            .iter()
-            .map(|row| Ok((col(row, "field")?, col(row, "value_key")?, col(row, "n")?)))
-            .collect::<Result<Vec<(String, String, i64)>, sqlx::Error>>()?;
-        let mut counts = ValueCounts::default();
-        for (field, key, n) in &values {
-            counts.count(field, key.clone(), "", -n);
-        }
-        counts.write(&mut tx, backend).await?;
-        // Forgotten: their values now, and those a correction replaced (already at 0 uses).
-        let mut candidates: BTreeSet<(String, String)> = values
-            .into_iter()
-            .map(|(field, key, _)| (field, key))
-            .collect();
-        let corrected = sqlx::query(&format!(
-            "SELECT field, before_value, after_value FROM change_log \
-             WHERE operation_id IN ({in_ids}) AND field IS NOT NULL"
-        ))
-        .bind(&ids_param)
-        .fetch_all(&mut *tx)
-        .await?;
-        for row in &corrected {
-            let field: String = col(row, "field")?;
-            for column in ["before_value", "after_value"] {
-                if let Some(value) = col::<Option<String>>(row, column)? {
-                    candidates.insert((field.clone(), value_key(&value)));
-                }
-            }
-        }
-        let keys_param = json_param(&candidates)?;
-        let forgotten = format!(
-            "SELECT d.id, d.value_key FROM field_values d JOIN (SELECT {} AS field, {} AS value_key \
-             FROM {}) v ON d.field = v.field AND d.value_key = v.value_key WHERE d.uses = 0",
-            json_text(0),
-            json_text(1),
-            json_rows(backend, 1)
-        );
-        if backend == Backend::Sqlite {
-            // The trigram index has external content: it is told what a removed row held.
-            sqlx::query(&format!(
-                "INSERT INTO field_values_trigram (field_values_trigram, rowid, value_key) \
-                 SELECT 'delete', id, value_key FROM ({forgotten})"
-            ))
-            .bind(&keys_param)
-            .execute(&mut *tx)
-            .await?;
-        }
-        sqlx::query(&format!(
-            "DELETE FROM field_values WHERE id IN (SELECT id FROM ({forgotten}) f)"
-        ))
-        .bind(&keys_param)
-        .execute(&mut *tx)
-        .await?;
-
-        for (table, columns) in [
-            ("operation_fields", &["old_value", "new_value"][..]),
-            ("change_log", &["before_value", "after_value", "reason"][..]),
-            (
-                "bulk_run_items",
-                &["before_value", "after_value", "detail"][..],
-            ),
-        ] {
-            let set: Vec<String> = columns.iter().map(|c| erased(c)).collect();
-            let also = if table == "operation_fields" {
-                ", value_key = NULL"
-            } else {
-                ""
-            };
-            sqlx::query(&format!(
-                "UPDATE {table} SET {}{also} WHERE operation_id IN ({in_ids})",
-                set.join(", ")
-            ))
-            .bind(&ids_param)
-            .execute(&mut *tx)
-            .await?;
-        }
-        sqlx::query(&format!(
-            "UPDATE channel_inbox SET payload = '{ERASED_PAYLOAD}' WHERE id IN \
-             (SELECT i.id FROM operations o JOIN channel_inbox i ON i.channel_id = o.channel_id \
-             AND i.channel_operation_id = o.channel_operation_id WHERE o.id IN ({in_ids}))"
-        ))
-        .bind(&ids_param)
-        .execute(&mut *tx)
-        .await?;
-
-        // Values quoted in the errors of the Succeeded ones' pasts are gone with their
-        // columns' reset; the others stop here, Failed because the customer is erased.
-        let reasons = sqlx::query(&format!(
-            "SELECT id, error_reason FROM operations WHERE id IN ({in_ids}) \
-             AND error_reason IS NOT NULL"
-        ))
-        .bind(&ids_param)
-        .fetch_all(&mut *tx)
-        .await?;
-        let mut quoted = Vec::with_capacity(reasons.len());
-        for row in &reasons {
-            let reason: String = col(row, "error_reason")?;
-            quoted.push((col::<i64>(row, "id")?, erase_quoted(&reason)));
-        }
-        sqlx::query(&format!(
-            "UPDATE operations SET error_reason = v.reason, {} FROM (SELECT {} AS id, {} AS reason \
-             FROM {}) AS v WHERE operations.id = v.id",
-            erased("error_message"),
-            super::json_int(0),
-            json_text(1),
-            json_rows(backend, 1)
-        ))
-        .bind(json_param(&quoted)?)
-        .execute(&mut *tx)
-        .await?;
-        let stop = FieldError::because("customer_account", Reason::CustomerErased);
-        let reason = stop
-            .reason
-            .as_deref()
-            .map(serde_json::to_string)
-            .transpose()
-            .map_err(|e| sqlx::Error::Encode(e.into()))?;
-        let group = FailureGroup::of(stop.code, &stop.field, stop.reason.as_deref());
-        // (Parameters in the order they appear: SQLite numbers `$n` as it meets them.)
-        let in_open = json_ints(backend, 7);
-        sqlx::query(&format!(
-            "UPDATE operations SET status = 'failed', error_code = $1, error_field = $2, \
-             error_message = $3, error_reason = $4, failure_group = $5, next_retry_at = NULL, \
-             updated_at = $6, version = version + 1 \
-             WHERE id IN ({in_open}) AND status <> 'succeeded'"
-        ))
-        .bind(stop.code.as_str())
-        .bind(&stop.field)
-        .bind(&stop.message)
-        .bind(reason)
-        .bind(group.key())
-        .bind(now)
-        .bind(json_param(&open)?)
-        .execute(&mut *tx)
-        .await?;
-        sqlx::query(&format!(
-            "UPDATE operations SET erased_at = $1 WHERE id IN ({})",
-            json_ints(backend, 2)
-        ))
-        .bind(now)
-        .bind(&ids_param)
-        .execute(&mut *tx)
-        .await?;
-
+        forget_values(&mut tx, backend, &ids_param).await?;
+        erase_values(&mut tx, backend, &ids_param).await?;
+        stop_operations(&mut tx, backend, &ids_param, &open, now).await?;
         if let Some(customer) = &keys.account {
-            let emptied: Vec<String> = PERSONAL_COLUMNS
-                .iter()
-                .map(|c| format!("{c} = NULL"))
-                .collect();
-            sqlx::query(&format!(
-                "UPDATE customers SET name = '{ERASED}', {}, erased_at = $1, updated_at = $1, \
-                 version = version + 1 WHERE account = $2",
-                emptied.join(", ")
-            ))
-            .bind(now)
-            .bind(customer)
-            .execute(&mut *tx)
-            .await?;
-            for table in ["customer_addresses", "customer_attribute_values"] {
-                sqlx::query(&format!("DELETE FROM {table} WHERE customer_account = $1"))
-                    .bind(customer)
-                    .execute(&mut *tx)
-                    .await?;
-            }
-            sqlx::query(&format!(
-                "UPDATE distribution_feed SET payload = '{EMPTY_FEED_PAYLOAD}' \
-                 WHERE customer_account = $1"
-            ))
-            .bind(customer)
-            .execute(&mut *tx)
-            .await?;
-            sqlx::query(
-                "INSERT INTO customer_changes (customer_account, legal_entity_id, change, \
-                 changed_at) SELECT account, legal_entity_id, 'erased', $1 FROM customers \
-                 WHERE account = $2",
-            )
-            .bind(now)
-            .bind(customer)
-            .execute(&mut *tx)
-            .await?;
+            erase_master(&mut tx, customer, now).await?;
         }
         sqlx::query(
             "INSERT INTO audit_log (at, user_name, action, subject) VALUES ($1, $2, $3, $4)",
@@ -424,4 +240,233 @@ impl Db {
             stopped: open.len(),
         })
     }
+}
+
+/// The value dictionary (`field_values`) counts the operations' values out, and forgets the
+/// values no other operation carries: theirs now, and those a correction replaced (already at
+/// no use).
+async fn forget_values(
+    tx: &mut Transaction<'static, Any>,
+    backend: Backend,
+    ids_param: &str,
+) -> Result<(), sqlx::Error> {
+    let in_ids = json_ints(backend, 1);
+    let values = sqlx::query(&format!(
+        "SELECT field, value_key, COUNT(*) AS n FROM operation_fields \
+         WHERE operation_id IN ({in_ids}) AND value_key IS NOT NULL AND value_key <> '' \
+         GROUP BY field, value_key"
+    ))
+    .bind(ids_param)
+    .fetch_all(&mut **tx)
+    .await?;
+    let values = values
+        .iter()
+        .map(|row| Ok((col(row, "field")?, col(row, "value_key")?, col(row, "n")?)))
+        .collect::<Result<Vec<(String, String, i64)>, sqlx::Error>>()?;
+    let mut counts = ValueCounts::default();
+    for (field, key, n) in &values {
+        counts.count(field, key.clone(), "", -n);
+    }
+    counts.write(tx, backend).await?;
+    let mut candidates: BTreeSet<(String, String)> = values
+        .into_iter()
+        .map(|(field, key, _)| (field, key))
+        .collect();
+    let corrected = sqlx::query(&format!(
+        "SELECT field, before_value, after_value FROM change_log \
+         WHERE operation_id IN ({in_ids}) AND field IS NOT NULL"
+    ))
+    .bind(ids_param)
+    .fetch_all(&mut **tx)
+    .await?;
+    for row in &corrected {
+        let field: String = col(row, "field")?;
+        for column in ["before_value", "after_value"] {
+            if let Some(value) = col::<Option<String>>(row, column)? {
+                candidates.insert((field.clone(), value_key(&value)));
+            }
+        }
+    }
+    let keys_param = json_param(&candidates)?;
+    let forgotten = format!(
+        "SELECT d.id, d.value_key FROM field_values d JOIN (SELECT {} AS field, {} AS value_key \
+         FROM {}) v ON d.field = v.field AND d.value_key = v.value_key WHERE d.uses = 0",
+        json_text(0),
+        json_text(1),
+        json_rows(backend, 1)
+    );
+    if backend == Backend::Sqlite {
+        // The trigram index has external content: it is told what a removed row held.
+        sqlx::query(&format!(
+            "INSERT INTO field_values_trigram (field_values_trigram, rowid, value_key) \
+             SELECT 'delete', id, value_key FROM ({forgotten})"
+        ))
+        .bind(&keys_param)
+        .execute(&mut **tx)
+        .await?;
+    }
+    sqlx::query(&format!(
+        "DELETE FROM field_values WHERE id IN (SELECT id FROM ({forgotten}) f)"
+    ))
+    .bind(&keys_param)
+    .execute(&mut **tx)
+    .await?;
+
+    Ok(())
+}
+
+/// The operations' values, old and new, in their fields, the change log, the bulk runs and the
+/// inbox, and those their errors quote.
+async fn erase_values(
+    tx: &mut Transaction<'static, Any>,
+    backend: Backend,
+    ids_param: &str,
+) -> Result<(), sqlx::Error> {
+    let in_ids = json_ints(backend, 1);
+    for (table, columns) in [
+        ("operation_fields", &["old_value", "new_value"][..]),
+        ("change_log", &["before_value", "after_value", "reason"][..]),
+        (
+            "bulk_run_items",
+            &["before_value", "after_value", "detail"][..],
+        ),
+    ] {
+        let set: Vec<String> = columns.iter().map(|c| erased(c)).collect();
+        let also = if table == "operation_fields" {
+            ", value_key = NULL"
+        } else {
+            ""
+        };
+        sqlx::query(&format!(
+            "UPDATE {table} SET {}{also} WHERE operation_id IN ({in_ids})",
+            set.join(", ")
+        ))
+        .bind(ids_param)
+        .execute(&mut **tx)
+        .await?;
+    }
+    sqlx::query(&format!(
+        "UPDATE channel_inbox SET payload = '{ERASED_PAYLOAD}' WHERE id IN \
+         (SELECT i.id FROM operations o JOIN channel_inbox i ON i.channel_id = o.channel_id \
+         AND i.channel_operation_id = o.channel_operation_id WHERE o.id IN ({in_ids}))"
+    ))
+    .bind(ids_param)
+    .execute(&mut **tx)
+    .await?;
+
+    let reasons = sqlx::query(&format!(
+        "SELECT id, error_reason FROM operations WHERE id IN ({in_ids}) \
+         AND error_reason IS NOT NULL"
+    ))
+    .bind(ids_param)
+    .fetch_all(&mut **tx)
+    .await?;
+    let mut quoted = Vec::with_capacity(reasons.len());
+    for row in &reasons {
+        let reason: String = col(row, "error_reason")?;
+        quoted.push((col::<i64>(row, "id")?, erase_quoted(&reason)));
+    }
+    sqlx::query(&format!(
+        "UPDATE operations SET error_reason = v.reason, {} FROM (SELECT {} AS id, {} AS reason \
+         FROM {}) AS v WHERE operations.id = v.id",
+        erased("error_message"),
+        super::json_int(0),
+        json_text(1),
+        json_rows(backend, 1)
+    ))
+    .bind(json_param(&quoted)?)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// The operations not Succeeded become Failed because the customer is erased (so no job
+/// applies what is left of them), and every one is marked erased.
+async fn stop_operations(
+    tx: &mut Transaction<'static, Any>,
+    backend: Backend,
+    ids_param: &str,
+    open: &[i64],
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    let stop = FieldError::because("customer_account", Reason::CustomerErased);
+    let reason = stop
+        .reason
+        .as_deref()
+        .map(serde_json::to_string)
+        .transpose()
+        .map_err(|e| sqlx::Error::Encode(e.into()))?;
+    let group = FailureGroup::of(stop.code, &stop.field, stop.reason.as_deref());
+    // (Parameters in the order they appear: SQLite numbers `$n` as it meets them.)
+    let in_open = json_ints(backend, 7);
+    sqlx::query(&format!(
+        "UPDATE operations SET status = 'failed', error_code = $1, error_field = $2, \
+         error_message = $3, error_reason = $4, failure_group = $5, next_retry_at = NULL, \
+         updated_at = $6, version = version + 1 \
+         WHERE id IN ({in_open}) AND status <> 'succeeded'"
+    ))
+    .bind(stop.code.as_str())
+    .bind(&stop.field)
+    .bind(&stop.message)
+    .bind(reason)
+    .bind(group.key())
+    .bind(now)
+    .bind(json_param(open)?)
+    .execute(&mut **tx)
+    .await?;
+    sqlx::query(&format!(
+        "UPDATE operations SET erased_at = $1 WHERE id IN ({})",
+        json_ints(backend, 2)
+    ))
+    .bind(now)
+    .bind(ids_param)
+    .execute(&mut **tx)
+    .await?;
+
+    Ok(())
+}
+
+/// The customer master: personal columns emptied (the name reads [`ERASED`]), addresses and
+/// attribute values removed, earlier feed rows emptied, and an `erased` change for the 1010 job.
+async fn erase_master(
+    tx: &mut Transaction<'static, Any>,
+    customer: &str,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    let emptied: Vec<String> = PERSONAL_COLUMNS
+        .iter()
+        .map(|c| format!("{c} = NULL"))
+        .collect();
+    sqlx::query(&format!(
+        "UPDATE customers SET name = '{ERASED}', {}, erased_at = $1, updated_at = $1, \
+         version = version + 1 WHERE account = $2",
+        emptied.join(", ")
+    ))
+    .bind(now)
+    .bind(customer)
+    .execute(&mut **tx)
+    .await?;
+    for table in ["customer_addresses", "customer_attribute_values"] {
+        sqlx::query(&format!("DELETE FROM {table} WHERE customer_account = $1"))
+            .bind(customer)
+            .execute(&mut **tx)
+            .await?;
+    }
+    sqlx::query(&format!(
+        "UPDATE distribution_feed SET payload = '{EMPTY_FEED_PAYLOAD}' \
+         WHERE customer_account = $1"
+    ))
+    .bind(customer)
+    .execute(&mut **tx)
+    .await?;
+    sqlx::query(
+        "INSERT INTO customer_changes (customer_account, legal_entity_id, change, \
+         changed_at) SELECT account, legal_entity_id, 'erased', $1 FROM customers \
+         WHERE account = $2",
+    )
+    .bind(now)
+    .bind(customer)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
 }

@@ -32,6 +32,8 @@ pub struct ClaimedOperation {
 pub struct CustomerRef {
     pub account: String,
     pub legal_entity_id: String,
+    /// Their personal data was erased: they take no more edits.
+    pub erased: bool,
 }
 
 /// One Synchronize batch: a write transaction over the operations it claimed.
@@ -174,26 +176,29 @@ impl SyncBatch {
         account: Option<&str>,
         async_account: &str,
     ) -> Result<Option<CustomerRef>, sqlx::Error> {
-        let row = match account {
-            Some(account) => {
-                sqlx::query("SELECT account, legal_entity_id FROM customers WHERE account = $1")
-                    .bind(account)
+        let row =
+            match account {
+                Some(account) => sqlx::query(
+                    "SELECT account, legal_entity_id, erased_at FROM customers WHERE account = $1",
+                )
+                .bind(account)
+                .fetch_optional(&mut *self.tx)
+                .await?,
+                None => {
+                    sqlx::query(
+                        "SELECT account, legal_entity_id, erased_at FROM customers \
+                     WHERE async_account = $1",
+                    )
+                    .bind(async_account)
                     .fetch_optional(&mut *self.tx)
                     .await?
-            }
-            None => {
-                sqlx::query(
-                    "SELECT account, legal_entity_id FROM customers WHERE async_account = $1",
-                )
-                .bind(async_account)
-                .fetch_optional(&mut *self.tx)
-                .await?
-            }
-        };
+                }
+            };
         row.map(|row| {
             Ok(CustomerRef {
                 account: col(&row, "account")?,
                 legal_entity_id: col(&row, "legal_entity_id")?,
+                erased: col::<Option<i64>>(&row, "erased_at")?.is_some(),
             })
         })
         .transpose()

@@ -152,7 +152,7 @@ impl Synchronize {
     }
 
     /// Applies a valid update to its customer, or says why it cannot be (the customer has not
-    /// synced yet, or the email belongs to another customer).
+    /// synced yet or was erased, or the email belongs to another customer).
     async fn apply_update(
         &self,
         batch: &mut SyncBatch,
@@ -169,6 +169,14 @@ impl Synchronize {
                 Reason::CustomerNotSynced,
             )));
         };
+        if customer.erased {
+            // A channel that has not read the feed's `erased` yet: a returning person is a new
+            // customer, not the erased one filled in again.
+            return Ok(Err(FieldError::because(
+                "customer_account",
+                Reason::CustomerErased,
+            )));
+        }
         if let Some(error) = duplicate_email(op, changes, email_owners, Some(&customer.account)) {
             return Ok(Err(error));
         }

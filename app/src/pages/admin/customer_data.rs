@@ -49,6 +49,14 @@ fn CustomerDataForm() -> impl IntoView {
         erase.value().set(None);
         find.dispatch(FindCustomerData { by, value });
     };
+    // Once erased, what the lookup says is asked again: the page shows what is left, not what
+    // was there.
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = erase.value().get() {
+            let (by, value) = asked.get_untracked();
+            find.dispatch(FindCustomerData { by, value });
+        }
+    });
     let confirm = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let (by, value) = asked.get_untracked();
@@ -59,7 +67,7 @@ fn CustomerDataForm() -> impl IntoView {
         });
     };
     view! {
-        <form class="admin-form" method="post" action=FindCustomerData::url() on:submit=submit>
+        <form class="admin-form customer-data-lookup" method="post" action=FindCustomerData::url() on:submit=submit>
             <label class="field"><span class="field-label">{td_string!(locale, customer_data.find_by)}</span>
                 <select name="by">
                     {LOOKUPS.iter().map(|by| view! { <option value=*by>{lookup_label(locale, by)}</option> }).collect_view()}
@@ -111,7 +119,7 @@ fn found(
                 }.into_any(),
                 _ if erased_at.is_some() => ().into_any(),
                 failed => view! {
-                    <form class="admin-form erase-form" method="post" action=EraseCustomerData::url() on:submit=confirm>
+                    <form class="admin-form erase-form" method="post" action=EraseCustomerData::url() on:submit=confirm data-confirm=confirm_with.clone()>
                         <p>{td_string!(locale, customer_data.erase_lead)}</p>
                         <label class="field"><span class="field-label">
                             {td_string!(locale, customer_data.confirm, account = confirm_with.clone()).to_string()}
