@@ -64,7 +64,7 @@ pub async fn dossier(db: &Db, lookup: &CustomerLookup, actor: &str) -> Result<Va
     };
     db.audit(
         actor,
-        "customer data export",
+        "customer.export",
         &format!(
             "{who} · {operations} operations · asked by {}",
             lookup.param()

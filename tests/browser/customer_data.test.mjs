@@ -51,6 +51,7 @@ test('an admin finds a customer by email, downloads their data and erases it wit
   assert.equal(posted.status, 200, await posted.text());
 
   const { page, errors } = await openHydrated(browser, '/admin');
+  page.setDefaultTimeout(20_000);
   await guarded(t, page, async () => {
     await runNow(page, 'PJob');
     await runNow(page, 'SynchronizeCustomers');
@@ -85,9 +86,15 @@ test('an admin finds a customer by email, downloads their data and erases it wit
     await found.getByLabel(/^Type .* to confirm$/).fill(confirm);
     await found.getByRole('button', { name: 'Erase personal data' }).click();
     await found.locator('[role="status"]', { hasText: 'Erased.' }).waitFor();
+    // Asked again by account: what is left of her.
+    await found.locator('dd', { hasText: '[erased]' }).waitFor();
+    await found.locator('dt', { hasText: 'Erased' }).waitFor();
+    assert.equal(await found.locator('form.erase-form').count(), 0, 'no second erasure offered');
     await shoot(page, 'customer-data-erased');
 
     // Her email is gone: the lookup finds nobody.
+    await section.getByLabel('Find by').selectOption('email');
+    await section.getByLabel('Value').fill(email);
     await section.getByRole('button', { name: 'Find', exact: true }).click();
     await section.locator('.error-box', { hasText: /No customer or operation holds this email/ }).waitFor();
     // The refusals are answers (400, each logged by Chromium); nothing else went wrong.

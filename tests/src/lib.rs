@@ -31,6 +31,14 @@ pub struct TestDb {
     _dir: Option<tempfile::TempDir>,
 }
 
+impl TestDb {
+    /// The SQLite database's file (`None` on PostgreSQL).
+    pub fn sqlite_path(&self) -> Option<String> {
+        let path = self.url.strip_prefix("sqlite://")?;
+        Some(path.split('?').next().unwrap_or(path).to_owned())
+    }
+}
+
 impl std::ops::Deref for TestDb {
     type Target = Db;
     fn deref(&self) -> &Db {
@@ -319,6 +327,25 @@ pub fn free_port() -> u16 {
 pub fn router(db: &Db) -> axum::Router {
     let options = server::startup::leptos_options("target/site", "127.0.0.1:0".parse().unwrap());
     server::startup::router(db.clone(), options, &Default::default())
+}
+
+/// `GET uri` on [`router`] as `cookie`'s person: the status and the body as text.
+pub async fn get_as(db: &Db, cookie: &str, uri: &str) -> (u16, String) {
+    use tower::ServiceExt;
+    let answer = router(db)
+        .oneshot(
+            axum::http::Request::get(uri)
+                .header("cookie", cookie)
+                .body(axum::body::Body::empty())
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+    let status = answer.status().as_u16();
+    let bytes = axum::body::to_bytes(answer.into_body(), usize::MAX)
+        .await
+        .unwrap();
+    (status, String::from_utf8(bytes.to_vec()).unwrap())
 }
 
 /// The password of the users [`session`] creates.

@@ -17,13 +17,11 @@ use app::{
     storage::{dossier::LookupError, erasure::ErasureError, to_micros, Backend, Db},
     AppError,
 };
-use axum::{body::Body, http::Request};
 use custsync_tests::{
     guid, incoming, receive, retailer, run_pipeline, scalar, session, status_of, storage_test,
 };
 use serde_json::Value;
 use sqlx::Row;
-use tower::ServiceExt;
 
 const KARI_EMAIL: &str = "kari.nordmann@example.no";
 const OLA_EMAIL: &str = "ola.hansen@example.no";
@@ -154,20 +152,7 @@ fn rows<'a>(tables: &'a Value, table: &str) -> &'a Vec<Value> {
 
 /// `GET /customer-data.json?query` with `cookie`: the status and the body.
 async fn download(db: &Db, cookie: &str, query: &str) -> (u16, String) {
-    let answer = custsync_tests::router(db)
-        .oneshot(
-            Request::get(format!("/customer-data.json?{query}"))
-                .header("cookie", cookie)
-                .body(Body::empty())
-                .unwrap(),
-        )
-        .await
-        .unwrap();
-    let status = answer.status().as_u16();
-    let bytes = axum::body::to_bytes(answer.into_body(), usize::MAX)
-        .await
-        .unwrap();
-    (status, String::from_utf8(bytes.to_vec()).unwrap())
+    custsync_tests::get_as(db, cookie, &format!("/customer-data.json?{query}")).await
 }
 
 storage_test! {
@@ -250,7 +235,7 @@ storage_test! {
             assert!(text.starts_with(named), "{query}: {text}");
         }
         let audit = db.audit_log(10).await.unwrap();
-        let line = audit.iter().find(|a| a.action == "customer data export").unwrap();
+        let line = audit.iter().find(|a| a.action == "customer.export").unwrap();
         assert!(line.subject.contains(&account), "{}", line.subject);
         assert!(!line.subject.contains("kari"), "no value in the audit log: {}", line.subject);
     }
@@ -367,7 +352,7 @@ storage_test! {
 
         // The audit log names the account, never a value.
         let audit = db.audit_log(10).await.unwrap();
-        let line = audit.iter().find(|a| a.action == "customer erasure").unwrap();
+        let line = audit.iter().find(|a| a.action == "customer.erase").unwrap();
         assert_eq!((line.user_name.as_str(), line.subject.contains(&account)), ("an-admin", true));
         assert!(!line.subject.contains("kari"), "{}", line.subject);
     }
@@ -433,13 +418,7 @@ storage_test! {
 async fn an_erased_email_is_not_left_in_the_sqlite_files_bytes() {
     let db = custsync_tests::fresh_db(custsync_tests::Backend::Sqlite).await;
     let (account, _, _) = shop(&db).await;
-    let path = db
-        .url
-        .trim_start_matches("sqlite://")
-        .split('?')
-        .next()
-        .unwrap()
-        .to_owned();
+    let path = db.sqlite_path().unwrap();
     let bytes = |path: &str| {
         [path.to_owned(), format!("{path}-wal")]
             .iter()

@@ -5,11 +5,9 @@
 //! is a line of the audit log, and bad input is refused naming its parameter.
 
 use app::{bulk_runs::count, functions::operations::list, model::Role, storage::Db};
-use axum::{body::Body, http::Request};
 use custsync_tests::{
     doubled_at_creates, guid, incoming, receive, retailer, run_pipeline, session, storage_test,
 };
-use tower::ServiceExt;
 
 /// More than one page of the export's walk (2,000) in Oslo, a few failures in Bergen.
 const OSLO: usize = 2_150;
@@ -50,20 +48,7 @@ async fn shop(db: &Db) -> custsync_tests::Retailer {
 
 /// `GET /export.csv?query` as `cookie`'s person (and language cookie, if any).
 async fn export(db: &Db, cookie: &str, query: &str) -> (u16, String) {
-    let answer = custsync_tests::router(db)
-        .oneshot(
-            Request::get(format!("/export.csv?{query}"))
-                .header("cookie", cookie)
-                .body(Body::empty())
-                .unwrap(),
-        )
-        .await
-        .unwrap();
-    let status = answer.status().as_u16();
-    let bytes = axum::body::to_bytes(answer.into_body(), usize::MAX)
-        .await
-        .unwrap();
-    (status, String::from_utf8(bytes.to_vec()).unwrap())
+    custsync_tests::get_as(db, cookie, &format!("/export.csv?{query}")).await
 }
 
 /// The rows of a CSV text (header first) read back with `separator`.

@@ -294,13 +294,7 @@ async fn postgresql_page_reads_use_no_parallel_workers_but_write_transactions_ma
 #[tokio::test]
 async fn sqlite_copies_its_write_ahead_log_into_the_file_in_the_background() {
     let db = custsync_tests::fresh_db(custsync_tests::Backend::Sqlite).await;
-    let path = db
-        .url
-        .trim_start_matches("sqlite://")
-        .split('?')
-        .next()
-        .unwrap()
-        .to_owned();
+    let path = db.sqlite_path().unwrap();
     let file_size = || std::fs::metadata(&path).unwrap().len();
     sqlx::query("CREATE TABLE scratch (payload BLOB)")
         .execute(db.pool())

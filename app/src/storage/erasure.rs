@@ -229,7 +229,7 @@ impl Db {
         )
         .bind(now)
         .bind(actor)
-        .bind("customer erasure")
+        .bind("customer.erase")
         .bind(format!("{who} · {} operations", ids.len()))
         .execute(&mut *tx)
         .await?;

@@ -49,12 +49,21 @@ fn CustomerDataForm() -> impl IntoView {
         erase.value().set(None);
         find.dispatch(FindCustomerData { by, value });
     };
-    // Once erased, what the lookup says is asked again: the page shows what is left, not what
-    // was there.
+    // Once erased, the customer is looked up again by account (or GUID: their email and phone
+    // are gone), so the page shows what is left, not what was there.
     Effect::new(move |_| {
         if let Some(Ok(_)) = erase.value().get() {
-            let (by, value) = asked.get_untracked();
-            find.dispatch(FindCustomerData { by, value });
+            if let Some(Ok(summary)) = find.value().get_untracked() {
+                let by = if summary.account.is_some() {
+                    "account"
+                } else {
+                    "async_account"
+                };
+                find.dispatch(FindCustomerData {
+                    by: by.to_owned(),
+                    value: summary.confirm_with,
+                });
+            }
         }
     });
     let confirm = move |ev: leptos::ev::SubmitEvent| {
