@@ -399,6 +399,19 @@ storage_test! {
         run_pipeline(&db).await;
         assert_eq!(status_of(&db, &kari).await.last(), Some(&SyncStatus::Failed));
         assert!(where_held(&db, &["99 88 77 66"]).await.iter().all(|(table, _)| table != "customers"));
+        // What it carried is personal data too: the page offers to erase again, and that
+        // erases it (the first erasure's time kept); then there is nothing left to erase.
+        let found = customer_data::plain::find(&db, "account", &account).await.unwrap();
+        assert_eq!((found.erased_at.is_some(), found.not_erased), (true, 1));
+        let later = to_micros(chrono::Utc::now()) + 1_000_000;
+        let (_, again) = db.erase_customer(&by_account, &account, "an-admin", later).await.unwrap();
+        assert_eq!(again.operations, 3, "her two and the late edit, by account");
+        assert_eq!(where_held(&db, &["99 88 77 66"]).await, Vec::<(String, String)>::new());
+        let found = customer_data::plain::find(&db, "account", &account).await.unwrap();
+        assert_eq!(found.not_erased, 0);
+        assert!(found.erased_at.map(|at| to_micros(at) < later).unwrap());
+        let refusal = erasing(db.erase_customer(&by_account, &account, "an-admin", later).await);
+        assert!(matches!(refusal, ErasureRefusal::AlreadyErased { .. }), "{refusal:?}");
 
         // Sent to the Synchronize job again (by a bulk run picked before the erasure, say),
         // what is left of an erased operation fails as erased, not as a bad value.

@@ -23,6 +23,9 @@ pub struct CustomerDataSummary {
     pub unfinished: i64,
     /// When they were erased, if they were.
     pub erased_at: Option<DateTime<Utc>>,
+    /// Operations whose values are not erased: after an erasure, those that arrived since
+    /// (another erasure takes them).
+    pub not_erased: i64,
     /// What an admin types to confirm an erasure: the account, or the first GUID.
     pub confirm_with: String,
     /// The download's address (`/customer-data.json?<param>=<value>`).
@@ -108,6 +111,7 @@ pub mod plain {
             operations: held.operations,
             unfinished: held.unfinished,
             erased_at: held.erased_at,
+            not_erased: held.not_erased,
             download: format!("{CUSTOMER_DATA_PATH}?{query}"),
         })
     }

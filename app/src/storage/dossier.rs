@@ -31,6 +31,8 @@ pub struct Holdings {
     /// Operations not Succeeded.
     pub unfinished: i64,
     pub erased_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// Operations whose values are not erased (after an erasure: those that arrived since).
+    pub not_erased: i64,
 }
 
 /// A lookup that cannot be answered: a mistake the admin reads, or the database's failure.
@@ -198,7 +200,8 @@ impl Db {
         let account = keys.account.clone().unwrap_or_default();
         let operations = sqlx::query(&format!(
             "SELECT COUNT(*) AS n, COALESCE(SUM(CASE WHEN status <> 'succeeded' THEN 1 ELSE 0 \
-             END), 0) AS unfinished FROM operations \
+             END), 0) AS unfinished, COALESCE(SUM(CASE WHEN erased_at IS NULL THEN 1 ELSE 0 \
+             END), 0) AS not_erased FROM operations \
              WHERE customer_account = $1 OR async_account IN ({})",
             json_texts(self.backend(), 2)
         ))
@@ -222,6 +225,7 @@ impl Db {
             operations: super::col(&operations, "n")?,
             unfinished: super::col(&operations, "unfinished")?,
             erased_at,
+            not_erased: super::col(&operations, "not_erased")?,
         })
     }
 

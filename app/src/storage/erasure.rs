@@ -128,8 +128,8 @@ fn erase_quoted(reason: &str) -> String {
 impl Db {
     /// Erases the personal data of `lookup`'s customer (see the module's text), as `actor`,
     /// and writes the audit line, all in one transaction; on SQLite, then empties the
-    /// write-ahead log. Refused for a customer erased already, while an operation of theirs is
-    /// in the correction editor, and unless `confirm` is their account (their GUID when they
+    /// write-ahead log. Refused for a customer erased already (unless operations of theirs
+    /// arrived since: those are erased), while an operation of theirs is in the correction editor, and unless `confirm` is their account (their GUID when they
     /// have none). Returns whom it erased and what changed.
     /// (A refusal is an answer, not an error: not logged as one.)
     #[tracing::instrument(skip(self))]
@@ -170,7 +170,11 @@ impl Db {
         let mut ids = Vec::with_capacity(operations.len());
         let mut open = Vec::with_capacity(operations.len());
         let mut editors = BTreeSet::new();
+        // When it was erased before (the master's time, or an operation's when there is no
+        // master), and whether anything of theirs arrived since (an edit from a channel that
+        // had not read the feed yet: its values are erased now).
         let mut erased_at = None;
+        let mut arrived_since = false;
         for row in &operations {
             let id: i64 = col(row, "id")?;
             let status: String = col(row, "status")?;
@@ -180,7 +184,10 @@ impl Db {
             if status != "succeeded" {
                 open.push(id);
             }
-            erased_at = erased_at.or(col::<Option<i64>>(row, "erased_at")?);
+            match col::<Option<i64>>(row, "erased_at")? {
+                Some(at) => erased_at = erased_at.or(Some(at)),
+                None => arrived_since = true,
+            }
             ids.push(id);
         }
         if let Some(customer) = &keys.account {
@@ -201,7 +208,7 @@ impl Db {
             .clone()
             .or_else(|| keys.async_accounts.first().cloned())
             .unwrap_or_default();
-        if let Some(at) = erased_at {
+        if let Some(at) = erased_at.filter(|_| !arrived_since) {
             return Err(ErasureError::Refused(ErasureRefusal::AlreadyErased {
                 who,
                 at: from_micros(at),
@@ -438,7 +445,8 @@ async fn erase_master(
         .map(|c| format!("{c} = NULL"))
         .collect();
     sqlx::query(&format!(
-        "UPDATE customers SET name = '{ERASED}', {}, erased_at = $1, updated_at = $1, \
+        "UPDATE customers SET name = '{ERASED}', {}, erased_at = COALESCE(erased_at, $1), \
+         updated_at = $1, \
          version = version + 1 WHERE account = $2",
         emptied.join(", ")
     ))

@@ -101,6 +101,7 @@ fn found(
 ) -> impl IntoView {
     let none = || view! { <span class="muted">"—"</span> }.into_any();
     let erased_at = summary.erased_at;
+    let all_erased = erased_at.is_some() && summary.not_erased == 0;
     let confirm_with = summary.confirm_with.clone();
     let account = summary.account.clone();
     view! {
@@ -126,7 +127,7 @@ fn found(
                         {td_string!(locale, customer_data.done, count = done.operations, stopped = done.stopped).to_string()}
                     </p>
                 }.into_any(),
-                _ if erased_at.is_some() => ().into_any(),
+                _ if all_erased => ().into_any(),
                 failed => view! {
                     <form class="admin-form erase-form" method="post" action=EraseCustomerData::url() on:submit=confirm data-confirm=confirm_with.clone()>
                         <p>{td_string!(locale, customer_data.erase_lead)}</p>
