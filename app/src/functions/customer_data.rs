@@ -100,11 +100,7 @@ pub mod plain {
             .append_pair(lookup.param(), value.trim())
             .finish();
         Ok(CustomerDataSummary {
-            confirm_with: keys
-                .account
-                .clone()
-                .or_else(|| keys.async_accounts.first().cloned())
-                .unwrap_or_default(),
+            confirm_with: keys.who(),
             account: keys.account,
             name: held.name,
             async_accounts: keys.async_accounts,

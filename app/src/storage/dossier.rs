@@ -21,6 +21,17 @@ pub struct CustomerKeys {
     pub async_accounts: Vec<String>,
 }
 
+impl CustomerKeys {
+    /// How the customer is named where one name is needed (the erasure's confirmation, its
+    /// audit line): their account, else their first GUID.
+    pub fn who(&self) -> String {
+        self.account
+            .clone()
+            .or_else(|| self.async_accounts.first().cloned())
+            .unwrap_or_default()
+    }
+}
+
 /// How much custsync holds about a customer: what an admin sees before a download or an
 /// erasure.
 #[derive(Debug, Clone, PartialEq)]
