@@ -5,9 +5,11 @@
 //! databases); `scripts/test.sh` starts a throw-away cluster and sets it. Without it the
 //! PostgreSQL variants fail with a message saying so: they never pass silently.
 
+mod people;
 pub mod pg_cluster;
 mod shop;
 
+pub use people::*;
 pub use shop::*;
 
 use app::{
