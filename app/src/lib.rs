@@ -8,6 +8,8 @@
 //! - [`storage`] (server only): every SQL statement, for SQLite and PostgreSQL.
 //! - [`jobs`] (server only): the P-job, Synchronize customers and 1010, each in a folder with
 //!   its steps, decisions and SQL.
+//! - [`duplicates`] (server only): the keys a create is matched by against existing customers,
+//!   and the comparison a person decides a possible duplicate on.
 //! - [`charts`] (server only): SVG charts drawn with plotters, for the dashboard.
 //! - [`export`]: the status list as a CSV file (what is asked for; the rows, server only).
 //! - [`functions`]: server functions, thin adapters over storage and the jobs.
@@ -23,6 +25,8 @@ pub mod answer_codec;
 pub mod bulk_runs;
 #[cfg(feature = "ssr")]
 pub mod charts;
+#[cfg(feature = "ssr")]
+pub mod duplicates;
 pub mod components;
 pub mod error;
 pub mod export;

@@ -15,6 +15,7 @@ pub fn status_icon(status: SyncStatus) -> &'static str {
         SyncStatus::Waiting => "‖",
         SyncStatus::Editing => "✎",
         SyncStatus::Succeeded => "✓",
+        SyncStatus::PossibleDuplicate => "≈",
     }
 }
 

@@ -163,6 +163,7 @@ pub fn status_colour(status: crate::model::SyncStatus) -> crate::charts::Colour 
         SyncStatus::Waiting => RGBColor(0x5f, 0x7f, 0xa3),
         SyncStatus::Editing => RGBColor(0x8a, 0x6a, 0xd1),
         SyncStatus::Succeeded => RGBColor(0x3a, 0x9a, 0x5b),
+        SyncStatus::PossibleDuplicate => RGBColor(0xb8, 0x3b, 0x8a),
     }
 }
 

@@ -138,6 +138,7 @@ pub fn status_label(locale: Locale, status: SyncStatus) -> &'static str {
         SyncStatus::Editing => td_string!(locale, status.editing),
         SyncStatus::Succeeded => td_string!(locale, status.succeeded),
         SyncStatus::Failed => td_string!(locale, status.failed),
+        SyncStatus::PossibleDuplicate => td_string!(locale, status.possible_duplicate),
     }
 }
 

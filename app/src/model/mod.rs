@@ -13,6 +13,7 @@ pub mod customer;
 pub mod dashboard;
 pub mod detail;
 pub mod dossier;
+pub mod duplicate;
 pub mod failure_group;
 pub mod field;
 pub mod filter;

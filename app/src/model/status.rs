@@ -10,6 +10,9 @@
 //!                            Editing ◀──(admin opens a correction)── Failed
 //!                               └──(Save / Cancel)──▶ Pending or back to where it was
 //! ```
+//! A create that looks like an existing customer (same email, phone, or name and address) goes
+//! from Pending to `PossibleDuplicate` instead of Succeeded; a person then links it to that
+//! customer (Succeeded), creates it anyway (Pending, the check skipped) or corrects it (Editing).
 //! Jobs only take `Pending` operations; `Editing` ones are skipped while a person holds them.
 
 use serde::{Deserialize, Serialize};
@@ -27,10 +30,13 @@ pub enum SyncStatus {
     Succeeded,
     /// Rejected by validation or by the customer master; needs a person.
     Failed,
+    /// A create that looks like an existing customer of its legal entity; a person decides.
+    PossibleDuplicate,
 }
 
 super::text_enum!(SyncStatus {
     Failed => "failed",
+    PossibleDuplicate => "possible_duplicate",
     Pending => "pending",
     Waiting => "waiting",
     Editing => "editing",
@@ -44,9 +50,10 @@ impl SyncStatus {
         matches!(
             (self, next),
             (Waiting, Pending)
-                | (Pending, Succeeded | Failed | Editing | Pending)
+                | (Pending, Succeeded | Failed | Editing | Pending | PossibleDuplicate)
                 | (Failed, Editing | Pending)
-                | (Editing, Pending | Failed)
+                | (PossibleDuplicate, Succeeded | Pending | Editing)
+                | (Editing, Pending | Failed | PossibleDuplicate)
         )
     }
 }

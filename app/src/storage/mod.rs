@@ -27,6 +27,7 @@ pub mod field_values;
 pub mod inbox;
 pub mod jobs;
 mod json;
+pub mod match_keys;
 pub mod list;
 pub mod operations;
 pub mod reference;

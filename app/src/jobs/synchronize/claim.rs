@@ -21,6 +21,8 @@ pub struct ClaimedOperation {
     pub customer_account: Option<String>,
     pub kind: OperationKind,
     pub retry_count: i64,
+    /// A person said Create anyway: the duplicate check is skipped (the email's is not).
+    pub distinct_person: bool,
     /// Its place in the queue (with `id`) and its version when it was read.
     pub operation_at: i64,
     pub version: i64,
@@ -137,7 +139,7 @@ impl Db {
     pub(super) fn select_due_pending(&self, filter: &str, lock: &str) -> String {
         format!(
             "SELECT o.id, o.channel_id, o.legal_entity_id, o.async_account, o.customer_account, \
-             o.kind, o.retry_count, o.operation_at, o.version, (SELECT {} FROM operation_fields f \
+             o.kind, o.retry_count, o.distinct_person, o.operation_at, o.version, (SELECT {} FROM operation_fields f \
              WHERE f.operation_id = o.id) AS fields FROM operations o \
              WHERE o.status = 'pending' AND (o.next_retry_at IS NULL OR o.next_retry_at <= $1)\
              {filter} ORDER BY o.operation_at, o.id LIMIT $2{lock}",
@@ -163,6 +165,7 @@ fn claimed_from_row(row: &AnyRow) -> Result<ClaimedOperation, sqlx::Error> {
             source: format!("unknown operation kind “{kind}”").into(),
         })?,
         retry_count: col(row, "retry_count")?,
+        distinct_person: col::<i64>(row, "distinct_person")? != 0,
         operation_at: col(row, "operation_at")?,
         version: col(row, "version")?,
         fields: storage::operation_fields_from_json(col(row, "fields")?)?,
@@ -184,10 +187,12 @@ impl SyncBatch {
                 .bind(account)
                 .fetch_optional(&mut *self.tx)
                 .await?,
+                // Created from this async account, or linked to it by a person.
                 None => {
                     sqlx::query(
                         "SELECT account, legal_entity_id, erased_at FROM customers \
-                     WHERE async_account = $1",
+                         WHERE async_account = $1 OR account = (SELECT customer_account \
+                         FROM customer_links WHERE async_account = $1)",
                     )
                     .bind(async_account)
                     .fetch_optional(&mut *self.tx)

@@ -1,11 +1,13 @@
 //! The rules of the Synchronize job that need no database: whether a create can be made (and
-//! with which account), duplicate emails within a legal entity, and the retry backoff.
+//! with which account) or is a possible duplicate, duplicate emails within a legal entity, and
+//! the retry backoff.
 
 use std::collections::HashMap;
 
-use super::claim::ClaimedOperation;
+use super::{claim::ClaimedOperation, Settled};
 use crate::{
-    model::changes::CustomerChanges,
+    duplicates::best_match,
+    model::{changes::CustomerChanges, duplicate::MatchRule},
     validate::{FieldError, Reason},
 };
 
@@ -18,37 +20,44 @@ pub fn backoff_seconds(retries: i64) -> i64 {
     (10_i64 << exponent).min(MAX_BACKOFF_SECONDS)
 }
 
-/// A create's account, or why it cannot be made: a customer already came from this async
-/// account, its email belongs to another customer of the legal entity, or the number sequence is
-/// exhausted.
+/// A create's account, or how it is settled instead: Failed when a customer already came from
+/// this async account, its email belongs to another customer of the legal entity, or the number
+/// sequence is exhausted; a possible duplicate when it looks like an existing customer
+/// (`matches`: every `(rule, account)` its keys matched) and no person said Create anyway.
 pub(super) fn decide_create(
     op: &ClaimedOperation,
     changes: &CustomerChanges,
     existing: &HashMap<String, String>,
+    matches: &[(MatchRule, String)],
     email_owners: &HashMap<(String, String), String>,
     numbers: &mut HashMap<String, std::vec::IntoIter<String>>,
-) -> Result<String, FieldError> {
+) -> Result<String, Settled> {
     if let Some(account) = existing.get(&op.async_account) {
-        return Err(FieldError::because(
+        return Err(Settled::Failed(FieldError::because(
             "async_account",
             Reason::AlreadyExists {
                 account: account.clone(),
             },
-        ));
+        )));
+    }
+    if !op.distinct_person {
+        if let Some((of, rules)) = best_match(matches) {
+            return Err(Settled::PossibleDuplicate { of, rules });
+        }
     }
     if let Some(error) = duplicate_email(op, changes, email_owners, None) {
-        return Err(error);
+        return Err(Settled::Failed(error));
     }
     numbers
         .get_mut(&op.legal_entity_id)
         .and_then(Iterator::next)
         .ok_or_else(|| {
-            FieldError::because(
+            Settled::Failed(FieldError::because(
                 "customer_account",
                 Reason::SequenceExhausted {
                     entity: op.legal_entity_id.clone(),
                 },
-            )
+            ))
         })
 }
 

@@ -73,6 +73,11 @@ pub enum Settled {
         account: String,
     },
     Failed(FieldError),
+    /// A create held for a person: it looks like customer `of` by these rules.
+    PossibleDuplicate {
+        of: String,
+        rules: Vec<crate::model::duplicate::MatchRule>,
+    },
     /// Someone else settled it meanwhile (it was no longer Pending).
     Skipped,
 }
@@ -285,7 +290,8 @@ fn count(outcome: &mut Outcome, settled: &Settled) {
     outcome.seen += 1;
     match settled {
         Settled::Succeeded { .. } => outcome.succeeded += 1,
-        Settled::Failed(_) => outcome.failed += 1,
+        // Both wait for a person.
+        Settled::Failed(_) | Settled::PossibleDuplicate { .. } => outcome.failed += 1,
         Settled::Skipped => outcome.skipped += 1,
     }
 }

@@ -5,7 +5,12 @@
 use std::collections::{BTreeMap, HashMap};
 
 use crate::{
-    model::{changes::CustomerChanges, channel_api::CustomerChange, OperationKind},
+    duplicates::keys::{keys_of, MatchKey, PersonValues},
+    model::{
+        changes::CustomerChanges, channel_api::CustomerChange, duplicate::MatchRule,
+        OperationKind,
+    },
+    storage::match_keys,
     validate::{FieldError, Reason},
 };
 
@@ -50,12 +55,59 @@ impl Synchronize {
                 email_owners.insert((entity.to_owned(), email), account);
             }
         }
+        // The existing customers each create looks like (not asked once a person said Create
+        // anyway), by normalized key.
+        let mut create_keys: HashMap<usize, Vec<MatchKey>> = HashMap::new();
+        let mut keys_by_entity: BTreeMap<&str, Vec<MatchKey>> = BTreeMap::new();
+        for (i, (op, checked)) in claimed.iter().zip(&checked).enumerate() {
+            let Ok(changes) = checked else { continue };
+            if op.kind != OperationKind::Create
+                || op.distinct_person
+                || existing.contains_key(&op.async_account)
+            {
+                continue;
+            }
+            let country = self.channels.get(&op.channel_id).map(|c| c.country.as_str());
+            let keys = keys_of(&PersonValues::from_fields(&person_fields(changes), country));
+            keys_by_entity
+                .entry(op.legal_entity_id.as_str())
+                .or_default()
+                .extend(keys.iter().cloned());
+            create_keys.insert(i, keys);
+        }
+        let mut key_owners: HashMap<(String, MatchKey), Vec<String>> = HashMap::new();
+        for (entity, keys) in keys_by_entity {
+            let found =
+                match_keys::customers_matching(&mut batch.tx, self.db.backend(), entity, &keys)
+                    .await?;
+            for (rule, key, account) in found {
+                key_owners
+                    .entry((entity.to_owned(), (rule, key)))
+                    .or_default()
+                    .push(account);
+            }
+        }
+        let matches_of = |i: usize, op: &ClaimedOperation, owners: &HashMap<_, Vec<String>>| {
+            let mut matches: Vec<(MatchRule, String)> = Vec::new();
+            for key in create_keys.get(&i).into_iter().flatten() {
+                let owned = owners.get(&(op.legal_entity_id.clone(), key.clone()));
+                for account in owned.into_iter().flatten() {
+                    matches.push((key.0, account.clone()));
+                }
+            }
+            matches
+        };
+        // Account numbers for the creates that will be made. (A create that looks like another
+        // of the same batch is found only below: its number stays a gap.)
         let mut wanted: BTreeMap<&str, i64> = BTreeMap::new();
-        for op in creates
-            .iter()
-            .filter(|op| !existing.contains_key(&op.async_account))
-        {
-            *wanted.entry(op.legal_entity_id.as_str()).or_default() += 1;
+        for (i, op) in claimed.iter().enumerate() {
+            let made = op.kind == OperationKind::Create
+                && checked[i].is_ok()
+                && !existing.contains_key(&op.async_account)
+                && matches_of(i, op, &key_owners).is_empty();
+            if made {
+                *wanted.entry(op.legal_entity_id.as_str()).or_default() += 1;
+            }
         }
         let mut numbers: HashMap<String, std::vec::IntoIter<String>> = HashMap::new();
         for (entity, n) in wanted {
@@ -68,17 +120,31 @@ impl Synchronize {
         let mut created: Vec<(usize, String, CustomerChanges)> = Vec::new();
         for (i, (op, checked)) in claimed.iter().zip(checked).enumerate() {
             let decided = match checked {
-                Err(error) => Err(error),
+                Err(error) => Err(Settled::Failed(error)),
                 Ok(changes) => match op.kind {
                     OperationKind::Create => {
                         let changes = match self.channels.get(&op.channel_id) {
                             Some(channel) => changes.with_defaults_of(channel),
                             None => changes,
                         };
-                        let decided =
-                            decide_create(op, &changes, &existing, &email_owners, &mut numbers);
+                        let matches = matches_of(i, op, &key_owners);
+                        let decided = decide_create(
+                            op,
+                            &changes,
+                            &existing,
+                            &matches,
+                            &email_owners,
+                            &mut numbers,
+                        );
                         if let Ok(account) = &decided {
                             claim_email(&mut email_owners, op, &changes, account);
+                            // A later create of the batch that looks like this one waits too.
+                            for key in create_keys.get(&i).into_iter().flatten() {
+                                key_owners
+                                    .entry((op.legal_entity_id.clone(), key.clone()))
+                                    .or_default()
+                                    .push(account.clone());
+                            }
                             created.push((i, account.clone(), changes));
                         }
                         decided
@@ -92,14 +158,14 @@ impl Synchronize {
                                 claim_email(&mut email_owners, op, &changes, &account);
                                 Ok(account)
                             }
-                            Err(error) => Err(error),
+                            Err(error) => Err(Settled::Failed(error)),
                         }
                     }
                 },
             };
             results.push(match decided {
                 Ok(account) => Settled::Succeeded { account },
-                Err(error) => Settled::Failed(error),
+                Err(settled) => settled,
             });
         }
 
@@ -136,17 +202,25 @@ impl Synchronize {
         batch.record_changes(&changes).await?;
         let mut succeeded = Vec::new();
         let mut failed = Vec::new();
+        let mut held = Vec::new();
         for (op, settled) in claimed.iter().zip(&results) {
             match settled {
                 Settled::Succeeded { account } => {
                     succeeded.push((op.id, account.as_str(), op.async_account.as_str()))
                 }
                 Settled::Failed(error) => failed.push((op.id, error)),
+                Settled::PossibleDuplicate { of, rules } => {
+                    held.push((op.id, of.as_str(), MatchRule::join(rules)))
+                }
                 Settled::Skipped => {}
             }
         }
+        // The match keys of every customer created or updated, as they are now.
+        let keyed: Vec<&str> = succeeded.iter().map(|(_, account, _)| *account).collect();
+        match_keys::key_customers(&mut batch.tx, self.db.backend(), &keyed, batch.now).await?;
         batch.succeed_all(&succeeded).await?;
         batch.fail_all(&failed).await?;
+        batch.hold_possible_duplicates(&held).await?;
         batch.commit().await?;
         Ok(results)
     }
@@ -203,4 +277,18 @@ async fn email_taken(
             entity: op.legal_entity_id.clone(),
         },
     ))
+}
+
+/// The standard fields a create gives, by key, as the match rules read them (the address's
+/// own name left out: `name` is the customer's).
+fn person_fields(changes: &CustomerChanges) -> BTreeMap<String, String> {
+    let customer = changes.customer.iter();
+    let address = changes
+        .address
+        .iter()
+        .filter(|(column, _)| **column != "name");
+    customer
+        .chain(address)
+        .filter_map(|(key, value)| Some(((*key).to_owned(), value.clone()?)))
+        .collect()
 }

@@ -20,7 +20,7 @@ use crate::{
 type FailedRow<'a> = (i64, &'a str, &'a str, &'a str, Option<String>, String);
 
 impl SyncBatch {
-    /// The customers created from these async accounts, by async account.
+    /// The customers created from, or linked to, these async accounts, by async account.
     pub async fn customers_by_async_accounts(
         &mut self,
         async_accounts: &[&str],
@@ -28,9 +28,11 @@ impl SyncBatch {
         if async_accounts.is_empty() {
             return Ok(HashMap::new());
         }
+        let accounts = json_texts(self.db.backend(), 1);
         let sql = format!(
-            "SELECT async_account, account FROM customers WHERE async_account IN ({})",
-            json_texts(self.db.backend(), 1)
+            "SELECT async_account, account FROM customers WHERE async_account IN ({accounts}) \
+             UNION ALL SELECT async_account, customer_account AS account FROM customer_links \
+             WHERE async_account IN ({accounts})"
         );
         let rows = sqlx::query(&sql)
             .bind(json_param(async_accounts)?)
@@ -118,6 +120,31 @@ impl SyncBatch {
         .await?;
         let async_accounts: Vec<&str> = done.iter().map(|(_, _, a)| *a).collect();
         self.release_waiting(&async_accounts).await
+    }
+
+    /// Holds claimed creates as possible duplicates of `(id, existing account, rules)`; like
+    /// [`Self::succeed_all`], all or nothing.
+    pub async fn hold_possible_duplicates(
+        &mut self,
+        held: &[(i64, &str, String)],
+    ) -> Result<(), sqlx::Error> {
+        if held.is_empty() {
+            return Ok(());
+        }
+        self.settle_all(
+            "status = 'possible_duplicate', duplicate_of = v.existing, duplicate_rules = v.rules, \
+             error_code = NULL, error_field = NULL, error_message = NULL, error_reason = NULL, \
+             failure_group = NULL",
+            &format!(
+                "{} AS id, {} AS existing, {} AS rules",
+                json_int(0),
+                json_text(1),
+                json_text(2)
+            ),
+            json_param(held)?,
+            held.len(),
+        )
+        .await
     }
 
     /// Marks claimed operations Failed with their errors; like [`Self::succeed_all`], all or
