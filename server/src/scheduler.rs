@@ -53,6 +53,7 @@ pub fn spawn(
 pub async fn run(mut jobs: Jobs, mut shutdown: watch::Receiver<bool>) {
     tracing::info!(instance = %jobs.instance, "scheduler started");
     jobs.shutdown = Some(shutdown.clone());
+    key_customers(&jobs.db).await;
     loop {
         if jobs.test_hooks.panic_in_scheduler {
             panic!("test hook: the scheduler panics");
@@ -74,6 +75,24 @@ pub async fn run(mut jobs: Jobs, mut shutdown: watch::Receiver<bool>) {
         }
     }
     tracing::info!("scheduler stopped");
+}
+
+/// Keys the customers not keyed for the duplicate check yet (after an upgrade, or a bulk
+/// load), before Synchronize customers first runs: a create is checked against every customer.
+async fn key_customers(db: &app::storage::Db) {
+    match db.customers_to_key().await {
+        Ok(0) => {}
+        Ok(waiting) => {
+            tracing::info!(customers = waiting, "keying customers for the duplicate check");
+            match db.key_all_customers().await {
+                Ok(keyed) => tracing::info!(customers = keyed, "customers keyed"),
+                Err(error) => {
+                    tracing::warn!(%error, "keying customers failed; the next start tries again")
+                }
+            }
+        }
+        Err(error) => tracing::warn!(%error, "could not count the customers to key"),
+    }
 }
 
 /// Takes `job` if it is due and runs it; gives the lease back afterwards.

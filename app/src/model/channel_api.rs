@@ -81,7 +81,8 @@ pub struct BatchReceipt {
     pub received: Vec<ReceivedOperation>,
 }
 
-/// Whether the customer is new to the channels, changed, or erased.
+/// Whether the customer is new to the channels, changed, erased, or linked to a channel's
+/// async account.
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -92,12 +93,17 @@ pub enum CustomerChange {
     /// holds about this account and its async account too. `fields` and `attributes` are
     /// empty, and the customer's earlier entries in the feed now are too.
     Erased,
+    /// An administrator found that a channel's new customer is this existing one (a possible
+    /// duplicate, linked): map `async_account` to `account`, as for `created`, and send later
+    /// edits of that customer to it. `fields` hold the customer as HQ has it.
+    Linked,
 }
 
 super::text_enum!(CustomerChange {
     Created => "created",
     Updated => "updated",
     Erased => "erased",
+    Linked => "linked",
 });
 
 /// One customer in the 1010 feed: what HQ holds now, and the async account it replaces.

@@ -99,13 +99,20 @@ pub enum ChangeAction {
     Revert,
     /// A person asked the Synchronize job to run for this operation now.
     Synchronize,
+    /// A person linked a possible duplicate to the existing customer (`after`: its account).
+    Link,
+    /// A person said a possible duplicate is a different person: create it.
+    CreateAnyway,
 }
 
 super::text_enum!(ChangeAction {
     Correct => "correct",
     Revert => "revert",
     Synchronize => "synchronize",
+    Link => "link",
+    CreateAnyway => "create_anyway",
 });
+
 
 /// One line of the change log: who, when, which operation and field, before → after, why.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -138,7 +138,7 @@ fn ChangeTable(page: ChangeLogPage, locale: Locale) -> impl IntoView {
                                 <td data-label=td_string!(locale, fix.action)>{action_label(locale, entry.action)}</td>
                                 <td data-label=td_string!(locale, fix.field)>{field.unwrap_or_default()}</td>
                                 <td data-label=td_string!(locale, fix.change)>
-                                    {(entry.action != ChangeAction::Synchronize).then(|| view! {
+                                    {(entry.before.is_some() || entry.after.is_some()).then(|| view! {
                                         <BeforeAfter before=entry.before.clone() after=entry.after.clone() />
                                     })}
                                 </td>

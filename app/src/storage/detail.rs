@@ -8,7 +8,7 @@ use super::{
     operations::{state_from_row, STATE_COLUMNS, SUMMARY_COLUMNS},
     Db,
 };
-use crate::model::{GridRow, OperationDetail, OperationField};
+use crate::model::{GridRow, OperationDetail, OperationField, SyncStatus};
 
 /// The fields operation `id` carries, by field key.
 pub(super) async fn fields_of(
@@ -40,7 +40,8 @@ impl Db {
         let mut conn = self.pool().acquire().await?;
         let sql = format!(
             "SELECT {SUMMARY_COLUMNS}, {STATE_COLUMNS}, o.channel_operation_id, o.legal_entity_id, o.upload_session_id, \
-             o.received_at, o.updated_at FROM operations o JOIN channels c ON c.id = o.channel_id \
+             o.received_at, o.updated_at, o.duplicate_of, o.duplicate_rules, \
+             c.country AS channel_country FROM operations o JOIN channels c ON c.id = o.channel_id \
              WHERE o.id = $1"
         );
         let Some(row) = sqlx::query(&sql)
@@ -53,6 +54,24 @@ impl Db {
         let state = state_from_row(&row)?;
         let legal_entity_id: String = col(&row, "legal_entity_id")?;
         let fields = fields_of(&mut conn, id).await?;
+        let duplicate = match (
+            state.summary.status,
+            col::<Option<String>>(&row, "duplicate_of")?,
+        ) {
+            (SyncStatus::PossibleDuplicate, Some(existing)) => {
+                let rules: Option<String> = col(&row, "duplicate_rules")?;
+                let country: String = col(&row, "channel_country")?;
+                super::duplicates::comparison(
+                    &mut conn,
+                    &fields,
+                    &existing,
+                    rules.as_deref().unwrap_or_default(),
+                    Some(&country),
+                )
+                .await?
+            }
+            _ => None,
+        };
         // The customer this operation made or changes: by its real account once it has one,
         // else the one its async account became (an edit that applied before its account was
         // copied onto it).
@@ -98,6 +117,7 @@ impl Db {
             grid,
             history,
             changes,
+            duplicate,
         }))
     }
 }

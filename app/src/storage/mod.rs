@@ -19,6 +19,7 @@ pub mod customers;
 pub mod dashboard;
 pub mod detail;
 pub mod dossier;
+pub mod duplicates;
 pub mod erasure;
 pub mod export;
 pub mod failures;

@@ -199,3 +199,44 @@ impl Db {
         col(&row, "n")
     }
 }
+
+/// The oldest Waiting operation of each async account becomes Pending. (`status || ''` keeps
+/// SQLite, which has no statistics, from reading every Waiting operation through the status
+/// index instead of going to the few of these accounts.)
+pub(crate) async fn release_waiting(
+    conn: &mut sqlx::AnyConnection,
+    backend: super::Backend,
+    async_accounts: &[&str],
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    let sql = format!(
+        "SELECT id, async_account FROM operations WHERE status || '' = 'waiting' \
+         AND async_account IN ({}) ORDER BY operation_at DESC, id DESC",
+        super::json_texts(backend, 1)
+    );
+    let rows = sqlx::query(&sql)
+        .bind(super::json_param(async_accounts)?)
+        .fetch_all(&mut *conn)
+        .await?;
+    // Newest first, so the oldest of each account is the one that stays.
+    let mut next: std::collections::HashMap<String, i64> = Default::default();
+    for row in &rows {
+        next.insert(super::col(row, "async_account")?, super::col(row, "id")?);
+    }
+    if next.is_empty() {
+        return Ok(());
+    }
+    let ids: Vec<i64> = next.into_values().collect();
+    let sql = format!(
+        "UPDATE operations SET status = 'pending', updated_at = {}, version = version + 1 \
+         WHERE status || '' = 'waiting' AND id IN ({})",
+        super::placeholders(backend, 1, 1),
+        super::json_ints(backend, 2)
+    );
+    sqlx::query(&sql)
+        .bind(now)
+        .bind(super::json_param(&ids)?)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}

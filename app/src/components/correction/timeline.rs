@@ -17,6 +17,8 @@ pub fn action_label(locale: Locale, action: ChangeAction) -> &'static str {
         ChangeAction::Correct => td_string!(locale, fix.action_correct),
         ChangeAction::Revert => td_string!(locale, fix.action_revert),
         ChangeAction::Synchronize => td_string!(locale, fix.action_synchronize),
+        ChangeAction::Link => td_string!(locale, fix.action_link),
+        ChangeAction::CreateAnyway => td_string!(locale, fix.action_create_anyway),
     }
 }
 
@@ -85,7 +87,7 @@ pub fn ChangeTimeline(
                             {field.map(|f| view! { " " <span class="timeline-field">{f}</span> })}
                             {entry.reverted_by.map(|_| view! { " " <span class="reverted-mark">{td_string!(locale, fix.reverted)}</span> })}
                         </p>
-                        {(entry.action != ChangeAction::Synchronize).then(|| view! {
+                        {(entry.before.is_some() || entry.after.is_some()).then(|| view! {
                             <p><BeforeAfter before=entry.before.clone() after=entry.after.clone() /></p>
                         })}
                         {entry.reason.clone().map(|r| view! { <p class="timeline-reason">"“"{r}"”"</p> })}

@@ -21,7 +21,7 @@ impl Db {
     ) -> Result<i64, sqlx::Error> {
         let mut tx = self.begin_write().await?;
         let changes = sqlx::query(&format!(
-            "SELECT id, customer_account, legal_entity_id, change FROM customer_changes \
+            "SELECT id, customer_account, legal_entity_id, change, async_account FROM customer_changes \
              WHERE distributed_at IS NULL ORDER BY id LIMIT $1{}",
             self.skip_locked()
         ))
@@ -49,7 +49,11 @@ impl Db {
             )
             .bind(col::<String>(change, "legal_entity_id")?)
             .bind(&account)
-            .bind(col::<Option<String>>(&customer, "async_account")?)
+            // A `linked` change names the async account a person linked to the customer.
+            .bind(match col::<Option<String>>(change, "async_account")? {
+                Some(linked) => Some(linked),
+                None => col::<Option<String>>(&customer, "async_account")?,
+            })
             .bind(col::<Option<i64>>(&customer, "origin_channel_id")?)
             .bind(kind)
             .bind(serde_json::to_string(&payload).map_err(|e| sqlx::Error::Encode(e.into()))?)

@@ -8,7 +8,7 @@ use std::collections::HashMap;
 
 use super::claim::SyncBatch;
 use crate::storage::{
-    col, json_int, json_ints, json_param, json_rows, json_text, json_texts, placeholders,
+    col, json_int, json_param, json_rows, json_text, json_texts, placeholders,
 };
 use crate::{
     model::{channel_api::CustomerChange, FailureGroup},
@@ -221,41 +221,15 @@ impl SyncBatch {
         Ok(())
     }
 
-    /// The oldest Waiting operation of each async account becomes Pending. (`status || ''`
-    /// keeps SQLite, which has no statistics, from reading every Waiting operation through the
-    /// status index instead of going to the few of these accounts.)
+    /// Releases the next operation waiting behind each of these async accounts.
     async fn release_waiting(&mut self, async_accounts: &[&str]) -> Result<(), sqlx::Error> {
-        let backend = self.db.backend();
-        let sql = format!(
-            "SELECT id, async_account FROM operations WHERE status || '' = 'waiting' \
-             AND async_account IN ({}) ORDER BY operation_at DESC, id DESC",
-            json_texts(backend, 1)
-        );
-        let rows = sqlx::query(&sql)
-            .bind(json_param(async_accounts)?)
-            .fetch_all(&mut *self.tx)
-            .await?;
-        // Newest first, so the oldest of each account is the one that stays.
-        let mut next: HashMap<String, i64> = HashMap::new();
-        for row in &rows {
-            next.insert(col(row, "async_account")?, col(row, "id")?);
-        }
-        if next.is_empty() {
-            return Ok(());
-        }
-        let ids: Vec<i64> = next.into_values().collect();
-        let sql = format!(
-            "UPDATE operations SET status = 'pending', updated_at = {}, version = version + 1 \
-             WHERE status || '' = 'waiting' AND id IN ({})",
-            placeholders(backend, 1, 1),
-            json_ints(backend, 2)
-        );
-        sqlx::query(&sql)
-            .bind(self.now)
-            .bind(json_param(&ids)?)
-            .execute(&mut *self.tx)
-            .await?;
-        Ok(())
+        crate::storage::operations::release_waiting(
+            &mut self.tx,
+            self.db.backend(),
+            async_accounts,
+            self.now,
+        )
+        .await
     }
 }
 

@@ -32,6 +32,7 @@ fn detail(kind: OperationKind, status: SyncStatus, fields: &[OperationField]) ->
         grid: GridRow::build(fields, &[], None, |_| None),
         history: vec![summary],
         changes: Vec::new(),
+        duplicate: None,
     }
 }
 

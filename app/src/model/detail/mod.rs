@@ -31,6 +31,9 @@ pub struct OperationDetail {
     pub history: Vec<OperationSummary>,
     /// The corrections people made to it, newest first (the change log's lines of it).
     pub changes: Vec<super::ChangeEntry>,
+    /// A possible duplicate's comparison with the existing customer it looks like.
+    #[serde(default)]
+    pub duplicate: Option<super::duplicate::DuplicateComparison>,
 }
 
 /// One field of the attributes grid.

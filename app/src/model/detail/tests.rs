@@ -47,6 +47,7 @@ fn detail_of(history: Vec<OperationSummary>, id: i64) -> OperationDetail {
         grid: Vec::new(),
         history,
         changes: Vec::new(),
+        duplicate: None,
     }
 }
 

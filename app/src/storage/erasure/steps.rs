@@ -263,7 +263,12 @@ pub(super) async fn erase_master(
     .bind(customer)
     .execute(&mut **tx)
     .await?;
-    for table in ["customer_addresses", "customer_attribute_values"] {
+    // The normalized email, phone and name+address keys are personal data too.
+    for table in [
+        "customer_addresses",
+        "customer_attribute_values",
+        "customer_match_keys",
+    ] {
         sqlx::query(&format!("DELETE FROM {table} WHERE customer_account = $1"))
             .bind(customer)
             .execute(&mut **tx)
