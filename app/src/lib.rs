@@ -25,9 +25,9 @@ pub mod answer_codec;
 pub mod bulk_runs;
 #[cfg(feature = "ssr")]
 pub mod charts;
+pub mod components;
 #[cfg(feature = "ssr")]
 pub mod duplicates;
-pub mod components;
 pub mod error;
 pub mod export;
 pub mod functions;

@@ -83,7 +83,10 @@ async fn key_customers(db: &app::storage::Db) {
     match db.customers_to_key().await {
         Ok(0) => {}
         Ok(waiting) => {
-            tracing::info!(customers = waiting, "keying customers for the duplicate check");
+            tracing::info!(
+                customers = waiting,
+                "keying customers for the duplicate check"
+            );
             match db.key_all_customers().await {
                 Ok(keyed) => tracing::info!(customers = keyed, "customers keyed"),
                 Err(error) => {

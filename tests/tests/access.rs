@@ -120,6 +120,7 @@ const MATRIX: &[Entry] = &[
     e("POST", "/rpc/corrections/keep", "/rpc/corrections/keep", "id=999999", Need::Role(Role::Operator)),
     e("POST", "/rpc/corrections/cancel", "/rpc/corrections/cancel", "id=999999", Need::Role(Role::Operator)),
     e("POST", "/rpc/corrections/save", "/rpc/corrections/save", r#"{"correction":{"operation_id":999999,"version":1,"values":{"name":"Kari"}}}"#, Need::Role(Role::Operator)),
+    e("POST", "/rpc/duplicates/decide", "/rpc/duplicates/decide", r#"{"id":999999,"version":1,"decision":"Link"}"#, Need::Role(Role::Operator)),
     e("POST", "/rpc/corrections/revert", "/rpc/corrections/revert", "change=999999", Need::Role(Role::Operator)),
     e("POST", "/rpc/changes/list", "/rpc/changes/list", "query=", Need::Role(Role::Viewer)),
     e("POST", "/rpc/failures/groups", "/rpc/failures/groups", "query=", Need::Role(Role::Viewer)),

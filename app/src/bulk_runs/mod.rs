@@ -158,7 +158,9 @@ fn preview_item(
         SyncStatus::Editing => Some(SkipReason::Editing),
         SyncStatus::Failed | SyncStatus::Pending if after == before => Some(SkipReason::Unchanged),
         SyncStatus::Failed | SyncStatus::Pending => None,
-        SyncStatus::Succeeded | SyncStatus::Waiting | SyncStatus::PossibleDuplicate => Some(SkipReason::NotApplicable),
+        SyncStatus::Succeeded | SyncStatus::Waiting | SyncStatus::PossibleDuplicate => {
+            Some(SkipReason::NotApplicable)
+        }
     };
     let still_fails = if left_out.is_none() {
         let mut fields = op.fields.clone();

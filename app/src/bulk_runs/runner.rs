@@ -174,7 +174,9 @@ pub fn plan(
             }
             SyncStatus::Editing => skip(SkipReason::Editing),
             SyncStatus::Failed | SyncStatus::Pending => skip(SkipReason::ChangedSince),
-            SyncStatus::Succeeded | SyncStatus::Waiting | SyncStatus::PossibleDuplicate => skip(SkipReason::NotApplicable),
+            SyncStatus::Succeeded | SyncStatus::Waiting | SyncStatus::PossibleDuplicate => {
+                skip(SkipReason::NotApplicable)
+            }
         },
         BulkAction::Correct => match op.status {
             SyncStatus::Editing => skip(SkipReason::Editing),

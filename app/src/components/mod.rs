@@ -4,6 +4,7 @@
 pub mod alert_banner;
 pub mod bulk_bar;
 pub mod correction;
+pub mod duplicate_compare;
 pub mod error_box;
 pub mod export_menu;
 pub mod field_value;

@@ -1,7 +1,8 @@
 //! The detail of one operation: header, change description, last known error, the customer
 //! attributes grid (old value, new value, HQ now; the failing field outlined) and the history
 //! of its async customer. The server draws it; the correction workflow in its middle (notice,
-//! Correct and Synchronize, the grid or its editor, the corrections with Revert) is one island,
+//! Correct and Synchronize, a possible duplicate's comparison with Link and Create anyway, the
+//! grid or its editor, the corrections with Revert) is one island,
 //! [`CorrectionWork`], drawn anew whenever the operation changes (its props change).
 
 use leptos::{either::Either, prelude::*, task::spawn_local};
@@ -11,6 +12,7 @@ use super::{
         synchronize_now, ChangeTimeline, CorrectionEditor, DetailControl, EditorEnd, Notice,
         NoticeLine,
     },
+    duplicate_compare::DuplicateCompare,
     error_box::ErrorBox,
     field_value::FieldValue,
     status_badge::StatusBadge,
@@ -184,6 +186,12 @@ fn CorrectionWork(detail: OperationDetail, may_correct: bool, children: Children
     let start_error = RwSignal::new(None::<crate::AppError>);
     let editor = RwSignal::new(None::<EditorView>);
     let correctable = may_correct && is_correctable(detail.state.summary.status);
+    // A possible duplicate is decided on (or corrected), not synchronized again as it is.
+    let synchronizable = detail.state.summary.status != SyncStatus::PossibleDuplicate;
+    let duplicate = detail
+        .duplicate
+        .clone()
+        .filter(|_| detail.state.summary.status == SyncStatus::PossibleDuplicate);
     let start = move || {
         start_error.set(None);
         // Keep this island from the click on: drawn again while the server answers, the
@@ -231,10 +239,17 @@ fn CorrectionWork(detail: OperationDetail, may_correct: bool, children: Children
                 <button type="button" class="button button-primary" data-action="correct" on:click=move |_| start()>
                     {tu_string!(i18n, fix.correct)}
                 </button>
-                <button type="button" class="button" data-action="synchronize"
-                    on:click=move |_| synchronize_now(control, op_id, version)>
-                    {tu_string!(i18n, fix.synchronize)}
-                </button>
+                {synchronizable.then(|| view! {
+                    <button type="button" class="button" data-action="synchronize"
+                        on:click=move |_| synchronize_now(control, op_id, version)>
+                        {tu_string!(i18n, fix.synchronize)}
+                    </button>
+                })}
+            </div>
+        })}
+        {duplicate.map(|comparison| view! {
+            <div class:hidden=move || session.with(Option::is_some)>
+                <DuplicateCompare comparison id=op_id version may_decide=may_correct />
             </div>
         })}
         {move || start_error.get().map(|error| view! { <ErrorBox error /> })}

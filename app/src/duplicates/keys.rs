@@ -43,13 +43,18 @@ pub fn keys_of(values: &PersonValues) -> Vec<MatchKey> {
     }
     let parts = [
         values.name.as_deref().map(folded),
-        values
-            .street
-            .as_deref()
-            .map(|s| folded(&format!("{s} {}", values.street_number.as_deref().unwrap_or("")))),
+        values.street.as_deref().map(|s| {
+            folded(&format!(
+                "{s} {}",
+                values.street_number.as_deref().unwrap_or("")
+            ))
+        }),
         values.zip.as_deref().map(folded),
     ];
-    if parts.iter().all(|p| p.as_deref().is_some_and(|p| !p.is_empty())) {
+    if parts
+        .iter()
+        .all(|p| p.as_deref().is_some_and(|p| !p.is_empty()))
+    {
         let parts: Vec<String> = parts.into_iter().flatten().collect();
         keys.push((MatchRule::NameAddress, parts.join("|")));
     }
@@ -107,10 +112,19 @@ mod tests {
 
     #[test]
     fn a_phone_is_read_in_the_channels_country_unless_it_says_its_own() {
-        assert_eq!(phone_key("22 33 44 55", Some("NO")), Some("+4722334455".into()));
-        assert_eq!(phone_key("+47 22-33-44-55", Some("SE")), Some("+4722334455".into()));
+        assert_eq!(
+            phone_key("22 33 44 55", Some("NO")),
+            Some("+4722334455".into())
+        );
+        assert_eq!(
+            phone_key("+47 22-33-44-55", Some("SE")),
+            Some("+4722334455".into())
+        );
         assert_eq!(phone_key("+4722334455", None), Some("+4722334455".into()));
-        assert_eq!(phone_key("020 7946 0018", Some("GB")), Some("+442079460018".into()));
+        assert_eq!(
+            phone_key("020 7946 0018", Some("GB")),
+            Some("+442079460018".into())
+        );
         assert_eq!(phone_key("not a phone", Some("NO")), None);
     }
 
@@ -140,7 +154,10 @@ mod tests {
             ..kari()
         };
         let rules: Vec<MatchRule> = keys_of(&no_zip).into_iter().map(|(r, _)| r).collect();
-        assert_eq!(rules, [MatchRule::Email, MatchRule::Phone, MatchRule::Phone]);
+        assert_eq!(
+            rules,
+            [MatchRule::Email, MatchRule::Phone, MatchRule::Phone]
+        );
         assert_eq!(keys_of(&PersonValues::default()), []);
     }
 

@@ -147,7 +147,11 @@ mod tests {
     #[test]
     fn a_name_is_made_of_its_parts_when_the_full_name_is_missing() {
         let person = PersonValues::from_fields(
-            &values(&[("first_name", "Kari"), ("last_name", "Nordmann"), ("country", "NO")]),
+            &values(&[
+                ("first_name", "Kari"),
+                ("last_name", "Nordmann"),
+                ("country", "NO"),
+            ]),
             None,
         );
         assert_eq!(person.name.as_deref(), Some("Kari Nordmann"));

@@ -9,6 +9,7 @@ pub mod bulk_runs;
 pub mod corrections;
 pub mod customer_data;
 pub mod dashboard;
+pub mod duplicates;
 pub mod failures;
 pub mod jobs;
 pub mod operations;

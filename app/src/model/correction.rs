@@ -113,7 +113,6 @@ super::text_enum!(ChangeAction {
     CreateAnyway => "create_anyway",
 });
 
-
 /// One line of the change log: who, when, which operation and field, before → after, why.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ChangeEntry {
@@ -161,7 +160,10 @@ pub struct ChangeLogPage {
 pub fn is_correctable(status: SyncStatus) -> bool {
     matches!(
         status,
-        SyncStatus::Failed | SyncStatus::Pending | SyncStatus::Editing
+        SyncStatus::Failed
+            | SyncStatus::Pending
+            | SyncStatus::Editing
+            | SyncStatus::PossibleDuplicate
     )
 }
 

@@ -50,7 +50,10 @@ impl SyncStatus {
         matches!(
             (self, next),
             (Waiting, Pending)
-                | (Pending, Succeeded | Failed | Editing | Pending | PossibleDuplicate)
+                | (
+                    Pending,
+                    Succeeded | Failed | Editing | Pending | PossibleDuplicate
+                )
                 | (Failed, Editing | Pending)
                 | (PossibleDuplicate, Succeeded | Pending | Editing)
                 | (Editing, Pending | Failed | PossibleDuplicate)

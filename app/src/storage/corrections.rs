@@ -51,7 +51,7 @@ pub struct StoredCorrection<'a> {
 }
 
 /// Statuses a person may correct, as SQL.
-const CORRECTABLE: &str = "('failed', 'pending', 'editing')";
+const CORRECTABLE: &str = "('failed', 'pending', 'editing', 'possible_duplicate')";
 /// Statuses a bulk run may correct: not one someone is correcting.
 const CORRECTABLE_IN_BULK: &str = "('failed', 'pending')";
 

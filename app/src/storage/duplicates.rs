@@ -74,11 +74,21 @@ impl Db {
         let existing: Option<String> = col(&row, "duplicate_of")?;
         let decided = match decision {
             DuplicateDecision::Link => {
-                link(&mut tx, self, id, &async_account, &entity, existing, actor, now).await?
+                link(
+                    &mut tx,
+                    self,
+                    id,
+                    &async_account,
+                    &entity,
+                    existing,
+                    actor,
+                    now,
+                )
+                .await?
             }
-            DuplicateDecision::CreateAnyway => {
-                create_anyway(&mut tx, id, &entity, now).await?.map(|()| None)
-            }
+            DuplicateDecision::CreateAnyway => create_anyway(&mut tx, id, &entity, now)
+                .await?
+                .map(|()| None),
         };
         let after = match decided {
             Ok(after) => after,

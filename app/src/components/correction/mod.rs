@@ -16,7 +16,7 @@ use leptos::prelude::*;
 use crate::{
     functions::corrections::save_correction,
     locale::{td_string, Locale},
-    model::{Correction, OperationDetail, SaveOutcome, SyncStatus},
+    model::{duplicate::DuplicateRefusal, Correction, OperationDetail, SaveOutcome, SyncStatus},
     AppError,
 };
 
@@ -27,6 +27,11 @@ pub enum Notice {
     Synchronized(SyncStatus, Option<String>),
     Reverted,
     ChangedSince,
+    /// A possible duplicate was linked to this customer.
+    Linked(String),
+    CreatedAnyway,
+    /// A decision on a possible duplicate was refused.
+    Refused(DuplicateRefusal),
     Failed(AppError),
 }
 
@@ -59,6 +64,25 @@ impl Notice {
             }
             Self::Reverted => (td_string!(locale, fix.reverted_ok).to_owned(), false),
             Self::ChangedSince => (td_string!(locale, fix.changed_since).to_owned(), true),
+            Self::Linked(account) => (
+                td_string!(locale, duplicate.linked_ok, account).to_string(),
+                false,
+            ),
+            Self::CreatedAnyway => (
+                td_string!(locale, duplicate.created_anyway_ok).to_owned(),
+                false,
+            ),
+            Self::Refused(DuplicateRefusal::SameEmail { owner }) => (
+                td_string!(locale, duplicate.same_email, owner).to_string(),
+                true,
+            ),
+            Self::Refused(DuplicateRefusal::ExistingErased) => (
+                td_string!(locale, duplicate.existing_erased).to_owned(),
+                true,
+            ),
+            Self::Refused(DuplicateRefusal::ChangedMeanwhile) => {
+                (td_string!(locale, duplicate.changed).to_owned(), true)
+            }
             Self::Failed(error) => {
                 let (title, advice) = crate::locale::error_text(locale, error);
                 (format!("{title} {advice}"), true)

@@ -7,8 +7,7 @@ use std::collections::{BTreeMap, HashMap};
 use crate::{
     duplicates::keys::{keys_of, MatchKey, PersonValues},
     model::{
-        changes::CustomerChanges, channel_api::CustomerChange, duplicate::MatchRule,
-        OperationKind,
+        changes::CustomerChanges, channel_api::CustomerChange, duplicate::MatchRule, OperationKind,
     },
     storage::match_keys,
     validate::{FieldError, Reason},
@@ -67,7 +66,10 @@ impl Synchronize {
             {
                 continue;
             }
-            let country = self.channels.get(&op.channel_id).map(|c| c.country.as_str());
+            let country = self
+                .channels
+                .get(&op.channel_id)
+                .map(|c| c.country.as_str());
             let keys = keys_of(&PersonValues::from_fields(&person_fields(changes), country));
             keys_by_entity
                 .entry(op.legal_entity_id.as_str())

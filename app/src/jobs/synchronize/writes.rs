@@ -7,9 +7,7 @@
 use std::collections::HashMap;
 
 use super::claim::SyncBatch;
-use crate::storage::{
-    col, json_int, json_param, json_rows, json_text, json_texts, placeholders,
-};
+use crate::storage::{col, json_int, json_param, json_rows, json_text, json_texts, placeholders};
 use crate::{
     model::{channel_api::CustomerChange, FailureGroup},
     validate::FieldError,
