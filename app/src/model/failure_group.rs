@@ -150,6 +150,20 @@ pub struct FailureGroups {
     pub total: i64,
     /// How many groups there are (the page shows the biggest).
     pub group_count: usize,
+    /// The possible duplicates under the same filter: not failures, but also waiting for a
+    /// person (`None` when there are none).
+    #[serde(default)]
+    pub possible_duplicates: Option<PossibleDuplicates>,
+}
+
+/// The possible duplicates waiting for a person: how many, from which channels, since when.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PossibleDuplicates {
+    pub count: i64,
+    /// Per channel, most first.
+    pub channels: Vec<ChannelCount>,
+    pub first_seen: DateTime<Utc>,
+    pub last_seen: DateTime<Utc>,
 }
 
 #[cfg(test)]

@@ -12,7 +12,7 @@ use crate::{
     functions::failures::{group_failures, read_filter},
     locale::{format_day, group_thousands, td_string, tu_string, use_i18n, Locale},
     model::{
-        failure_group::{FailureGroupSummary, FailureGroups},
+        failure_group::{FailureGroupSummary, FailureGroups, PossibleDuplicates},
         OperationFilter, SyncStatus,
     },
 };
@@ -74,6 +74,11 @@ fn FailureGroupsView(groups: FailureGroups) -> impl IntoView {
             <button type="submit" class="button button-primary">{tu_string!(i18n, failures.apply)}</button>
             <a class="button button-quiet" href="/failures">{tu_string!(i18n, failures.clear)}</a>
         </form>
+        {groups.possible_duplicates.map(|duplicates| view! {
+            <ol class="failure-groups">
+                <PossibleDuplicatesCard duplicates filter=filter.clone() locale />
+            </ol>
+        })}
         {if groups.groups.is_empty() {
             view! { <p class="muted failures-none">{tu_string!(i18n, failures.none)}</p> }.into_any()
         } else {
@@ -88,6 +93,49 @@ fn FailureGroupsView(groups: FailureGroups) -> impl IntoView {
                 </ol>
             }.into_any()
         }}
+    }
+}
+
+/// The possible duplicates: how many, since when, per channel; they open in the list.
+#[component]
+fn PossibleDuplicatesCard(
+    duplicates: PossibleDuplicates,
+    filter: OperationFilter,
+    locale: Locale,
+) -> impl IntoView {
+    let in_list = |channel: Option<i64>| {
+        OperationFilter {
+            status: Some(SyncStatus::PossibleDuplicate),
+            channel: channel.or(filter.channel),
+            ..filter.clone()
+        }
+        .href(&[])
+    };
+    let href = in_list(None);
+    let n = group_thousands(locale, duplicates.count);
+    view! {
+        <li class="failure-group failure-group-duplicates" data-failure-group="possible_duplicate" data-count=duplicates.count>
+            <h2 class="failure-title"><a href=href.clone()>{td_string!(locale, failures.duplicates_title)}</a></h2>
+            <p>{td_string!(locale, failures.duplicates_lead)}</p>
+            <p class="failure-count">
+                <strong>{td_string!(locale, failures.operations, n).to_string()}</strong>
+                " · "
+                <span>{td_string!(locale, failures.first_seen)}" "<Time at=duplicates.first_seen /></span>
+                " · "
+                <span>{td_string!(locale, failures.last_seen)}" "<Time at=duplicates.last_seen /></span>
+            </p>
+            <div class="failure-breakdown">
+                <div>
+                    <h3>{td_string!(locale, failures.per_channel)}</h3>
+                    <ul class="failure-chips">
+                        {duplicates.channels.iter().map(|c| view! {
+                            <li><a href=in_list(Some(c.id))>{c.name.clone()}" "<span class="num">{group_thousands(locale, c.n)}</span></a></li>
+                        }).collect_view()}
+                    </ul>
+                </div>
+            </div>
+            <a class="button failure-open" href=href>{td_string!(locale, failures.open)}</a>
+        </li>
     }
 }
 

@@ -8,11 +8,12 @@ use std::collections::{BTreeMap, HashMap};
 
 use sqlx::any::AnyRow;
 
-use super::{col, from_micros, Db};
+use super::{col, from_micros, to_micros, Db};
 use crate::model::{
     detail::FieldName,
     failure_group::{
         day_number, day_of_number, ChannelCount, FailureGroupSummary, FailureGroups, FailureSample,
+        PossibleDuplicates,
     },
     FailureGroup, OperationFilter,
 };
@@ -131,12 +132,61 @@ impl Db {
                     .collect::<Result<_, _>>()?,
             });
         }
+        let possible_duplicates = self.possible_duplicates(filter, &names).await?;
         Ok(FailureGroups {
             groups,
             channels: channel_names,
             total,
             group_count,
+            possible_duplicates,
         })
+    }
+
+    /// The possible duplicates under `filter`'s channel and days, per channel. (Read from the
+    /// operations through the status index: a possible duplicate waits for a person, so they
+    /// are few.)
+    async fn possible_duplicates(
+        &self,
+        filter: &OperationFilter,
+        names: &HashMap<i64, String>,
+    ) -> Result<Option<PossibleDuplicates>, sqlx::Error> {
+        let day = |d: Option<chrono::NaiveDate>, end: bool| {
+            d.and_then(|d| d.and_hms_opt(0, 0, 0))
+                .map(|t| to_micros(t.and_utc() + chrono::Duration::days(i64::from(end))))
+        };
+        let rows = sqlx::query(
+            "SELECT channel_id, COUNT(*) AS n, MIN(operation_at) AS first_at, \
+             MAX(operation_at) AS last_at FROM operations WHERE status = 'possible_duplicate' \
+             AND (channel_id = $1 OR $1 IS NULL) AND (operation_at >= $2 OR $2 IS NULL) \
+             AND (operation_at < $3 OR $3 IS NULL) GROUP BY channel_id",
+        )
+        .bind(filter.channel)
+        .bind(day(filter.from, false))
+        .bind(day(filter.to, true))
+        .fetch_all(self.pool())
+        .await?;
+        let mut channels = Vec::with_capacity(rows.len());
+        let (mut first, mut last) = (i64::MAX, i64::MIN);
+        for row in &rows {
+            let id: i64 = col(row, "channel_id")?;
+            first = first.min(col(row, "first_at")?);
+            last = last.max(col(row, "last_at")?);
+            channels.push(ChannelCount {
+                id,
+                name: names.get(&id).cloned().unwrap_or_else(|| id.to_string()),
+                n: col(row, "n")?,
+            });
+        }
+        if channels.is_empty() {
+            return Ok(None);
+        }
+        channels.sort_by(|a, b| b.n.cmp(&a.n).then_with(|| a.name.cmp(&b.name)));
+        Ok(Some(PossibleDuplicates {
+            count: channels.iter().map(|c| c.n).sum(),
+            channels,
+            first_seen: from_micros(first),
+            last_seen: from_micros(last),
+        }))
     }
 
     /// The Failed operations of group `key` on day number `day` (of one channel or all), the
