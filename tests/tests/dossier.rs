@@ -73,8 +73,10 @@ storage_test! {
         let feed = rows(&tables, "distribution_feed");
         assert!(!feed.is_empty());
         assert!(feed[0]["payload"].is_object(), "JSON columns are JSON: {}", feed[0]["payload"]);
-        let refused = rows(&tables, "operations").iter().find(|o| o["status"] == "failed").unwrap();
-        assert!(refused["error_reason"].is_object(), "{}", refused["error_reason"]);
+        let held = rows(&tables, "operations").iter().find(|o| o["status"] == "possible_duplicate").unwrap();
+        assert_eq!(held["duplicate_of"], account.as_str());
+        let keys = rows(&tables, "customer_match_keys");
+        assert!(keys.iter().any(|k| k["rule"] == "email" && k["match_key"] == KARI_EMAIL), "{keys:?}");
         let inbox = rows(&tables, "channel_inbox").len() as i64;
         assert_eq!(inbox, scalar(&db, "SELECT COUNT(*) FROM channel_inbox i JOIN operations o ON o.channel_id = i.channel_id AND o.channel_operation_id = i.channel_operation_id WHERE o.channel_operation_id LIKE 'k-%'").await);
         let text = tables.to_string();

@@ -66,7 +66,7 @@ const PHONE_FIELDS: &str = "'phone', 'cellular_phone'";
 /// The tables of a dossier, in the order it lists them, each with the rows that are the
 /// customer's: `C` stands for the customer's accounts, `G` for their GUIDs, `O` for their
 /// operations (see [`Db::customer_dossier`]).
-const TABLES: [(&str, &str); 10] = [
+const TABLES: [(&str, &str); 12] = [
     (
         "customers",
         "SELECT t.* FROM customers t WHERE t.account IN (C) ORDER BY t.account",
@@ -79,6 +79,16 @@ const TABLES: [(&str, &str); 10] = [
         "customer_attribute_values",
         "SELECT t.* FROM customer_attribute_values t WHERE t.customer_account IN (C) \
          ORDER BY t.attribute_name",
+    ),
+    (
+        "customer_match_keys",
+        "SELECT t.* FROM customer_match_keys t WHERE t.customer_account IN (C) \
+         ORDER BY t.rule, t.match_key",
+    ),
+    (
+        "customer_links",
+        "SELECT t.* FROM customer_links t WHERE t.customer_account IN (C) \
+         OR t.async_account IN (G) ORDER BY t.linked_at",
     ),
     (
         "operations",

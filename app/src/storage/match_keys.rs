@@ -119,7 +119,7 @@ pub(crate) async fn key_customers(
     if !rows.is_empty() {
         let sql = format!(
             "INSERT INTO customer_match_keys (legal_entity_id, rule, match_key, customer_account) \
-             SELECT {}, {}, {}, {} FROM {} ON CONFLICT DO NOTHING",
+             SELECT {}, {}, {}, {} FROM {} WHERE true ON CONFLICT DO NOTHING",
             json_text(0),
             json_text(1),
             json_text(2),

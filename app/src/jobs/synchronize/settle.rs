@@ -184,7 +184,7 @@ impl Synchronize {
         for refused in batch.insert_customers(&new_customers).await? {
             // Its email was written by a concurrent batch after this one looked.
             let (i, _, changes) = &created[refused];
-            results[*i] = Settled::Failed(email_taken(&mut batch, &claimed[*i], changes).await?);
+            results[*i] = email_taken(&mut batch, &claimed[*i], changes).await?;
         }
         let changes: Vec<(&str, &str, CustomerChange)> = claimed
             .iter()
@@ -261,24 +261,31 @@ impl Synchronize {
     }
 }
 
-/// The duplicate-email error of a create whose email another customer of the legal entity took
-/// while its batch ran, naming that customer.
+/// A create whose email another customer of the legal entity took while its batch ran: a
+/// possible duplicate of that customer, or — once a person said Create anyway — Failed as a
+/// duplicate email (one email, one customer).
 async fn email_taken(
     batch: &mut SyncBatch,
     op: &ClaimedOperation,
     changes: &CustomerChanges,
-) -> Result<FieldError, sqlx::Error> {
+) -> Result<Settled, sqlx::Error> {
     let email = changes.email().unwrap_or_default();
     let owners = batch.email_owners(&op.legal_entity_id, &[email]).await?;
     let owner = owners.get(email).cloned().unwrap_or_default();
-    Ok(FieldError::because(
+    if !op.distinct_person {
+        return Ok(Settled::PossibleDuplicate {
+            of: owner,
+            rules: vec![MatchRule::Email],
+        });
+    }
+    Ok(Settled::Failed(FieldError::because(
         "email",
         Reason::DuplicateEmail {
             email: email.to_owned(),
             owner,
             entity: op.legal_entity_id.clone(),
         },
-    ))
+    )))
 }
 
 /// The standard fields a create gives, by key, as the match rules read them (the address's
