@@ -48,7 +48,7 @@ CREATE TABLE customer_links (
     async_account    TEXT PRIMARY KEY,
     customer_account TEXT NOT NULL REFERENCES customers (account),
     legal_entity_id  TEXT NOT NULL REFERENCES legal_entities (id),
-    operation_id     INTEGER NOT NULL REFERENCES operations (id),
+    operation_id     INTEGER REFERENCES operations (id),
     linked_by        TEXT NOT NULL,
     linked_at        INTEGER NOT NULL
 );

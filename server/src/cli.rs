@@ -178,6 +178,12 @@ pub struct ServeArgs {
     #[arg(long, env = "CUSTSYNC_SYNC_WORKERS", default_value_t = app::jobs::SYNC_WORKERS)]
     pub sync_workers: usize,
 
+    /// Days a Succeeded operation (and a feed entry every channel has read) is kept before the
+    /// Retention job removes it with its customer values.
+    #[arg(long, env = "CUSTSYNC_RETENTION_DAYS", default_value_t = app::jobs::retention::DEFAULT_DAYS,
+        value_parser = clap::value_parser!(i64).range(1..=36_500))]
+    pub retention_days: i64,
+
     /// How long a sign-in lasts, e.g. `8h` (one working day).
     #[arg(long, env = "CUSTSYNC_SESSION_LIFETIME", default_value = "8h", value_parser = humantime::parse_duration)]
     pub session_lifetime: std::time::Duration,

@@ -53,6 +53,9 @@ pub fn spawn(
 pub async fn run(mut jobs: Jobs, mut shutdown: watch::Receiver<bool>) {
     tracing::info!(instance = %jobs.instance, "scheduler started");
     jobs.shutdown = Some(shutdown.clone());
+    if let Err(error) = tokio::task::spawn_blocking(app::duplicates::keys::warm_up).await {
+        tracing::warn!(%error, "loading the phone-number metadata failed");
+    }
     key_customers(&jobs.db).await;
     loop {
         if jobs.test_hooks.panic_in_scheduler {

@@ -70,7 +70,7 @@ async fn the_status_page_is_rendered_on_the_server_with_the_five_columns_and_new
     assert!(html.contains("Older operations"));
     assert_eq!(
         html.matches("class=\"count-chip").count(),
-        5,
+        app::model::SyncStatus::ALL.len(),
         "the status chips"
     );
 }

@@ -236,7 +236,15 @@ storage_test! {
         db.ensure_job_schedules(60).await.unwrap();
         let schedules = db.job_schedules().await.unwrap();
         assert_eq!(schedules.len(), app::model::JobName::ALL.len());
-        assert!(schedules.iter().all(|s| s.interval_seconds == 900 && !s.paused));
+        assert!(schedules.iter().all(|s| !s.paused));
+        // The pipeline's jobs at the interval given first; Retention hourly, whatever it is.
+        for s in &schedules {
+            let expected = match s.job {
+                app::model::JobName::Retention => app::jobs::retention::INTERVAL_SECONDS,
+                _ => 900,
+            };
+            assert_eq!(s.interval_seconds, expected, "{:?}", s.job);
+        }
     }
 }
 

@@ -31,6 +31,29 @@ pub enum Command {
     BenchTriage(BenchTriageArgs),
     /// Benchmark: erasing customers (GDPR) of many operations each; it erases them.
     BenchErasure(BenchErasureArgs),
+    /// Benchmark: the duplicate check of a create at many customers; it adds customers.
+    BenchDuplicates(BenchDuplicatesArgs),
+    /// Benchmark: the Retention job's throughput; it removes the operations past `--days`.
+    BenchRetention(BenchRetentionArgs),
+}
+
+/// Options of `bench-retention`.
+#[derive(Debug, Args)]
+pub struct BenchRetentionArgs {
+    /// The retention period the job runs with.
+    #[arg(long, default_value_t = 7)]
+    pub days: i64,
+}
+
+/// Options of `bench-duplicates`.
+#[derive(Debug, Args)]
+pub struct BenchDuplicatesArgs {
+    /// Customers the database holds while the checks are timed (added up to it).
+    #[arg(long, default_value_t = 1_000_000)]
+    pub customers: u64,
+    /// Checks timed of each kind.
+    #[arg(long, default_value_t = 1_000)]
+    pub samples: usize,
 }
 
 /// Options of `bench-erasure`.

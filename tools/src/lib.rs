@@ -62,6 +62,21 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             );
             Ok(())
         }
+        Command::BenchDuplicates(args) => {
+            print_heading(&db, "bench-duplicates", args.samples).await?;
+            let report =
+                bench::duplicates::duplicates_bench(&db, args.customers, args.samples).await?;
+            println!("{report}");
+            Ok(())
+        }
+        Command::BenchRetention(args) => {
+            print_heading(&db, "bench-retention", 1).await?;
+            println!(
+                "{}",
+                bench::retention::retention_bench(&db, args.days).await?
+            );
+            Ok(())
+        }
         Command::BenchErasure(args) => {
             print_heading(&db, "bench-erasure", args.samples).await?;
             let case = bench::erasure::erasure_bench(&db, args.operations, args.samples).await?;

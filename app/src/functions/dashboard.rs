@@ -176,5 +176,6 @@ pub fn job_colour(job: crate::model::job::JobName) -> crate::charts::Colour {
         JobName::PJob => RGBColor(0x2f, 0x80, 0xc8),
         JobName::SynchronizeCustomers => RGBColor(0x3a, 0x9a, 0x5b),
         JobName::Distribution => RGBColor(0xb0, 0x62, 0xc9),
+        JobName::Retention => RGBColor(0x7a, 0x7f, 0x87),
     }
 }

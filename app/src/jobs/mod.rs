@@ -1,6 +1,7 @@
 //! The three recurring jobs of the pipeline, each in a folder of its own with its steps, its
 //! decisions and its SQL: [`p_job`], [`synchronize`] (Synchronize customers and channel
-//! requests) and [`distribution`] (1010 Customers distribution). Each is an idempotent unit
+//! requests) and [`distribution`] (1010 Customers distribution); and a fourth that keeps
+//! customer data no longer than needed, [`retention`]. Each is an idempotent unit
 //! whose `run_once` does one step (one transaction) and says whether more work is waiting.
 //! [`execute`] runs one job to the end and keeps its run history; the server's scheduler
 //! decides when, and a correction's "Synchronize now" calls [`synchronize::now`] directly.
@@ -8,6 +9,7 @@
 pub mod distribution;
 pub mod metrics;
 pub mod p_job;
+pub mod retention;
 pub mod synchronize;
 
 use std::time::Duration;
@@ -63,6 +65,8 @@ pub struct Jobs {
     /// Synchronize batches run side by side on PostgreSQL.
     pub sync_workers: usize,
     pub synchronize: synchronize::Synchronize,
+    /// The retention period in days: Succeeded operations older than it are removed.
+    pub retention_days: i64,
     /// Turns true when the instance shuts down: a run stops after its current step.
     pub shutdown: Option<tokio::sync::watch::Receiver<bool>>,
     /// Faults tests inject; all off in custsync itself.
@@ -96,6 +100,7 @@ impl Jobs {
             instance,
             lease: LEASE,
             sync_workers: SYNC_WORKERS,
+            retention_days: retention::DEFAULT_DAYS,
             shutdown: None,
             test_hooks: TestHooks::default(),
         }
@@ -114,6 +119,7 @@ impl Jobs {
             JobName::PJob => p_job::run_once(&self.db).await,
             JobName::SynchronizeCustomers => self.synchronize.run_step(self.sync_workers).await,
             JobName::Distribution => distribution::run_once(&self.db).await,
+            JobName::Retention => retention::run_once(&self.db, self.retention_days).await,
         }
     }
 
@@ -125,6 +131,7 @@ impl Jobs {
                 self.db.due_pending(to_micros(chrono::Utc::now())).await?
             }
             JobName::Distribution => self.db.undistributed_changes().await?,
+            JobName::Retention => retention::backlog(&self.db, self.retention_days).await?,
         })
     }
 }

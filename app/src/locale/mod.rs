@@ -165,6 +165,10 @@ pub fn job_label(locale: Locale, job: JobName) -> (&'static str, &'static str) {
             td_string!(locale, jobs.distribution),
             td_string!(locale, jobs.distribution_purpose),
         ),
+        JobName::Retention => (
+            td_string!(locale, jobs.retention),
+            td_string!(locale, jobs.retention_purpose),
+        ),
     }
 }
 

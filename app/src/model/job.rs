@@ -1,4 +1,4 @@
-//! The three recurring jobs, their schedules and the history of their runs.
+//! The four recurring jobs, their schedules and the history of their runs.
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -12,12 +12,15 @@ pub enum JobName {
     SynchronizeCustomers,
     /// 1010 Customers distribution: customer master → channel feeds.
     Distribution,
+    /// Retention: Succeeded operations and read feed entries past the retention period removed.
+    Retention,
 }
 
 super::text_enum!(JobName {
     PJob => "p_job",
     SynchronizeCustomers => "synchronize_customers",
     Distribution => "distribution_1010",
+    Retention => "retention",
 });
 
 /// Why a job ran.

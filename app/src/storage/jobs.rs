@@ -9,6 +9,11 @@ impl Db {
     pub async fn ensure_job_schedules(&self, interval_seconds: i64) -> Result<(), sqlx::Error> {
         let now = to_micros(chrono::Utc::now());
         for job in JobName::ALL {
+            // Retention has no hurry: hourly, whatever the pipeline's interval.
+            let interval_seconds = match job {
+                JobName::Retention => crate::jobs::retention::INTERVAL_SECONDS,
+                _ => interval_seconds,
+            };
             sqlx::query(
                 "INSERT INTO job_schedules (job, interval_seconds, paused, next_run_at, updated_at) \
                  VALUES ($1, $2, 0, $3, $3) ON CONFLICT (job) DO NOTHING",

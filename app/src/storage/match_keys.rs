@@ -179,6 +179,17 @@ impl Db {
         }
     }
 
+    /// Every `(rule, key, account)` of a legal entity's customers holding one of `keys`: what
+    /// the Synchronize job asks of each create, on a connection of its own (for benchmarks).
+    pub async fn customers_matching(
+        &self,
+        legal_entity_id: &str,
+        keys: &[MatchKey],
+    ) -> Result<Vec<(MatchRule, String, String)>, sqlx::Error> {
+        let mut conn = self.pool().acquire().await?;
+        customers_matching(&mut conn, self.backend(), legal_entity_id, keys).await
+    }
+
     /// How many customers wait to be keyed.
     pub async fn customers_to_key(&self) -> Result<i64, sqlx::Error> {
         let row = sqlx::query("SELECT COUNT(*) AS n FROM customers WHERE keyed_at IS NULL")

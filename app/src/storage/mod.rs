@@ -32,6 +32,7 @@ pub mod list;
 pub mod match_keys;
 pub mod operations;
 pub mod reference;
+pub mod retention;
 pub mod sessions;
 mod sqlite;
 pub mod tokens;

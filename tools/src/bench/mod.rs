@@ -17,8 +17,10 @@ use rand_chacha::ChaCha8Rng;
 use sqlx::Row;
 
 mod bare;
+pub mod duplicates;
 pub mod erasure;
 pub mod page;
+pub mod retention;
 pub mod save;
 pub mod triage;
 

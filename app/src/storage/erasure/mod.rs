@@ -27,7 +27,9 @@ use super::{
     from_micros, json_param, json_texts, Db,
 };
 use crate::model::dossier::{CustomerLookup, ErasureRefusal, LookupMistake};
-use steps::{erase_master, erase_values, forget_values, stop_operations};
+use steps::{erase_master, erase_values, stop_operations};
+
+use super::field_values::forget_values;
 
 /// What an erasure changed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

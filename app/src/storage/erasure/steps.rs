@@ -1,17 +1,12 @@
 //! The steps of an erasure, each inside its transaction: the value dictionary, the values
 //! themselves, the operations that stop, and the customer master (see the parent module).
 
-use std::collections::BTreeSet;
-
 use serde_json::Value;
 use sqlx::{Any, Transaction};
 
 use crate::{
-    model::{dossier::ERASED, failure_group::FailureGroup, filter::value_key},
-    storage::{
-        col, field_values::ValueCounts, json_int, json_ints, json_param, json_rows, json_text,
-        Backend,
-    },
+    model::{dossier::ERASED, failure_group::FailureGroup},
+    storage::{col, json_int, json_ints, json_param, json_rows, json_text, Backend},
     validate::{FieldError, Reason},
 };
 
@@ -56,79 +51,6 @@ fn erase_quoted(reason: &str) -> String {
         }
         _ => ERASED.to_owned(),
     }
-}
-
-/// The value dictionary (`field_values`) counts the operations' values out, and forgets the
-/// values no other operation carries: theirs now, and those a correction replaced (already at
-/// no use).
-pub(super) async fn forget_values(
-    tx: &mut Transaction<'static, Any>,
-    backend: Backend,
-    ids_param: &str,
-) -> Result<(), sqlx::Error> {
-    let in_ids = json_ints(backend, 1);
-    let values = sqlx::query(&format!(
-        "SELECT field, value_key, COUNT(*) AS n FROM operation_fields \
-         WHERE operation_id IN ({in_ids}) AND value_key IS NOT NULL AND value_key <> '' \
-         GROUP BY field, value_key"
-    ))
-    .bind(ids_param)
-    .fetch_all(&mut **tx)
-    .await?;
-    let values = values
-        .iter()
-        .map(|row| Ok((col(row, "field")?, col(row, "value_key")?, col(row, "n")?)))
-        .collect::<Result<Vec<(String, String, i64)>, sqlx::Error>>()?;
-    let mut counts = ValueCounts::default();
-    for (field, key, n) in &values {
-        counts.count(field, key.clone(), "", -n);
-    }
-    counts.write(tx, backend).await?;
-    let mut candidates: BTreeSet<(String, String)> = values
-        .into_iter()
-        .map(|(field, key, _)| (field, key))
-        .collect();
-    let corrected = sqlx::query(&format!(
-        "SELECT field, before_value, after_value FROM change_log \
-         WHERE operation_id IN ({in_ids}) AND field IS NOT NULL"
-    ))
-    .bind(ids_param)
-    .fetch_all(&mut **tx)
-    .await?;
-    for row in &corrected {
-        let field: String = col(row, "field")?;
-        for column in ["before_value", "after_value"] {
-            if let Some(value) = col::<Option<String>>(row, column)? {
-                candidates.insert((field.clone(), value_key(&value)));
-            }
-        }
-    }
-    let keys_param = json_param(&candidates)?;
-    let forgotten = format!(
-        "SELECT d.id, d.value_key FROM field_values d JOIN (SELECT {} AS field, {} AS value_key \
-         FROM {}) v ON d.field = v.field AND d.value_key = v.value_key WHERE d.uses = 0",
-        json_text(0),
-        json_text(1),
-        json_rows(backend, 1)
-    );
-    if backend == Backend::Sqlite {
-        // The trigram index has external content: it is told what a removed row held.
-        sqlx::query(&format!(
-            "INSERT INTO field_values_trigram (field_values_trigram, rowid, value_key) \
-             SELECT 'delete', id, value_key FROM ({forgotten})"
-        ))
-        .bind(&keys_param)
-        .execute(&mut **tx)
-        .await?;
-    }
-    sqlx::query(&format!(
-        "DELETE FROM field_values WHERE id IN (SELECT id FROM ({forgotten}) f)"
-    ))
-    .bind(&keys_param)
-    .execute(&mut **tx)
-    .await?;
-
-    Ok(())
 }
 
 /// The operations' values, old and new, in their fields, the change log, the bulk runs and the
