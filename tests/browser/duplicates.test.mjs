@@ -65,11 +65,14 @@ async function awaitFeed(page, cursor, wanted) {
 
 test('a possible duplicate is compared side by side, linked, and the feed maps its GUID to the existing account', needsToken, async (t) => {
   const [first, second] = [randomUUID(), randomUUID()];
+  // This person's own email, phone and address, so that a run never matches an earlier one.
   const email = `dobbel.${first.slice(0, 8)}@example.no`;
+  const digits = String(parseInt(first.slice(0, 8), 16) % 10_000_000).padStart(7, '0');
+  const phone = `4${digits.slice(0, 1)} ${digits.slice(1, 3)} ${digits.slice(3, 5)} ${digits.slice(5)}`;
   const { cursor: start } = await readFeed(0);
   await postCreate(first, {
-    name: 'Dobbel Kundesen', email, phone: '55 12 34 56',
-    street: 'Torgallmenningen 3', zip: '5014', city: 'Bergen', country: 'NO',
+    name: 'Dobbel Kundesen', email, phone,
+    street: `Torgallmenningen ${digits}`, zip: '5014', city: 'Bergen', country: 'NO',
   });
   const { page, errors } = await openHydrated(operator, '/');
   page.setDefaultTimeout(20_000);
@@ -89,7 +92,7 @@ test('a possible duplicate is compared side by side, linked, and the feed maps i
     const account = created.account;
 
     // The same person again at another till: the same email, the phone written otherwise.
-    await postCreate(second, { name: 'Dobbel K.', email, cellular_phone: '+47 55 12 34 56' });
+    await postCreate(second, { name: 'Dobbel K.', email, cellular_phone: `+47 ${phone.replaceAll(' ', '')}` });
     const row = page.locator(`.operation-table tbody tr:has(code[title="${second}"])`);
     for (let tries = 0; tries < 30 && !(await row.count()); tries += 1) {
       await runNow(page, 'PJob');

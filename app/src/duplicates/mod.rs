@@ -54,6 +54,9 @@ impl PersonValues {
     }
 }
 
+/// The phone fields: a number in one matches the same number in the other.
+const PHONES: &[&str] = &["phone", "cellular_phone"];
+
 /// The existing customer a create most looks like, given every `(rule, account)` its keys
 /// matched: the one matched by the most rules, then the lowest account; with its rules.
 pub fn best_match(matches: &[(MatchRule, String)]) -> Option<(String, Vec<MatchRule>)> {
@@ -74,7 +77,8 @@ pub fn best_match(matches: &[(MatchRule, String)]) -> Option<(String, Vec<MatchR
 }
 
 /// The comparison of an incoming create's values with an existing customer's, field by field
-/// ([`COMPARED`]), each marked when both hold the same value as the rules compare it.
+/// ([`COMPARED`]), each marked when both hold the same value as the rules compare it (a phone
+/// field also when its number is the other side's phone or mobile).
 pub fn compare(
     incoming: &BTreeMap<String, String>,
     existing: &BTreeMap<String, String>,
@@ -85,17 +89,35 @@ pub fn compare(
         "phone" | "cellular_phone" => phone_key(value, country).or_else(|| Some(folded(value))),
         _ => Some(folded(value)).filter(|v| !v.is_empty()),
     };
+    // A number is the same as either of the other side's (a mobile given as the phone).
+    let phones = |values: &BTreeMap<String, String>| -> Vec<String> {
+        PHONES
+            .iter()
+            .filter_map(|f| normalized(f, values.get(*f)?))
+            .collect()
+    };
+    let (incoming_phones, existing_phones) = (phones(incoming), phones(existing));
     COMPARED
         .iter()
         .map(|field| {
             let incoming = incoming.get(*field).cloned();
             let existing = existing.get(*field).cloned();
-            let same = match (&incoming, &existing) {
-                (Some(a), Some(b)) => {
-                    let a = normalized(field, a);
-                    a.is_some() && a == normalized(field, b)
+            let same = if PHONES.contains(field) {
+                let found = |value: &Option<String>, among: &[String]| {
+                    value
+                        .as_deref()
+                        .and_then(|v| normalized(field, v))
+                        .is_some_and(|v| among.contains(&v))
+                };
+                found(&incoming, &existing_phones) || found(&existing, &incoming_phones)
+            } else {
+                match (&incoming, &existing) {
+                    (Some(a), Some(b)) => {
+                        let a = normalized(field, a);
+                        a.is_some() && a == normalized(field, b)
+                    }
+                    _ => false,
                 }
-                _ => false,
             };
             ComparedField {
                 field: (*field).to_owned(),
@@ -180,5 +202,17 @@ mod tests {
             .collect();
         assert_eq!(same, ["name", "email", "phone"]);
         assert_eq!(rows.len(), COMPARED.len());
+    }
+
+    #[test]
+    fn a_mobile_given_as_the_phone_is_marked_on_both_rows() {
+        let incoming = values(&[("cellular_phone", "+47 412 34 567")]);
+        let existing = values(&[("phone", "41234567")]);
+        let same: Vec<String> = compare(&incoming, &existing, Some("NO"))
+            .into_iter()
+            .filter(|r| r.same)
+            .map(|r| r.field)
+            .collect();
+        assert_eq!(same, ["phone", "cellular_phone"]);
     }
 }

@@ -26,12 +26,12 @@ pub(crate) async fn customers_matching(
         return Ok(Vec::new());
     }
     let rows: Vec<(&str, &str)> = keys.iter().map(|(r, k)| (r.as_str(), k.as_str())).collect();
-    // One primary-key lookup per key (the ORDER BY keeps SQLite from scanning the keys of the
-    // legal entity for each one; see `SyncBatch::settle_all`).
+    // One primary-key lookup per key: `CROSS JOIN` keeps SQLite's planner from walking every
+    // key of the legal entity and scanning the list for each (1 s a create at 9,000 keys).
     let sql = format!(
         "SELECT k.rule, k.match_key, k.customer_account \
-         FROM (SELECT {} AS rule, {} AS match_key FROM {} ORDER BY 1, 2) AS v \
-         JOIN customer_match_keys k ON k.legal_entity_id = $2 AND k.rule = v.rule \
+         FROM (SELECT {} AS rule, {} AS match_key FROM {}) AS v \
+         CROSS JOIN customer_match_keys k WHERE k.legal_entity_id = $2 AND k.rule = v.rule \
          AND k.match_key = v.match_key",
         json_text(0),
         json_text(1),
