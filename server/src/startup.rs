@@ -36,6 +36,8 @@ pub struct ServerSettings {
     pub timeouts: Timeouts,
     pub shutdown: CancellationToken,
     pub scheduler: SchedulerHealth,
+    /// The channel API's call counts, flushed a last time once the server stops serving.
+    pub api_calls: crate::api::calls::ApiCalls,
 }
 
 /// Where the built client lives and what it is called (scripts/build-site.sh's output).
@@ -113,7 +115,7 @@ pub fn router(db: Db, options: LeptosOptions, settings: &ServerSettings) -> Rout
         trusted_proxy_header: settings.sessions.trusted_proxy_header.clone(),
         shutdown: settings.shutdown.clone(),
         scheduler: settings.scheduler.clone(),
-        api_calls: crate::api::calls::ApiCalls::default(),
+        api_calls: settings.api_calls.clone(),
     };
     state
         .api_calls
@@ -203,6 +205,7 @@ pub async fn serve(db: Db, args: &ServeArgs) -> anyhow::Result<()> {
         timeouts: args.timeouts,
         shutdown: CancellationToken::new(),
         scheduler: SchedulerHealth::default(),
+        api_calls: crate::api::calls::ApiCalls::default(),
     };
     let (stop, stopped) = tokio::sync::watch::channel(false);
     let scheduler = args.run_jobs.then(|| {
@@ -248,6 +251,8 @@ pub async fn serve(db: Db, args: &ServeArgs) -> anyhow::Result<()> {
             let _ = task.await;
         }
     }
+    // The last counts of the channel API's calls, before the pool closes.
+    settings.api_calls.flush(&db).await;
     db.close().await;
     tracing::info!("stopped");
     Ok(())

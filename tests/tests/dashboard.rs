@@ -146,8 +146,10 @@ storage_test! {
             let answer = app.clone().oneshot(request.body(Body::from(body.to_owned())).unwrap()).await.unwrap();
             assert_eq!(answer.status().as_u16(), status, "{token:?} {body}");
         }
-        // The counts go to the database when the server stops (and every ten seconds).
+        // The counts go to the database every ten seconds, and when the server stops (which
+        // flushes them before it closes the database).
         shutdown.cancel();
+        settings.api_calls.flush(&db).await;
         let mut flushed = 0;
         for _ in 0..100 {
             flushed = scalar(&db, "SELECT CAST(COALESCE(SUM(requests), 0) AS BIGINT) FROM api_calls").await;

@@ -40,9 +40,12 @@ pub enum Command {
 /// Options of `bench-retention`.
 #[derive(Debug, Args)]
 pub struct BenchRetentionArgs {
-    /// The retention period the job runs with.
+    /// The retention period the job runs with (0: every Succeeded operation is past it).
     #[arg(long, default_value_t = 7)]
     pub days: i64,
+    /// Only acknowledge every channel's feed to its end (before a simulation beside the job).
+    #[arg(long)]
+    pub read_feeds: bool,
 }
 
 /// Options of `bench-duplicates`.

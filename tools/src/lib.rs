@@ -69,6 +69,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             println!("{report}");
             Ok(())
         }
+        Command::BenchRetention(args) if args.read_feeds => {
+            bench::retention::read_feeds_to_the_end(&db).await
+        }
         Command::BenchRetention(args) => {
             print_heading(&db, "bench-retention", 1).await?;
             println!(

@@ -22,6 +22,20 @@ pub struct PersonValues {
     pub country: Option<String>,
 }
 
+/// The standard fields the rules read (a name from its parts when the full name is missing).
+pub const PERSON_FIELDS: &[&str] = &[
+    "name",
+    "first_name",
+    "middle_name",
+    "last_name",
+    "email",
+    "phone",
+    "cellular_phone",
+    "street",
+    "street_number",
+    "zip",
+];
+
 /// One normalized key.
 pub type MatchKey = (MatchRule, String);
 

@@ -12,7 +12,7 @@ use crate::{
     functions::failures::{group_failures, read_filter},
     locale::{format_day, group_thousands, td_string, tu_string, use_i18n, Locale},
     model::{
-        failure_group::{FailureGroupSummary, FailureGroups, PossibleDuplicates},
+        failure_group::{ChannelCount, FailureGroupSummary, FailureGroups, PossibleDuplicates},
         OperationFilter, SyncStatus,
     },
 };
@@ -125,17 +125,26 @@ fn PossibleDuplicatesCard(
                 <span>{td_string!(locale, failures.last_seen)}" "<Time at=duplicates.last_seen /></span>
             </p>
             <div class="failure-breakdown">
-                <div>
-                    <h3>{td_string!(locale, failures.per_channel)}</h3>
-                    <ul class="failure-chips">
-                        {duplicates.channels.iter().map(|c| view! {
-                            <li><a href=in_list(Some(c.id))>{c.name.clone()}" "<span class="num">{group_thousands(locale, c.n)}</span></a></li>
-                        }).collect_view()}
-                    </ul>
-                </div>
+                <PerChannel channels=duplicates.channels.iter().map(|c| (c.clone(), in_list(Some(c.id)))).collect() locale />
             </div>
             <a class="button failure-open" href=href>{td_string!(locale, failures.open)}</a>
         </li>
+    }
+}
+
+/// A group's operations per channel, most first, each a link (`href`) to the list narrowed to
+/// that channel.
+#[component]
+fn PerChannel(channels: Vec<(ChannelCount, String)>, locale: Locale) -> impl IntoView {
+    view! {
+        <div>
+            <h3>{td_string!(locale, failures.per_channel)}</h3>
+            <ul class="failure-chips">
+                {channels.into_iter().map(|(c, href)| view! {
+                    <li><a href=href>{c.name}" "<span class="num">{group_thousands(locale, c.n)}</span></a></li>
+                }).collect_view()}
+            </ul>
+        </div>
     }
 }
 
@@ -195,14 +204,7 @@ fn FailureGroupCard(
                 </ul>
             </div>
             <div class="failure-breakdown">
-                <div>
-                    <h3>{td_string!(locale, failures.per_channel)}</h3>
-                    <ul class="failure-chips">
-                        {group.channels.iter().map(|c| view! {
-                            <li><a href=in_list(Some(c.id))>{c.name.clone()}" "<span class="num">{group_thousands(locale, c.n)}</span></a></li>
-                        }).collect_view()}
-                    </ul>
-                </div>
+                <PerChannel channels=group.channels.iter().map(|c| (c.clone(), in_list(Some(c.id)))).collect() locale />
                 <div>
                     <h3>{td_string!(locale, failures.per_day)}</h3>
                     <ul class="failure-chips failure-days">

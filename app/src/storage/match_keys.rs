@@ -8,7 +8,7 @@ use sqlx::AnyConnection;
 
 use super::{col, json_param, json_rows, json_text, json_texts, Backend, Db};
 use crate::{
-    duplicates::keys::{keys_of, MatchKey, PersonValues},
+    duplicates::keys::{keys_of, MatchKey, PersonValues, PERSON_FIELDS},
     model::duplicate::MatchRule,
 };
 
@@ -85,20 +85,9 @@ pub(crate) async fn key_customers(
     let mut rows: Vec<(String, &'static str, String, String)> = Vec::new();
     for customer in &customers {
         let mut fields = BTreeMap::new();
-        for key in [
-            "name",
-            "first_name",
-            "middle_name",
-            "last_name",
-            "email",
-            "phone",
-            "cellular_phone",
-            "street",
-            "street_number",
-            "zip",
-        ] {
+        for key in PERSON_FIELDS {
             if let Some(value) = col::<Option<String>>(customer, key)? {
-                fields.insert(key.to_owned(), value);
+                fields.insert((*key).to_owned(), value);
             }
         }
         let country: Option<String> = col(customer, "country")?;

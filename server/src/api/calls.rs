@@ -57,7 +57,8 @@ impl ApiCalls {
         }
     }
 
-    /// Flushes every [`FLUSH_EVERY`] until `shutdown`, then once more.
+    /// Flushes every [`FLUSH_EVERY`] until `shutdown` (the server flushes a last time before
+    /// it closes the database: a flush here could meet the pool closed).
     pub fn start_flushing(&self, db: Db, shutdown: CancellationToken) {
         let calls = self.clone();
         tokio::spawn(async move {
@@ -66,10 +67,7 @@ impl ApiCalls {
             loop {
                 tokio::select! {
                     _ = ticks.tick() => calls.flush(&db).await,
-                    () = shutdown.cancelled() => {
-                        calls.flush(&db).await;
-                        break;
-                    }
+                    () = shutdown.cancelled() => break,
                 }
             }
         });

@@ -95,18 +95,19 @@ pub async fn duplicates_bench(
             .collect();
         let mut tx = db.begin_write().await?;
         sqlx::query(&format!(
+            // The parameters in the order they appear: SQLite numbers them so.
             "INSERT INTO customers (account, legal_entity_id, origin_channel_id, name, email, \
-             phone, created_at, updated_at) SELECT {}, $2, $3, {}, {}, {}, $4, $4 FROM {}",
+             phone, created_at, updated_at) SELECT {}, $1, $2, {}, {}, {}, $3, $3 FROM {}",
             json_text(0),
             json_text(1),
             json_text(2),
             json_text(3),
-            json_rows(backend, 1)
+            json_rows(backend, 4)
         ))
-        .bind(json_param(&rows)?)
         .bind(&entity)
         .bind(channel.id)
         .bind(now)
+        .bind(json_param(&rows)?)
         .execute(&mut *tx)
         .await?;
         sqlx::query(&format!(
