@@ -17,6 +17,7 @@ use super::Outcome;
 mod ahead;
 mod claim;
 mod decide;
+mod lookalikes;
 mod new_customers;
 pub mod now;
 mod read_ahead;

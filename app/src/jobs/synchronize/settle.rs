@@ -5,7 +5,6 @@
 use std::collections::{BTreeMap, HashMap};
 
 use crate::{
-    duplicates::keys::{keys_of, MatchKey, PersonValues},
     model::{
         changes::CustomerChanges, channel_api::CustomerChange, duplicate::MatchRule, OperationKind,
     },
@@ -16,6 +15,7 @@ use crate::{
 use super::{
     claim::{ClaimedOperation, SyncBatch},
     decide::{claim_email, decide_create, duplicate_email},
+    lookalikes::Lookalikes,
     new_customers::NewCustomer,
     Checked, Settled, Synchronize,
 };
@@ -55,50 +55,9 @@ impl Synchronize {
             }
         }
         // The existing customers each create looks like (not asked once a person said Create
-        // anyway), by normalized key.
-        let mut create_keys: HashMap<usize, Vec<MatchKey>> = HashMap::new();
-        let mut keys_by_entity: BTreeMap<&str, Vec<MatchKey>> = BTreeMap::new();
-        for (i, (op, checked)) in claimed.iter().zip(&checked).enumerate() {
-            let Ok(changes) = checked else { continue };
-            if op.kind != OperationKind::Create
-                || op.distinct_person
-                || existing.contains_key(&op.async_account)
-            {
-                continue;
-            }
-            let country = self
-                .channels
-                .get(&op.channel_id)
-                .map(|c| c.country.as_str());
-            let keys = keys_of(&PersonValues::from_fields(&person_fields(changes), country));
-            keys_by_entity
-                .entry(op.legal_entity_id.as_str())
-                .or_default()
-                .extend(keys.iter().cloned());
-            create_keys.insert(i, keys);
-        }
-        let mut key_owners: HashMap<(String, MatchKey), Vec<String>> = HashMap::new();
-        for (entity, keys) in keys_by_entity {
-            let found =
-                match_keys::customers_matching(&mut batch.tx, self.db.backend(), entity, &keys)
-                    .await?;
-            for (rule, key, account) in found {
-                key_owners
-                    .entry((entity.to_owned(), (rule, key)))
-                    .or_default()
-                    .push(account);
-            }
-        }
-        let matches_of = |i: usize, op: &ClaimedOperation, owners: &HashMap<_, Vec<String>>| {
-            let mut matches: Vec<(MatchRule, String)> = Vec::new();
-            for key in create_keys.get(&i).into_iter().flatten() {
-                let owned = owners.get(&(op.legal_entity_id.clone(), key.clone()));
-                for account in owned.into_iter().flatten() {
-                    matches.push((key.0, account.clone()));
-                }
-            }
-            matches
-        };
+        // anyway).
+        let mut lookalikes =
+            Lookalikes::read(&mut batch, claimed, &checked, &existing, &self.channels).await?;
         // Account numbers for the creates that will be made. (A create that looks like another
         // of the same batch is found only below: its number stays a gap.)
         let mut wanted: BTreeMap<&str, i64> = BTreeMap::new();
@@ -106,7 +65,7 @@ impl Synchronize {
             let made = op.kind == OperationKind::Create
                 && checked[i].is_ok()
                 && !existing.contains_key(&op.async_account)
-                && matches_of(i, op, &key_owners).is_empty();
+                && lookalikes.of(i, op).is_empty();
             if made {
                 *wanted.entry(op.legal_entity_id.as_str()).or_default() += 1;
             }
@@ -129,7 +88,7 @@ impl Synchronize {
                             Some(channel) => changes.with_defaults_of(channel),
                             None => changes,
                         };
-                        let matches = matches_of(i, op, &key_owners);
+                        let matches = lookalikes.of(i, op);
                         let decided = decide_create(
                             op,
                             &changes,
@@ -141,12 +100,7 @@ impl Synchronize {
                         if let Ok(account) = &decided {
                             claim_email(&mut email_owners, op, &changes, account);
                             // A later create of the batch that looks like this one waits too.
-                            for key in create_keys.get(&i).into_iter().flatten() {
-                                key_owners
-                                    .entry((op.legal_entity_id.clone(), key.clone()))
-                                    .or_default()
-                                    .push(account.clone());
-                            }
+                            lookalikes.made(i, op, account);
                             created.push((i, account.clone(), changes));
                         }
                         decided
@@ -286,18 +240,4 @@ async fn email_taken(
             entity: op.legal_entity_id.clone(),
         },
     )))
-}
-
-/// The standard fields a create gives, by key, as the match rules read them (the address's
-/// own name left out: `name` is the customer's).
-fn person_fields(changes: &CustomerChanges) -> BTreeMap<String, String> {
-    let customer = changes.customer.iter();
-    let address = changes
-        .address
-        .iter()
-        .filter(|(column, _)| **column != "name");
-    customer
-        .chain(address)
-        .filter_map(|(key, value)| Some(((*key).to_owned(), value.clone()?)))
-        .collect()
 }
