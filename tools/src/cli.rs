@@ -43,9 +43,15 @@ pub struct BenchRetentionArgs {
     /// The retention period the job runs with (0: every Succeeded operation is past it).
     #[arg(long, default_value_t = 7)]
     pub days: i64,
-    /// Only acknowledge every channel's feed to its end (before a simulation beside the job).
+    /// Ready the database for the server's Retention job (see `scripts/bench-retention.sh`).
     #[arg(long)]
-    pub read_feeds: bool,
+    pub prepare: bool,
+    /// Set the server's Retention job going.
+    #[arg(long)]
+    pub start: bool,
+    /// Report the server's latest Retention run.
+    #[arg(long)]
+    pub report: bool,
 }
 
 /// Options of `bench-duplicates`.

@@ -69,8 +69,11 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             println!("{report}");
             Ok(())
         }
-        Command::BenchRetention(args) if args.read_feeds => {
-            bench::retention::read_feeds_to_the_end(&db).await
+        Command::BenchRetention(args) if args.prepare => bench::retention::prepare(&db).await,
+        Command::BenchRetention(args) if args.start => bench::retention::start(&db).await,
+        Command::BenchRetention(args) if args.report => {
+            println!("{}", bench::retention::report(&db).await?);
+            Ok(())
         }
         Command::BenchRetention(args) => {
             print_heading(&db, "bench-retention", 1).await?;
