@@ -69,24 +69,15 @@ impl Db {
         let Some(row) = row else {
             return Ok(Err(DuplicateRefusal::ChangedMeanwhile));
         };
-        let async_account: String = col(&row, "async_account")?;
-        let entity: String = col(&row, "legal_entity_id")?;
-        let existing: Option<String> = col(&row, "duplicate_of")?;
+        let held = Held {
+            id,
+            async_account: col(&row, "async_account")?,
+            entity: col(&row, "legal_entity_id")?,
+            existing: col(&row, "duplicate_of")?,
+        };
         let decided = match decision {
-            DuplicateDecision::Link => {
-                link(
-                    &mut tx,
-                    self,
-                    id,
-                    &async_account,
-                    &entity,
-                    existing,
-                    actor,
-                    now,
-                )
-                .await?
-            }
-            DuplicateDecision::CreateAnyway => create_anyway(&mut tx, id, &entity, now)
+            DuplicateDecision::Link => link(&mut tx, self.backend(), &held, actor, now).await?,
+            DuplicateDecision::CreateAnyway => create_anyway(&mut tx, id, &held.entity, now)
                 .await?
                 .map(|()| None),
         };
@@ -114,20 +105,31 @@ impl Db {
     }
 }
 
-/// Links the async account of possible duplicate `id` to customer `existing`; returns that
-/// account for the change log.
-#[allow(clippy::too_many_arguments)]
+/// A possible duplicate as a decision finds it.
+struct Held {
+    id: i64,
+    async_account: String,
+    entity: String,
+    /// The customer it looks like.
+    existing: Option<String>,
+}
+
+/// Links the async account of possible duplicate `held` to the customer it looks like;
+/// returns that customer's account for the change log.
 async fn link(
     tx: &mut AnyConnection,
-    db: &Db,
-    id: i64,
-    async_account: &str,
-    entity: &str,
-    existing: Option<String>,
+    backend: super::Backend,
+    held: &Held,
     actor: &str,
     now: i64,
 ) -> Result<Result<Option<String>, DuplicateRefusal>, sqlx::Error> {
-    let alive = match &existing {
+    let Held {
+        id,
+        async_account,
+        entity,
+        existing,
+    } = held;
+    let alive = match existing {
         Some(account) => sqlx::query(
             "SELECT account FROM customers WHERE account = $1 AND legal_entity_id = $2 \
              AND erased_at IS NULL",
@@ -139,7 +141,7 @@ async fn link(
         .is_some(),
         None => false,
     };
-    let (Some(existing), true) = (existing, alive) else {
+    let (Some(existing), true) = (existing.clone(), alive) else {
         return Ok(Err(DuplicateRefusal::ExistingErased));
     };
     sqlx::query(
@@ -174,7 +176,7 @@ async fn link(
     .bind(async_account)
     .execute(&mut *tx)
     .await?;
-    super::operations::release_waiting(tx, db.backend(), &[async_account], now).await?;
+    super::operations::release_waiting(tx, backend, &[async_account.as_str()], now).await?;
     Ok(Ok(Some(existing)))
 }
 
