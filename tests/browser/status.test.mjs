@@ -24,9 +24,10 @@ test('the status list hydrates and shows the six default columns (the five of th
     );
     assert.ok(times.every((t, i) => i === 0 || times[i - 1] >= t), 'newest first');
     const firstRow = await rows.first().innerText();
-    assert.match(firstRow, /Pending|Succeeded|Failed|Waiting|Editing/);
+    assert.match(firstRow, /Pending|Succeeded|Failed|Waiting|Editing|Possible duplicate/);
+    // A chip per status: Failed, Possible duplicate, Pending, Waiting, Editing, Succeeded.
     const counts = await page.locator('.status-counts li').count();
-    assert.equal(counts, 5);
+    assert.equal(counts, 6);
     assert.deepEqual(errors, [], 'no console errors');
   });
 });
