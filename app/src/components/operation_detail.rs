@@ -188,10 +188,8 @@ fn CorrectionWork(detail: OperationDetail, may_correct: bool, children: Children
     let correctable = may_correct && is_correctable(detail.state.summary.status);
     // A possible duplicate is decided on (or corrected), not synchronized again as it is.
     let synchronizable = detail.state.summary.status != SyncStatus::PossibleDuplicate;
-    let duplicate = detail
-        .duplicate
-        .clone()
-        .filter(|_| detail.state.summary.status == SyncStatus::PossibleDuplicate);
+    // Storage fills it for a Possible duplicate only.
+    let duplicate = detail.duplicate.clone();
     let start = move || {
         start_error.set(None);
         // Keep this island from the click on: drawn again while the server answers, the

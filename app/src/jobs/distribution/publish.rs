@@ -50,10 +50,10 @@ impl Db {
             .bind(col::<String>(change, "legal_entity_id")?)
             .bind(&account)
             // A `linked` change names the async account a person linked to the customer.
-            .bind(match col::<Option<String>>(change, "async_account")? {
-                Some(linked) => Some(linked),
-                None => col::<Option<String>>(&customer, "async_account")?,
-            })
+            .bind(
+                col::<Option<String>>(change, "async_account")?
+                    .or(col::<Option<String>>(&customer, "async_account")?),
+            )
             .bind(col::<Option<i64>>(&customer, "origin_channel_id")?)
             .bind(kind)
             .bind(serde_json::to_string(&payload).map_err(|e| sqlx::Error::Encode(e.into()))?)
