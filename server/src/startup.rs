@@ -212,7 +212,7 @@ pub async fn serve(db: Db, args: &ServeArgs) -> anyhow::Result<()> {
         let mut jobs = app::jobs::Jobs::new(db.clone(), instance_name());
         jobs.lease = args.job_lease;
         jobs.sync_workers = args.sync_workers;
-        jobs.retention_days = args.retention_days;
+        jobs.retention.days = args.retention_days;
         let bulk_runner =
             crate::bulk_runner::spawn(db.clone(), instance_name(), args.job_lease, stopped.clone());
         let alerts = crate::alerts::spawn(

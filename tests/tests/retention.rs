@@ -143,6 +143,47 @@ storage_test! {
 }
 
 storage_test! {
+    async fn a_run_with_more_than_a_batch_to_remove_removes_it_all_and_the_contains_search_still_finds_what_stays(db) {
+        let shop = retailer(&db).await;
+        // More old creates than one step removes, each in an upload of its own (the value
+        // dictionary's trigram index grows by a b-tree per upload on SQLite), and one recent.
+        let old = (0..retention::BATCH + 10).map(|_| guid()).collect::<Vec<_>>();
+        for (i, account) in old.iter().enumerate() {
+            let email = format!("gammel.{i}@example.no");
+            receive(&db, &shop.oslo, &[incoming(&format!("g-{i}"), account, OperationKind::Create, &[
+                ("name", &format!("Gammel Kunde {i}")), ("email", &email), ("street", "Gamleveien 1"),
+                ("zip", "5013"), ("city", "Bergen"), ("country", "NO"), ("receipt_option", "Email"),
+                ("receipt_email", &email),
+            ])]).await;
+        }
+        let recent = guid();
+        receive(&db, &shop.oslo, &[incoming("ny-1", &recent, OperationKind::Create, &[
+            ("name", "Nyere Kunde"), ("email", "nyere.kunde@example.no"), ("street", "Nyveien 2"),
+            ("zip", "5013"), ("city", "Bergen"), ("country", "NO"), ("receipt_option", "Email"),
+            ("receipt_email", "nyere.kunde@example.no"),
+        ])]).await;
+        run_pipeline(&db).await;
+        for account in &old {
+            age(&db, account, 120).await;
+        }
+
+        run_retention(&db).await;
+
+        for account in &old {
+            assert_eq!(status_of(&db, account).await, [], "{account}");
+        }
+        assert_eq!(status_of(&db, &recent).await, [SyncStatus::Succeeded]);
+        counts_agree(&db).await;
+        let found = db.values_containing("email", "nyere.kunde").await.unwrap();
+        assert_eq!(found, Some(vec![("nyere.kunde@example.no".to_owned(), 1)]));
+        let gone = db.values_containing("email", "gammel.1").await.unwrap();
+        assert_eq!(gone, Some(vec![]));
+        // The index was merged into one b-tree (SQLite): nothing is left to merge.
+        assert!(!db.merge_value_index(100, true).await.unwrap());
+    }
+}
+
+storage_test! {
     async fn feed_entries_go_only_once_every_channel_of_their_legal_entity_has_read_them(db) {
         let shop = retailer(&db).await;
         for (channel, id) in [(&shop.oslo, "n-1"), (&shop.london, "l-1")] {

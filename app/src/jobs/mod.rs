@@ -65,8 +65,8 @@ pub struct Jobs {
     /// Synchronize batches run side by side on PostgreSQL.
     pub sync_workers: usize,
     pub synchronize: synchronize::Synchronize,
-    /// The retention period in days: Succeeded operations older than it are removed.
-    pub retention_days: i64,
+    /// The Retention job: its period (`retention.days`) and pace.
+    pub retention: retention::Retention,
     /// Turns true when the instance shuts down: a run stops after its current step.
     pub shutdown: Option<tokio::sync::watch::Receiver<bool>>,
     /// Faults tests inject; all off in custsync itself.
@@ -100,7 +100,7 @@ impl Jobs {
             instance,
             lease: LEASE,
             sync_workers: SYNC_WORKERS,
-            retention_days: retention::DEFAULT_DAYS,
+            retention: retention::Retention::default(),
             shutdown: None,
             test_hooks: TestHooks::default(),
         }
@@ -119,7 +119,7 @@ impl Jobs {
             JobName::PJob => p_job::run_once(&self.db).await,
             JobName::SynchronizeCustomers => self.synchronize.run_step(self.sync_workers).await,
             JobName::Distribution => distribution::run_once(&self.db).await,
-            JobName::Retention => retention::run_once(&self.db, self.retention_days).await,
+            JobName::Retention => self.retention.run_once(&self.db).await,
         }
     }
 
@@ -131,7 +131,7 @@ impl Jobs {
                 self.db.due_pending(to_micros(chrono::Utc::now())).await?
             }
             JobName::Distribution => self.db.undistributed_changes().await?,
-            JobName::Retention => retention::backlog(&self.db, self.retention_days).await?,
+            JobName::Retention => self.retention.backlog(&self.db).await?,
         })
     }
 }
@@ -152,8 +152,10 @@ pub async fn execute(
     let run_id = db
         .start_job_run(job, trigger, &jobs.instance, now())
         .await?;
-    if job == JobName::SynchronizeCustomers {
-        jobs.synchronize.refresh();
+    match job {
+        JobName::SynchronizeCustomers => jobs.synchronize.refresh(),
+        JobName::Retention => jobs.retention.begin_run(),
+        JobName::PJob | JobName::Distribution => {}
     }
     let backlog = jobs.backlog(job).await.unwrap_or(0).max(1);
     let mut counts = RunCounts::default();

@@ -134,6 +134,32 @@ impl Db {
             .collect::<Result<_, _>>()
             .map(Some)
     }
+
+    /// On SQLite, merges about `pages` pages of the value dictionary's trigram index (FTS5's
+    /// `merge` command) in one short write transaction; `start` begins merging the whole index
+    /// into one b-tree, and later calls go on with that merge. Forgetting a value (`secure-delete`)
+    /// looks its trigrams up in every b-tree of the index: at a million values, 10 values took
+    /// 18 ms in the 15 b-trees FTS5 had let grow, 3 ms in one. Returns whether there was
+    /// anything to merge (never on PostgreSQL, whose index needs none of this).
+    #[tracing::instrument(skip(self), err)]
+    pub async fn merge_value_index(&self, pages: i64, start: bool) -> Result<bool, sqlx::Error> {
+        if self.backend() != Backend::Sqlite {
+            return Ok(false);
+        }
+        let changes = "SELECT total_changes() AS n";
+        let mut tx = self.begin_write().await?;
+        let before: i64 = col(&sqlx::query(changes).fetch_one(&mut *tx).await?, "n")?;
+        sqlx::query(
+            "INSERT INTO field_values_trigram (field_values_trigram, rank) VALUES ('merge', $1)",
+        )
+        .bind(if start { -pages } else { pages })
+        .execute(&mut *tx)
+        .await?;
+        let after: i64 = col(&sqlx::query(changes).fetch_one(&mut *tx).await?, "n")?;
+        tx.commit().await?;
+        // FTS5's own measure: it changed two rows or more when it merged anything.
+        Ok(after - before >= 2)
+    }
 }
 
 /// Moves in the dictionary's counts gathered over a batch (values staged, corrected away or

@@ -106,7 +106,7 @@ pub async fn retention_bench(db: &Db, days: i64) -> anyhow::Result<RetentionRepo
     let past = db.operations_past_retention(cutoff).await?;
     let before = db.count_operations().await?;
     let mut jobs = Jobs::new(db.clone(), "bench-retention".into());
-    jobs.retention_days = days;
+    jobs.retention.days = days;
     let started = Instant::now();
     execute(&mut jobs, JobName::Retention, JobTrigger::RunNow, false).await?;
     let elapsed = started.elapsed();
