@@ -1,5 +1,7 @@
 //! The scheduler: decides *when* each job runs. Every tick it takes each job whose time has
 //! come (or whose "Run now" was asked) — if no other instance holds it — and runs it to the end.
+//! The pipeline's jobs run one after the other; Retention runs in a loop of its own beside them
+//! ([`RUN_BESIDE`]), so its long runs never hold up the channels' customers.
 //! With several instances on one PostgreSQL, the lease in `job_schedules` gives each run to one
 //! instance; SQLite has one instance.
 
@@ -12,7 +14,7 @@ use app::{
 };
 use tokio::{sync::watch, task::JoinHandle};
 
-use app::jobs::{execute, Jobs};
+use app::jobs::{execute, Jobs, RUN_BESIDE};
 
 /// How often the scheduler looks for due jobs.
 pub const TICK: Duration = Duration::from_secs(1);
@@ -50,18 +52,33 @@ pub fn spawn(
 
 /// Runs due jobs until `shutdown` turns true. A run that is going on when it does stops after
 /// its current step (each step is a transaction, so stopping between steps loses nothing).
-pub async fn run(mut jobs: Jobs, mut shutdown: watch::Receiver<bool>) {
+pub async fn run(mut jobs: Jobs, shutdown: watch::Receiver<bool>) {
     tracing::info!(instance = %jobs.instance, "scheduler started");
     jobs.shutdown = Some(shutdown.clone());
     if let Err(error) = tokio::task::spawn_blocking(app::duplicates::keys::warm_up).await {
         tracing::warn!(%error, "loading the phone-number metadata failed");
     }
     key_customers(&jobs.db).await;
+    let beside = jobs.beside();
+    let pipeline: Vec<JobName> = JobName::ALL
+        .iter()
+        .filter(|job| !RUN_BESIDE.contains(job))
+        .copied()
+        .collect();
+    tokio::join!(
+        run_loop(jobs, &pipeline, shutdown.clone()),
+        run_loop(beside, RUN_BESIDE, shutdown)
+    );
+    tracing::info!("scheduler stopped");
+}
+
+/// Runs each of `names` whenever it is due, one after the other, until `shutdown` turns true.
+async fn run_loop(mut jobs: Jobs, names: &[JobName], mut shutdown: watch::Receiver<bool>) {
     loop {
         if jobs.test_hooks.panic_in_scheduler {
             panic!("test hook: the scheduler panics");
         }
-        for job in JobName::ALL {
+        for job in names {
             if *shutdown.borrow() {
                 break;
             }
@@ -77,7 +94,6 @@ pub async fn run(mut jobs: Jobs, mut shutdown: watch::Receiver<bool>) {
             break;
         }
     }
-    tracing::info!("scheduler stopped");
 }
 
 /// Keys the customers not keyed for the duplicate check yet (after an upgrade, or a bulk

@@ -1,7 +1,8 @@
 //! What a person or a channel met by trying, made impossible: session fixation, successful
 //! sign-ins refused, GUIDs in two cases becoming two customers, control characters stored, bodies
 //! of the wrong type read anyway, pages stored by caches, static files answering PUT, a panic in
-//! a job ending the scheduler unseen. Each on SQLite and PostgreSQL where the database matters.
+//! a job ending the scheduler unseen, a long Retention run holding up the channels' customers.
+//! Each on SQLite and PostgreSQL where the database matters.
 
 use std::time::{Duration, Instant};
 
@@ -321,6 +322,35 @@ storage_test! {
             scalar(&db, "SELECT COUNT(*) FROM job_runs WHERE job = 'p_job' AND status = 'succeeded'").await > 1
         }).await;
         assert_eq!(health.get(), SchedulerState::Running);
+        let _ = stop.send(true);
+        scheduler.await.unwrap();
+        assert_eq!(health.get(), SchedulerState::Off);
+    }
+}
+
+storage_test! {
+    async fn a_long_retention_run_does_not_hold_up_the_channels_new_customers(db) {
+        let shop = retailer(&db).await;
+        db.ensure_job_schedules(3600).await.unwrap();
+        db.request_job_run(JobName::Retention).await.unwrap();
+        let mut jobs = custsync_tests::jobs_of(&db);
+        // Each step of Retention takes 10 s, as a large backlog's run takes hours.
+        jobs.test_hooks.slow_step = Some((JobName::Retention, Duration::from_secs(10)));
+        let health = app::functions::jobs::SchedulerHealth::default();
+        let (stop, stopped) = tokio::sync::watch::channel(false);
+        let scheduler = server::scheduler::spawn(jobs, stopped, health.clone());
+        let retention_running = "SELECT COUNT(*) FROM job_runs WHERE job = 'retention' AND status = 'running'";
+        eventually("the Retention run has started", async || scalar(&db, retention_running).await == 1).await;
+
+        // A store's new customer meanwhile: taken in and made while Retention still runs.
+        let creates = custsync_tests::plain_creates("beside-retention", 1);
+        custsync_tests::receive(&db, &shop.bergen, &creates).await;
+        db.request_job_run(JobName::PJob).await.unwrap();
+        db.request_job_run(JobName::SynchronizeCustomers).await.unwrap();
+        let account = &creates[0].async_account;
+        eventually("the new customer is made", async || status_of(&db, account).await == [SyncStatus::Succeeded]).await;
+        assert_eq!(scalar(&db, retention_running).await, 1, "the Retention run is still going");
+
         let _ = stop.send(true);
         scheduler.await.unwrap();
         assert_eq!(health.get(), SchedulerState::Off);

@@ -52,6 +52,10 @@ impl Outcome {
 /// crashed instance's run is taken over after this.
 pub const LEASE: Duration = Duration::from_secs(120);
 
+/// Jobs the scheduler runs in a loop of their own, beside the others: a long run of theirs (a
+/// large backlog of old operations to remove) must not hold up the channels' customers.
+pub const RUN_BESIDE: &[JobName] = &[JobName::Retention];
+
 /// Synchronize batches an instance runs side by side on PostgreSQL, unless configured otherwise.
 pub const SYNC_WORKERS: usize = 2;
 
@@ -80,6 +84,8 @@ pub struct TestHooks {
     pub panic_in_step: Option<JobName>,
     /// The scheduler's own loop panics (outside any job run).
     pub panic_in_scheduler: bool,
+    /// Every step of this job first waits this long (a long run, as a large backlog makes).
+    pub slow_step: Option<(JobName, Duration)>,
 }
 
 /// A step of a job panicked (a defect): the run ends failed, the next run tries again.
@@ -103,6 +109,19 @@ impl Jobs {
             retention: retention::Retention::default(),
             shutdown: None,
             test_hooks: TestHooks::default(),
+        }
+    }
+
+    /// The jobs of the same instance, with the same settings, for a loop of their own beside
+    /// this one (see [`RUN_BESIDE`]).
+    pub fn beside(&self) -> Self {
+        Self {
+            lease: self.lease,
+            sync_workers: self.sync_workers,
+            retention: self.retention.clone(),
+            shutdown: self.shutdown.clone(),
+            test_hooks: self.test_hooks,
+            ..Self::new(self.db.clone(), self.instance.clone())
         }
     }
 
@@ -163,6 +182,11 @@ pub async fn execute(
         loop {
             // A panic in a step is a defect, not the end of the scheduler: the step's
             // transaction rolls back as it is dropped, and the run ends failed.
+            if let Some((slow, delay)) = jobs.test_hooks.slow_step {
+                if slow == job {
+                    tokio::time::sleep(delay).await;
+                }
+            }
             let step = std::panic::AssertUnwindSafe(jobs.run_once(job));
             let outcome = futures::FutureExt::catch_unwind(step)
                 .await
