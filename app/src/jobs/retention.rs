@@ -3,11 +3,11 @@
 //! Succeeded operations settled before the period (see [`crate::storage::retention`]); once
 //! none is left, the acknowledged feed entries and the audit log's old export filters.
 //!
-//! On SQLite the job shares the one writer with channels posting and people saving, and it is
-//! never urgent: while others write, it removes a few operations per transaction and leaves
-//! the writer alone nine times as long as it held it. A run with more than a batch to remove
-//! first merges the value dictionary's trigram index into one b-tree (in steps as short),
-//! which makes forgetting values several times cheaper.
+//! The job is never urgent. While others write (channels posting, people saving, the other
+//! jobs), it removes a few operations per transaction and then leaves the database alone nine
+//! times as long: on SQLite they share its one writer, on PostgreSQL the machine. On SQLite, a
+//! run with more than a batch to remove first merges the value dictionary's trigram index into
+//! one b-tree (in steps as short), which makes forgetting values several times cheaper.
 
 use std::time::{Duration, Instant};
 
@@ -15,21 +15,19 @@ use crate::storage::{to_micros, Backend, Db};
 
 use super::Outcome;
 
-/// Operations one step removes while nobody else has asked for SQLite's writer for
-/// [`QUIET`] (and always on PostgreSQL), with their fields, inbox payloads and change-log
-/// values: a transaction of 100–150 ms at a million operations, most of it the value
-/// dictionary's trigram index forgetting values.
+/// Operations one step removes while nobody else has written for [`QUIET`], with their fields,
+/// inbox payloads and change-log values: a transaction of about 50 ms on SQLite at a million
+/// operations.
 pub const BATCH: i64 = 50;
 
-/// Operations one step removes while others write to SQLite (channels posting, people saving,
-/// the other jobs): 10–15 ms of holding the writer.
+/// Operations one step removes while others write: about 5 ms of holding SQLite's writer.
 pub const SHARED_BATCH: i64 = 5;
 
-/// How long nobody else may have asked for SQLite's writer before the job takes whole batches.
+/// How long nobody else may have written before the job takes whole batches.
 pub const QUIET: Duration = Duration::from_secs(10);
 
-/// While others write, the job leaves the writer alone this many times as long as each step
-/// held it: it holds it a tenth of the time at most.
+/// While others write, the job leaves the database alone this many times as long as each step
+/// took: it writes a tenth of the time at most.
 const PAUSE_FACTOR: u32 = 9;
 
 /// Pages of the trigram index one merging step writes on SQLite: about 5 ms.
@@ -47,7 +45,7 @@ pub const DEFAULT_DAYS: i64 = 90;
 pub struct Retention {
     /// The retention period in days: Succeeded operations older than it are removed.
     pub days: i64,
-    /// When someone else last asked for SQLite's writer while a step held it or paused.
+    /// When someone else last began a write transaction while a step ran or paused.
     contended_at: Option<Instant>,
     /// Where this run is with merging the value dictionary's trigram index.
     merge: Merge,
@@ -106,7 +104,7 @@ impl Retention {
         let others = db.write_requests().saturating_sub(asked + own_writes);
         self.note_others(others, Instant::now());
         if let Some(pause) = self.pause(Instant::now(), held) {
-            // Nothing of the job's writes meanwhile: whoever asks for the writer is another.
+            // Nothing of the job's writes meanwhile: whoever begins one is another.
             let asked = db.write_requests();
             tokio::time::sleep(pause).await;
             self.note_others(db.write_requests() - asked, Instant::now());
@@ -159,15 +157,15 @@ impl Retention {
         }
     }
 
-    /// Notes that `others` write transactions (none on PostgreSQL) were asked for by others
-    /// up to `now`, while a step held the writer or during its pause.
+    /// Notes that others began `others` write transactions up to `now`, while a step ran or
+    /// during its pause.
     fn note_others(&mut self, others: u64, now: Instant) {
         if others > 0 {
             self.contended_at = Some(now);
         }
     }
 
-    /// How long to leave the writer alone after a step that held it for `held`:
+    /// How long to leave the database alone after a step that took `held`:
     /// [`PAUSE_FACTOR`] times as long while others write, not at all otherwise.
     fn pause(&self, now: Instant, held: Duration) -> Option<Duration> {
         (self.batch(now) == SHARED_BATCH).then(|| held * PAUSE_FACTOR)

@@ -128,8 +128,7 @@ impl Default for PoolSettings {
 pub struct Db {
     pool: AnyPool,
     writer: Option<AnyPool>,
-    /// On SQLite, how many write transactions have asked for the writer (see
-    /// [`Db::write_requests`]).
+    /// How many write transactions have begun (see [`Db::write_requests`]).
     write_requests: Arc<AtomicU64>,
     /// SQLite's WAL checkpointer (see [`sqlite::checkpoint_in_background`]).
     checkpointer: Option<AnyPool>,
@@ -249,12 +248,12 @@ impl Db {
     /// still inside a transaction: sqlx then refuses every later `BEGIN`. That connection is
     /// closed and a fresh one takes its place, so writing resumes once the disk has room.
     pub async fn begin_write(&self) -> Result<Transaction<'static, Any>, sqlx::Error> {
+        self.write_requests.fetch_add(1, Ordering::Relaxed);
         let Some(writer) = &self.writer else {
             // The jobs' set-based statements over a whole batch are what parallel workers are
             // for: bench-sync 200k on PostgreSQL, 5,225 → 5,929 operations/s with them.
             return self.pool.begin_with(POSTGRES_BEGIN_WRITE).await;
         };
-        self.write_requests.fetch_add(1, Ordering::Relaxed);
         match writer.begin_with("BEGIN IMMEDIATE").await {
             Err(sqlx::Error::InvalidSavePointStatement) => {
                 tracing::warn!(
@@ -267,9 +266,10 @@ impl Db {
         }
     }
 
-    /// How many write transactions have asked for SQLite's one writer since the database was
-    /// opened (none on PostgreSQL): a job that sees it grow by more than its own while it held
-    /// the writer kept someone waiting (a channel's batch, a person's save).
+    /// How many write transactions this process has begun since the database was opened: a
+    /// job that sees it grow by more than its own while it held SQLite's one writer kept
+    /// someone waiting (a channel's batch, a person's save); on PostgreSQL, others are writing
+    /// beside it (the Retention job then leaves them the machine).
     pub fn write_requests(&self) -> u64 {
         self.write_requests.load(Ordering::Relaxed)
     }
