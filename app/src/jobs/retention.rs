@@ -30,6 +30,9 @@ pub const QUIET: Duration = Duration::from_secs(10);
 /// took: it writes a tenth of the time at most.
 const PAUSE_FACTOR: u32 = 9;
 
+/// The longest pause (a shutdown waits for it).
+const MAX_PAUSE: Duration = Duration::from_secs(1);
+
 /// Pages of the trigram index one merging step writes on SQLite: about 5 ms.
 const MERGE_PAGES: i64 = 100;
 
@@ -166,9 +169,10 @@ impl Retention {
     }
 
     /// How long to leave the database alone after a step that took `held`:
-    /// [`PAUSE_FACTOR`] times as long while others write, not at all otherwise.
+    /// [`PAUSE_FACTOR`] times as long while others write (at most [`MAX_PAUSE`]), not at all
+    /// otherwise.
     fn pause(&self, now: Instant, held: Duration) -> Option<Duration> {
-        (self.batch(now) == SHARED_BATCH).then(|| held * PAUSE_FACTOR)
+        (self.batch(now) == SHARED_BATCH).then(|| (held * PAUSE_FACTOR).min(MAX_PAUSE))
     }
 }
 
@@ -177,7 +181,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn once_others_write_the_steps_are_small_and_followed_by_pauses_nine_times_as_long() {
+    fn once_others_write_the_steps_are_small_and_followed_by_pauses_nine_times_as_long_up_to_a_second() {
         let mut retention = Retention::default();
         let start = Instant::now();
         let held = Duration::from_millis(12);
@@ -186,6 +190,8 @@ mod tests {
         retention.note_others(1, start);
         assert_eq!(retention.batch(start), SHARED_BATCH);
         assert_eq!(retention.pause(start, held), Some(held * 9));
+        let long = Duration::from_millis(500);
+        assert_eq!(retention.pause(start, long), Some(MAX_PAUSE));
     }
 
     #[test]
