@@ -181,7 +181,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn once_others_write_the_steps_are_small_and_followed_by_pauses_nine_times_as_long_up_to_a_second() {
+    fn once_others_write_steps_are_small_and_pause_nine_times_as_long_up_to_a_second() {
         let mut retention = Retention::default();
         let start = Instant::now();
         let held = Duration::from_millis(12);
