@@ -334,8 +334,8 @@ storage_test! {
         db.ensure_job_schedules(3600).await.unwrap();
         db.request_job_run(JobName::Retention).await.unwrap();
         let mut jobs = custsync_tests::jobs_of(&db);
-        // Each step of Retention takes 10 s, as a large backlog's run takes hours.
-        jobs.test_hooks.slow_step = Some((JobName::Retention, Duration::from_secs(10)));
+        // Each step of Retention takes 15 s, as a large backlog's run takes hours.
+        jobs.test_hooks.slow_step = Some((JobName::Retention, Duration::from_secs(15)));
         let health = app::functions::jobs::SchedulerHealth::default();
         let (stop, stopped) = tokio::sync::watch::channel(false);
         let scheduler = server::scheduler::spawn(jobs, stopped, health.clone());
