@@ -11,7 +11,7 @@
 
 use std::time::{Duration, Instant};
 
-use crate::storage::{to_micros, Backend, Db};
+use crate::storage::{to_micros, Db};
 
 use super::Outcome;
 
@@ -54,7 +54,8 @@ pub struct Retention {
     merge: Merge,
 }
 
-/// Merging the trigram index, once per run that has more than a batch to remove (SQLite).
+/// Merging the trigram index, once per run that has more than a batch to remove (on SQLite;
+/// there is nothing to merge on PostgreSQL).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Merge {
     /// Decided after the run's first step.
@@ -122,8 +123,8 @@ impl Retention {
         let mut removed = db.remove_old_operations(cutoff, batch).await? as i64;
         let mut own_writes = 1;
         if self.merge == Merge::Due {
-            let worth_it = removed >= batch && db.backend() == Backend::Sqlite;
-            self.merge = if worth_it {
+            // (On PostgreSQL the merging step finds nothing to merge.)
+            self.merge = if removed >= batch {
                 Merge::Next { start: true }
             } else {
                 Merge::Done
