@@ -27,7 +27,9 @@ impl From<CurrencyWidth> for Width {
         match value {
             CurrencyWidth::Short => Self::Short,
             CurrencyWidth::Narrow => Self::Narrow,
-            _ => unimplemented!(),
+            // custsync's patch: a width a later ICU4X adds is shown at the default width
+            // rather than panicking (the enum is non-exhaustive).
+            _ => Self::default(),
         }
     }
 }
