@@ -1,17 +1,16 @@
 //! Bulk runs' statements (migration 0015): the selection counted and read under the list's
-//! filter, a run written with its items, previewed, confirmed, cancelled and listed, and the
-//! lines a correction wrote (for its revert). Carrying a run out is in [`chunks`].
+//! filter, a run written with its items, previewed, confirmed, cancelled and listed. Carrying
+//! a run out is in [`chunks`]; the lines a correction wrote, for its revert, in [`revert`].
 
 mod chunks;
+mod revert;
 
 use sqlx::any::AnyRow;
 
 pub use chunks::{ChunkItem, Settle};
+pub use revert::BulkLine;
 
-use super::{
-    clause::Clause, col, corrections::FieldChange, from_micros, json_int, json_param, json_rows,
-    json_text, Db,
-};
+use super::{clause::Clause, col, from_micros, json_int, json_param, json_rows, json_text, Db};
 use crate::model::{
     bulk_run::{BulkCounts, BulkOutcome},
     BulkAction, BulkRun, BulkStatus, OperationField, OperationFilter, OperationKind, Rule,
@@ -54,16 +53,6 @@ pub struct SelectedOperation {
     pub kind: OperationKind,
     pub legal_entity_id: String,
     pub fields: Vec<OperationField>,
-}
-
-/// A change-log line of a bulk correction.
-#[derive(Debug, Clone, PartialEq)]
-pub struct BulkLine {
-    pub line_id: i64,
-    pub operation_id: i64,
-    /// The operation's version now.
-    pub version: i64,
-    pub change: FieldChange,
 }
 
 /// The columns of a run.
@@ -339,45 +328,6 @@ impl Db {
         .rows_affected();
         tx.commit().await?;
         Ok(ended)
-    }
-
-    /// The lines bulk correction `run` wrote, each with its operation's version now, for
-    /// its revert.
-    pub async fn bulk_corrections(&self, run: i64) -> Result<Vec<BulkLine>, sqlx::Error> {
-        let rows = sqlx::query(
-            "SELECT c.id, c.operation_id, c.field, c.before_value, c.after_value, o.version \
-             FROM change_log c JOIN operations o ON o.id = c.operation_id \
-             WHERE c.bulk_run_id = $1 AND c.action = 'correct' ORDER BY c.operation_id",
-        )
-        .bind(run)
-        .fetch_all(self.pool())
-        .await?;
-        rows.iter()
-            .map(|row| {
-                Ok(BulkLine {
-                    line_id: col(row, "id")?,
-                    operation_id: col(row, "operation_id")?,
-                    version: col(row, "version")?,
-                    change: FieldChange {
-                        field: col(row, "field")?,
-                        before: col(row, "before_value")?,
-                        after: col(row, "after_value")?,
-                    },
-                })
-            })
-            .collect()
-    }
-
-    /// Whether bulk correction `run` has a revert that was not cancelled before it began.
-    pub async fn bulk_reverted(&self, run: i64) -> Result<bool, sqlx::Error> {
-        let row = sqlx::query(
-            "SELECT COUNT(*) AS n FROM bulk_runs WHERE reverts = $1 \
-             AND (status <> 'cancelled' OR done > 0)",
-        )
-        .bind(run)
-        .fetch_one(self.pool())
-        .await?;
-        Ok(col::<i64>(&row, "n")? > 0)
     }
 
     /// The statement selecting `columns` of every operation `filter` lets through (as
